@@ -1,0 +1,59 @@
+# Stadium: `make run` starts a playable demo, `make test` runs every check.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+export PYTHON := $(PY)
+export DJANGO_SETTINGS_MODULE := config.settings
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+
+.PHONY: run test lint install services frontend bench-engine bench-fanout bench-flush loadtest clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+services: install
+	scripts/services.sh
+
+# Build the React front end when npm is there (skipped with a note otherwise).
+frontend:
+	scripts/frontend.sh
+
+run: install services frontend
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo_setup
+	scripts/run.sh $(HOST) $(PORT) $(WORKERS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy engine
+
+test: install services
+	$(MAKE) lint
+	scripts/frontend.sh --for-tests
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench-engine: install services
+	$(PY) -m loadtest.bench_engine $(ARGS)
+
+bench-fanout: install services
+	$(PY) -m loadtest.bench_fanout $(ARGS)
+
+bench-flush: install services
+	$(PY) -m loadtest.bench_flush $(ARGS)
+
+PLAYERS ?= 200
+QUESTIONS ?= 5
+loadtest: install services
+	$(PY) -m loadtest.run --players $(PLAYERS) --questions $(QUESTIONS) $(ARGS)
+
+clean:
+	rm -rf $(VENV) staticfiles frontend/dist frontend/node_modules test-artifacts

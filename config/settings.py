@@ -1,0 +1,144 @@
+"""Stadium settings: 12-factor through django-environ (DESIGN section 9).
+
+Defaults run on one machine with nothing set (loopback Redis and PostgreSQL,
+DEBUG off, a development secret). Production sets at least SECRET_KEY,
+ALLOWED_HOSTS and STADIUM_PRODUCTION=1, which turns on the HTTPS settings that
+``manage.py check --deploy`` asks for. Every variable is listed in
+``.env.example``.
+"""
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+DEV_SECRET = "dev-only-insecure-secret-key-change-me-in-production-0123456789"
+SECRET_KEY = env.str("SECRET_KEY", default=DEV_SECRET)
+DEBUG = env.bool("DEBUG", default=False)
+PRODUCTION = env.bool("STADIUM_PRODUCTION", default=False)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
+# Extra origins allowed to open WebSockets and post to the API (a front end
+# served from another host, for example). Hosts in ALLOWED_HOSTS are allowed.
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "channels",
+    "quiz",
+    "sockets",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+ASGI_APPLICATION = "config.asgi.application"
+WSGI_APPLICATION = None
+
+DATABASES = {
+    "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/stadium"),
+}
+DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": [REDIS_URL]},
+    }
+}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+FRONTEND_DIST = BASE_DIR / "frontend" / "dist"
+STATICFILES_DIRS = [FRONTEND_DIST] if FRONTEND_DIST.exists() else []
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+# --- Stadium tunables -------------------------------------------------------
+STADIUM = {
+    # leaderboard tick of the per-process relay, in milliseconds
+    "TICK_MS": env.int("STADIUM_TICK_MS", default=250),
+    # entries in the leaderboard frame
+    "TOP_N": env.int("STADIUM_TOP_N", default=10),
+    # events stream MAXLEN (approximate trimming)
+    "EVENTS_MAXLEN": env.int("STADIUM_EVENTS_MAXLEN", default=20_000),
+    # micro-batch bound of answer submissions
+    "BATCH_MAX": env.int("STADIUM_BATCH_MAX", default=512),
+    # WebSocket limits
+    "HELLO_TIMEOUT_S": env.float("STADIUM_HELLO_TIMEOUT_S", default=5.0),
+    "MAX_FRAME_BYTES": env.int("STADIUM_MAX_FRAME_BYTES", default=4096),
+    "RATE_PER_S": env.float("STADIUM_RATE_PER_S", default=20.0),
+    "RATE_BURST": env.int("STADIUM_RATE_BURST", default=40),
+    "SEND_QUEUE_MAX": env.int("STADIUM_SEND_QUEUE_MAX", default=8),
+    # games
+    "DEFAULT_MAX_PLAYERS": env.int("STADIUM_DEFAULT_MAX_PLAYERS", default=100_000),
+    # flusher
+    "FLUSH_INTERVAL_S": env.float("STADIUM_FLUSH_INTERVAL_S", default=2.0),
+    "FLUSH_BATCH": env.int("STADIUM_FLUSH_BATCH", default=5_000),
+    # finished games' Redis keys expire this long after they are saved
+    "FINISHED_TTL_S": env.int("STADIUM_FINISHED_TTL_S", default=3600),
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.channels.server": {"level": "WARNING"}},
+}
+
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True

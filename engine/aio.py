@@ -1,0 +1,132 @@
+"""The async engine: runs :mod:`engine.ops` operations on a redis.asyncio
+client, micro-batches answer submissions and reads the event stream.
+
+Usage::
+
+    eng = Engine(redis.asyncio.Redis.from_url(url))
+    await eng.run(ops.create_game(game, questions, settings))
+    res = await eng.submit_answer(game=game, player=7, question=1, choices=[2])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from . import keys, ops
+from .batching import AnswerBatcher
+from .errors import EngineUnavailable
+from .ops import Call, Op
+from .pipeline import TRANSIENT, check, missing_scripts, queue, unavailable
+from .scripts import SCRIPTS
+from .types import AnswerResult, Event, Reply
+
+T = TypeVar("T")
+
+
+class Engine:
+    def __init__(
+        self,
+        redis: Any,
+        *,
+        events_maxlen: int = ops.DEFAULT_EVENTS_MAXLEN,
+        batch_max: int = 512,
+        batch_in_flight: int = 2,
+        batching: bool = True,
+    ) -> None:
+        self.redis = redis
+        self.events_maxlen = events_maxlen
+        self.batcher = (
+            AnswerBatcher(self.call_many, max_batch=batch_max, max_in_flight=batch_in_flight)
+            if batching
+            else None
+        )
+
+    async def load_scripts(self) -> None:
+        try:
+            for s in SCRIPTS.values():
+                await self.redis.script_load(s.source)
+        except TRANSIENT as e:
+            raise unavailable(e) from e
+
+    async def call_many(self, calls: Sequence[Call]) -> list[Any]:
+        """Run calls in one pipeline; reload scripts and re-run only the calls
+        refused with NOSCRIPT (they never ran)."""
+        try:
+            pipe = self.redis.pipeline(transaction=False)
+            queue(pipe, calls)
+            results: list[Any] = await pipe.execute(raise_on_error=False)
+            missing = missing_scripts(results)
+            if missing:
+                await self.load_scripts()
+                pipe = self.redis.pipeline(transaction=False)
+                queue(pipe, [calls[i] for i in missing])
+                again = await pipe.execute(raise_on_error=False)
+                for i, r in zip(missing, again, strict=True):
+                    results[i] = r
+        except TRANSIENT as e:
+            raise unavailable(e) from e
+        return check(results)
+
+    async def run(self, op: Op[T]) -> T:
+        return op.decode(await self.call_many(op.calls))
+
+    async def submit_answer(
+        self, *, game: str, player: int, question: int, choices: Sequence[int]
+    ) -> AnswerResult:
+        call = ops.submit_call(game, player, question, choices, self.events_maxlen)
+        if self.batcher is None:
+            return ops.decode_answer((await self.call_many([call]))[0])
+        return ops.decode_answer(await self.batcher.submit(call))
+
+    async def end_game(self, *, game: str) -> Reply:
+        for _ in range(10):
+            st = await self.run(ops.game_state(game))
+            if st is None:
+                return Reply("unknown_game")
+            r = await self.run(ops.end_game(game, st.question, maxlen=self.events_maxlen))
+            if r.status != "retry":
+                return r
+        return Reply("retry")
+
+    async def read_events(
+        self, *, game: str, after: str, block_ms: int = 0, count: int = 10_000, redis: Any = None
+    ) -> list[Event]:
+        """Events after stream id ``after`` (``"$"``: only new ones). Pass a
+        dedicated client as ``redis`` when blocking, so a blocked read does
+        not hold a pooled connection other callers need."""
+        client = redis or self.redis
+        try:
+            reply = await client.xread(
+                {keys.events(game): after}, count=count, block=block_ms or None
+            )
+        except TRANSIENT as e:
+            raise unavailable(e) from e
+        return decode_events(reply)
+
+    async def last_event_id(self, *, game: str) -> str:
+        try:
+            r = await self.redis.xrevrange(keys.events(game), count=1)
+        except TRANSIENT as e:
+            raise unavailable(e) from e
+        return _s(r[0][0]) if r else "0-0"
+
+
+def _s(v: Any) -> str:
+    return v.decode() if isinstance(v, bytes) else str(v)
+
+
+def decode_events(reply: Any) -> list[Event]:
+    out: list[Event] = []
+    if not reply:
+        return out
+    # RESP2 gives [[stream, entries]]; RESP3 gives {stream: [entries]}.
+    streams = reply.items() if isinstance(reply, dict) else reply
+    for _stream, entries in streams:
+        for eid, fields in entries:
+            f = {_s(k): _s(v) for k, v in fields.items()}
+            out.append(Event(_s(eid), f.get("t", ""), f))
+    return out
+
+
+__all__ = ["Engine", "EngineUnavailable", "decode_events"]

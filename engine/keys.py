@@ -1,0 +1,82 @@
+"""The Redis key schema of a game.
+
+Every key of one game carries the hash tag ``{<game_id>}``, so all of a game's
+keys live in one hash slot: each Lua script touches one slot, and the engine
+runs unchanged on Redis Cluster. The PIN key is the one exception: it maps a
+public PIN to a game id and is only ever used alone (SET NX, GET, DEL).
+"""
+
+from __future__ import annotations
+
+
+def _k(game: str, part: str) -> str:
+    return f"g:{{{game}}}:{part}"
+
+
+def meta(game: str) -> str:
+    """Hash: state, current question, round, settings, created_ms, epoch."""
+    return _k(game, "meta")
+
+
+def question(game: str, n: int) -> str:
+    """Hash: public JSON, correct set, limit, multiplier, times, counts."""
+    return _k(game, f"q:{n}")
+
+
+def answers(game: str, n: int) -> str:
+    """Hash: player id -> recorded answer; the one-answer guard."""
+    return _k(game, f"ans:{n}")
+
+
+def players(game: str) -> str:
+    """Hash: player id -> nickname."""
+    return _k(game, "players")
+
+
+def nicks(game: str) -> str:
+    """Hash: case-folded nickname -> player id (the uniqueness index)."""
+    return _k(game, "nicks")
+
+
+def tokens(game: str) -> str:
+    """Hash: sha256(token) -> player id."""
+    return _k(game, "tokens")
+
+
+def board(game: str) -> str:
+    """Sorted set: player id -> composite score (see :mod:`engine.scoring`)."""
+    return _k(game, "board")
+
+
+def stats(game: str) -> str:
+    """Hash: player id -> packed stats (see :data:`engine.types.STATS_FIELDS`)."""
+    return _k(game, "stats")
+
+
+def events(game: str) -> str:
+    """Stream: deltas and lifecycle events, trimmed (MAXLEN ~)."""
+    return _k(game, "events")
+
+
+def log(game: str) -> str:
+    """Stream: every accepted answer, for the flusher's consumer group."""
+    return _k(game, "log")
+
+
+def dirty(game: str) -> str:
+    """Set: players changed since the last flush."""
+    return _k(game, "dirty")
+
+
+def pin(pin_code: str) -> str:
+    """String: PIN -> game id while the game is live."""
+    return f"pin:{pin_code}"
+
+
+def all_of(game: str, n_questions: int) -> list[str]:
+    """Every key a game can have, for expiry and deletion."""
+    fixed = [meta, players, nicks, tokens, board, stats, events, log, dirty]
+    keys = [f(game) for f in fixed]
+    for n in range(1, n_questions + 1):
+        keys += [question(game, n), answers(game, n)]
+    return keys

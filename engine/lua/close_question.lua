@@ -1,0 +1,27 @@
+-- close_question: close question n. Idempotent: any process may call it
+-- (deadline timer, "everyone answered", the host), and only the first call
+-- changes anything.
+--
+-- Atomic so that the state flip and its event happen once, in order with
+-- the answers around them.
+--
+-- KEYS[1] g:{id}:meta   KEYS[2] g:{id}:q:<n>   KEYS[3] g:{id}:events
+-- ARGV[1] n   ARGV[2] events stream MAXLEN
+--
+-- Reply: {"ok", closed_ms, changed}. Refusals: {"unknown_game"},
+-- {"wrong_question"}, {"not_open"} (never opened).
+local m = redis.call('HMGET', KEYS[1], 'state', 'q')
+if not m[1] then return {'unknown_game'} end
+local q = redis.call('HMGET', KEYS[2], 'state', 'closed_ms', 'deadline_ms')
+if not q[1] then return {'wrong_question'} end
+if q[1] == 'ready' then return {'not_open'} end
+if q[1] == 'closed' then return {'ok', tonumber(q[2]), 0} end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local closed = math.min(now, tonumber(q[3]))
+redis.call('HSET', KEYS[2], 'state', 'closed', 'closed_ms', closed)
+if m[1] == 'question' and m[2] == ARGV[1] then
+  redis.call('HSET', KEYS[1], 'state', 'reveal')
+end
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[2], '*', 't', 'close', 'q', ARGV[1])
+return {'ok', closed, 1}

@@ -1,0 +1,36 @@
+-- create_game: lay down a new game and all its questions in one step.
+--
+-- Atomic because a half-created game (meta without its questions) would let
+-- players join a game that cannot be played.
+--
+-- KEYS[1]      g:{id}:meta
+-- KEYS[2..n+1] g:{id}:q:1 .. g:{id}:q:n
+-- ARGV[1]      n, the number of questions
+-- ARGV[2..]    per question, 5 values: public JSON (text, choices, limit...),
+--              correct choice indexes "1,3", number of choices, limit in ms,
+--              multiplier
+-- ARGV[2+5n..] meta settings as field, value pairs (reveal, max_players, ...)
+--
+-- Reply: {"ok", created_ms} or {"exists", created_ms} when the game is
+-- already there (a replayed call changes nothing).
+local meta = KEYS[1]
+local existing = redis.call('HGET', meta, 'created_ms')
+if existing then
+  return {'exists', tonumber(existing)}
+end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local n = tonumber(ARGV[1])
+for i = 1, n do
+  local base = 2 + (i - 1) * 5
+  redis.call('HSET', KEYS[1 + i],
+    'public', ARGV[base], 'correct', ARGV[base + 1], 'nchoices', ARGV[base + 2],
+    'limit_ms', ARGV[base + 3], 'mult', ARGV[base + 4], 'state', 'ready',
+    'answered', 0)
+end
+redis.call('HSET', meta, 'state', 'lobby', 'q', 0, 'round', 0, 'nq', n,
+  'created_ms', now, 'epoch', 1, 'next_pid', 0, 'count', 0, 'join_locked', 0)
+for i = 2 + n * 5, #ARGV, 2 do
+  redis.call('HSET', meta, ARGV[i], ARGV[i + 1])
+end
+return {'ok', now}

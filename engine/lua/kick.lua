@@ -1,0 +1,26 @@
+-- kick: remove a player from the game. Their token stops working (auth
+-- reads the kicked flag), they leave the board, and the event tells every
+-- process to close their sockets. Idempotent.
+--
+-- Atomic so that a concurrent answer either lands before the kick (and is
+-- kept in the log) or is refused after it; never half of each.
+--
+-- KEYS[1] g:{id}:meta  KEYS[2] g:{id}:stats  KEYS[3] g:{id}:board
+-- KEYS[4] g:{id}:events  KEYS[5] g:{id}:dirty
+-- ARGV[1] player id   ARGV[2] events stream MAXLEN
+--
+-- Reply: {"ok", changed}. Refusals: {"unknown_game"}, {"unknown_player"}.
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'unknown_game'} end
+local st = redis.call('HGET', KEYS[2], ARGV[1])
+if not st then return {'unknown_player'} end
+local s = {}
+for v in string.gmatch(st, '[^,]+') do s[#s + 1] = tonumber(v) end
+if s[10] == 1 then return {'ok', 0} end
+s[10] = 1
+s[6] = s[6] + 1
+redis.call('HSET', KEYS[2], ARGV[1], table.concat(s, ','))
+redis.call('ZREM', KEYS[3], ARGV[1])
+redis.call('HINCRBY', KEYS[1], 'count', -1)
+redis.call('SADD', KEYS[5], ARGV[1])
+redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[2], '*', 't', 'kick', 'p', ARGV[1])
+return {'ok', 1}

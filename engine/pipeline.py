@@ -1,0 +1,42 @@
+"""Turning :class:`engine.ops.Call` lists into redis-py pipeline commands,
+shared by the async and the blocking executors."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import NoScriptError, ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from .errors import EngineError, EngineUnavailable
+from .ops import Call
+from .scripts import SCRIPTS
+
+TRANSIENT = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+def queue(pipe: Any, calls: Sequence[Call]) -> None:
+    for c in calls:
+        if c.script is None:
+            pipe.execute_command(*c.args)
+        else:
+            pipe.execute_command("EVALSHA", SCRIPTS[c.script].sha, c.nkeys, *c.args)
+
+
+def missing_scripts(results: list[Any]) -> list[int]:
+    return [i for i, r in enumerate(results) if isinstance(r, NoScriptError)]
+
+
+def check(results: list[Any]) -> list[Any]:
+    for r in results:
+        if isinstance(r, TRANSIENT):
+            raise EngineUnavailable(str(r)) from r
+        if isinstance(r, ResponseError):
+            raise EngineError(str(r)) from r
+    return results
+
+
+def unavailable(exc: BaseException) -> EngineUnavailable:
+    return EngineUnavailable(f"redis unreachable: {exc}")

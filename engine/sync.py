@@ -1,0 +1,57 @@
+"""The blocking face of the engine, for management commands and the
+flusher: the same :mod:`engine.ops` operations on a redis-py client."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from . import ops
+from .ops import Call, Op
+from .pipeline import TRANSIENT, check, missing_scripts, queue, unavailable
+from .scripts import SCRIPTS
+from .types import Reply
+
+T = TypeVar("T")
+
+
+class SyncEngine:
+    def __init__(self, redis: Any, *, events_maxlen: int = ops.DEFAULT_EVENTS_MAXLEN) -> None:
+        self.redis = redis
+        self.events_maxlen = events_maxlen
+
+    def load_scripts(self) -> None:
+        try:
+            for s in SCRIPTS.values():
+                self.redis.script_load(s.source)
+        except TRANSIENT as e:
+            raise unavailable(e) from e
+
+    def call_many(self, calls: Sequence[Call]) -> list[Any]:
+        try:
+            pipe = self.redis.pipeline(transaction=False)
+            queue(pipe, calls)
+            results: list[Any] = pipe.execute(raise_on_error=False)
+            missing = missing_scripts(results)
+            if missing:
+                self.load_scripts()
+                pipe = self.redis.pipeline(transaction=False)
+                queue(pipe, [calls[i] for i in missing])
+                for i, r in zip(missing, pipe.execute(raise_on_error=False), strict=True):
+                    results[i] = r
+        except TRANSIENT as e:
+            raise unavailable(e) from e
+        return check(results)
+
+    def run(self, op: Op[T]) -> T:
+        return op.decode(self.call_many(op.calls))
+
+    def end_game(self, *, game: str) -> Reply:
+        for _ in range(10):
+            st = self.run(ops.game_state(game))
+            if st is None:
+                return Reply("unknown_game")
+            r = self.run(ops.end_game(game, st.question, maxlen=self.events_maxlen))
+            if r.status != "retry":
+                return r
+        return Reply("retry")

@@ -1,0 +1,238 @@
+"""Plain values the engine takes and returns.
+
+Every reply has a ``status``: ``"ok"`` or the name of a refusal (DESIGN
+section 4: callers never guess). Refusal statuses are the stable error codes
+of the WebSocket protocol where one exists (``not_open``, ``too_late``,
+``already_answered``, ``wrong_question``, ``bad_choice``, ``game_finished``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# Order of the comma-packed integers in g:{id}:stats (see submit_answer.lua).
+STATS_FIELDS = (
+    "total",
+    "streak",
+    "streak_round",
+    "correct",
+    "best",
+    "version",
+    "reached_ms",
+    "last_round",
+    "last_points",
+    "kicked",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A question as the host wrote it, the input of game creation."""
+
+    text: str
+    choices: list[str]
+    correct: set[int]
+    time_limit: int  # seconds
+    multiplier: int = 1
+    image: str | None = None
+
+    def public(self, number: int) -> dict[str, Any]:
+        """What players may see while the question is open: no correct set."""
+        return {
+            "question": number,
+            "text": self.text,
+            "choices": list(self.choices),
+            "time_limit": self.time_limit,
+            "multiplier": self.multiplier,
+            "image": self.image,
+            "multi": len(self.correct) > 1,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    reveal: str = "live"  # "live" or "on_close"
+    max_players: int = 0  # 0: no limit
+    late_join: bool = True
+    host_token_hash: str = ""
+    screen_token_hash: str = ""
+    title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A reply that carries only a status and whether anything changed."""
+
+    status: str
+    changed: bool = False
+    ms: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+@dataclass(frozen=True, slots=True)
+class JoinResult:
+    status: str
+    player: int = 0
+    joined_ms: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+@dataclass(frozen=True, slots=True)
+class OpenResult:
+    status: str
+    opened_ms: int = 0
+    deadline_ms: int = 0
+    round: int = 0
+    changed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerResult:
+    """The outcome of one submission. ``points`` includes ``bonus``."""
+
+    status: str
+    points: int = 0
+    bonus: int = 0
+    total: int = 0
+    rank: int = 0
+    streak: int = 0
+    correct: bool = False
+    elapsed_ms: int = 0
+    version: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    total: int = 0
+    streak: int = 0
+    streak_round: int = 0
+    correct: int = 0
+    best: int = 0
+    version: int = 0
+    reached_ms: int = 0
+    last_round: int = 0
+    last_points: int = 0
+    kicked: bool = False
+
+    @classmethod
+    def unpack(cls, raw: str | bytes | None) -> Stats | None:
+        if raw is None:
+            return None
+        if isinstance(raw, bytes):
+            raw = raw.decode()
+        v = [int(x) for x in raw.split(",")]
+        return cls(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], bool(v[9]))
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionState:
+    number: int
+    state: str  # ready, open, closed
+    public: dict[str, Any]
+    correct: set[int]
+    limit_ms: int
+    multiplier: int
+    round: int = 0
+    opened_ms: int = 0
+    deadline_ms: int = 0
+    closed_ms: int = 0
+    answered: int = 0
+    counts: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class GameState:
+    game: str
+    state: str  # lobby, question, reveal, finished
+    question: int
+    round: int
+    n_questions: int
+    created_ms: int
+    epoch: int
+    players: int
+    reveal: str
+    max_players: int
+    late_join: bool
+    join_locked: bool
+    title: str
+    host_token_hash: str
+    screen_token_hash: str
+    finished_ms: int = 0
+
+    @property
+    def join_open(self) -> bool:
+        if self.state == "finished" or self.join_locked:
+            return False
+        if self.max_players and self.players >= self.max_players:
+            return False
+        return self.state == "lobby" or self.late_join
+
+    def streak_of(self, s: Stats, current: QuestionState | None) -> int:
+        """The streak as players see it now (kept lazily by round)."""
+        if s.streak_round == self.round:
+            return s.streak
+        still_open = current is not None and current.state == "open"
+        if still_open and s.streak_round == self.round - 1:
+            return s.streak
+        return 0
+
+
+@dataclass(frozen=True, slots=True)
+class BoardEntry:
+    player: int
+    nickname: str
+    score: int
+    rank: int
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """One player's place: score, rank (0 when off the board) and stats."""
+
+    player: int
+    score: int
+    rank: int
+    stats: Stats
+    answer: RecordedAnswer | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedAnswer:
+    choices: list[int]
+    points: int
+    bonus: int
+    correct: bool
+    elapsed_ms: int
+
+    @classmethod
+    def unpack(cls, raw: str | bytes | None) -> RecordedAnswer | None:
+        if raw is None:
+            return None
+        if isinstance(raw, bytes):
+            raw = raw.decode()
+        c, p, b, ok, t = raw.split("|")
+        return cls([int(x) for x in c.split(",") if x], int(p), int(b), ok == "1", int(t))
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One entry of the game's event stream; ``id`` is the sequence."""
+
+    id: str
+    type: str
+    fields: dict[str, str]

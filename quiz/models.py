@@ -1,0 +1,150 @@
+"""The durable record (DESIGN section 7). Redis holds the live game;
+these rows are written behind it by ``manage.py flush_scores``."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+
+class Quiz(models.Model):
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quizzes"
+    )
+    title = models.CharField(max_length=200)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated", "-id"]
+        verbose_name_plural = "quizzes"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Question(models.Model):
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveIntegerField(default=0)
+    text = models.CharField(max_length=500)
+    time_limit = models.PositiveIntegerField(
+        default=20,
+        validators=[MinValueValidator(5), MaxValueValidator(240)],
+        help_text="seconds, 5-240",
+    )
+    multiplier = models.PositiveSmallIntegerField(
+        default=1, choices=[(0, "no points"), (1, "standard"), (2, "double points")]
+    )
+    image = models.URLField(blank=True, null=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    order = models.PositiveIntegerField(default=0)
+    text = models.CharField(max_length=200)
+    correct = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Game(models.Model):
+    class State(models.TextChoices):
+        LOBBY = "lobby"
+        QUESTION = "question"
+        REVEAL = "reveal"
+        FINISHED = "finished"
+
+    class Reveal(models.TextChoices):
+        LIVE = "live"
+        ON_CLOSE = "on_close"
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.SET_NULL, null=True, related_name="games")
+    host = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="games"
+    )
+    title = models.CharField(max_length=200)
+    # The quiz as it was when the game opened (a quiz document): editing the
+    # quiz later never changes a game's questions or results.
+    document = models.JSONField()
+    pin = models.CharField(max_length=6, db_index=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.LOBBY)
+    reveal = models.CharField(max_length=10, choices=Reveal.choices, default=Reveal.LIVE)
+    max_players = models.PositiveIntegerField(default=0)
+    late_join = models.BooleanField(default=True)
+    host_token_hash = models.CharField(max_length=64)
+    created = models.DateTimeField(auto_now_add=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    # set once the final scores are in PostgreSQL: results are "saved"
+    saved = models.DateTimeField(null=True, blank=True)
+    # the Redis epoch last seen; rebuild_game bumps it
+    epoch = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.pin})"
+
+
+class Player(models.Model):
+    game = models.ForeignKey(Game, on_delete=models.CASCADE, related_name="players")
+    number = models.PositiveIntegerField(help_text="the engine's player id in this game")
+    nickname = models.CharField(max_length=20)
+    token_hash = models.CharField(max_length=64, blank=True, default="")
+    joined_ms = models.BigIntegerField(default=0)
+    kicked = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["game", "number"], name="player_unique_number")
+        ]
+        ordering = ["game", "number"]
+
+    def __str__(self) -> str:
+        return self.nickname
+
+
+class Answer(models.Model):
+    game = models.ForeignKey(Game, on_delete=models.CASCADE, related_name="answers")
+    player = models.ForeignKey(Player, on_delete=models.CASCADE, related_name="answers")
+    question = models.PositiveIntegerField()
+    choices = models.JSONField(default=list)
+    points = models.IntegerField(default=0)
+    bonus = models.IntegerField(default=0)
+    correct = models.BooleanField(default=False)
+    elapsed_ms = models.IntegerField(default=0)
+    total = models.IntegerField(default=0)
+    streak = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["player", "question"], name="answer_once_per_question")
+        ]
+        ordering = ["question", "player"]
+
+
+class Score(models.Model):
+    game = models.ForeignKey(Game, on_delete=models.CASCADE, related_name="scores")
+    player = models.OneToOneField(Player, on_delete=models.CASCADE, related_name="score")
+    total = models.IntegerField(default=0)
+    rank = models.PositiveIntegerField(default=0)
+    correct_count = models.PositiveIntegerField(default=0)
+    streak = models.PositiveIntegerField(default=0)
+    streak_round = models.PositiveIntegerField(default=0)
+    best_streak = models.PositiveIntegerField(default=0)
+    reached_ms = models.BigIntegerField(default=0)
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["game", "rank"]

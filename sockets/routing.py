@@ -1,0 +1,5 @@
+"""WebSocket routes (placeholder until the consumers land)."""
+
+from channels.routing import URLRouter
+
+websocket_application = URLRouter([])

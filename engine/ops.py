@@ -374,3 +374,17 @@ def all_players(game: str) -> Op[dict[int, str]]:
         [cmd("HGETALL", keys.players(game))],
         lambda r: {int(k): _s(v) for k, v in r[0].items()},
     )
+
+
+def combine(*parts: Op[Any]) -> Op[tuple[Any, ...]]:
+    """Several operations in one round trip; decodes to a tuple of their results."""
+    calls: list[Call] = []
+    bounds: list[tuple[int, int]] = []
+    for p in parts:
+        bounds.append((len(calls), len(calls) + len(p.calls)))
+        calls += p.calls
+
+    def dec(r: list[Any]) -> tuple[Any, ...]:
+        return tuple(p.decode(r[a:b]) for p, (a, b) in zip(parts, bounds, strict=True))
+
+    return Op(calls, dec)

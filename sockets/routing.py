@@ -1,5 +1,15 @@
-"""WebSocket routes (placeholder until the consumers land)."""
+"""WebSocket routes (DESIGN section 6), behind the Origin check."""
 
 from channels.routing import URLRouter
+from django.urls import re_path
 
-websocket_application = URLRouter([])
+from .consumers import HostConsumer, PlayConsumer, ScreenConsumer
+from .origin import OriginValidator
+
+websocket_urlpatterns = [
+    re_path(r"^ws/play/(?P<pin>\d{6})/$", PlayConsumer.as_asgi()),
+    re_path(r"^ws/host/(?P<pin>\d{6})/$", HostConsumer.as_asgi()),
+    re_path(r"^ws/screen/(?P<pin>\d{6})/$", ScreenConsumer.as_asgi()),
+]
+
+websocket_application = OriginValidator(URLRouter(websocket_urlpatterns))

@@ -1,0 +1,304 @@
+"""The WebSocket consumers: ``/ws/play/<pin>/``, ``/ws/host/<pin>/`` and
+``/ws/screen/<pin>/`` (docs/protocol.md).
+
+A consumer authenticates its first frame (hello), joins the process's relay
+of the game, and then turns client frames into engine operations. Every frame
+to the client goes through the connection's outbox, so replies and relay
+broadcasts keep their order. Players use no Channels layer: broadcasts come
+from the relay, replies go straight back, and a channel per player would cost
+memory and a Redis reader for nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from channels.consumer import AsyncConsumer
+from channels.exceptions import StopConsumer
+from django.conf import settings
+
+from engine import EngineUnavailable, ops
+from engine.auth import hash_token, token_matches
+from quiz.redis import async_engine
+
+from . import messages as m
+from .limits import TokenBucket
+from .outbox import Outbox
+from .relay import GameRelay, relay_for
+from .snapshot import welcome
+
+log = logging.getLogger(__name__)
+
+ENGINE_CODES = {
+    "unknown_game": "game_finished",
+    "unknown_player": "not_allowed",
+    "question_open": "bad_request",
+}
+
+
+class GameConsumer(AsyncConsumer):
+    role = "player"
+    channel_layer_alias = None  # type: ignore[assignment]
+
+    # --- connection ---------------------------------------------------------
+
+    async def websocket_connect(self, message: dict[str, Any]) -> None:
+        cfg = settings.STADIUM
+        self.pin: str = self.scope["url_route"]["kwargs"]["pin"]
+        self.player: int | None = None
+        self.relay: GameRelay | None = None
+        self.closing = False
+        self.max_bytes: int = cfg["MAX_FRAME_BYTES"]
+        self.bucket = TokenBucket(cfg["RATE_PER_S"], cfg["RATE_BURST"])
+        self.outbox = Outbox(self.base_send, cfg["SEND_QUEUE_MAX"])
+        await self.base_send({"type": "websocket.accept"})
+        loop = asyncio.get_running_loop()
+        self.hello_timer = loop.call_later(
+            cfg["HELLO_TIMEOUT_S"], self.close_soon, m.CLOSE_NO_HELLO
+        )
+
+    async def websocket_disconnect(self, message: dict[str, Any]) -> None:
+        self.hello_timer.cancel()
+        self.outbox.closed = True
+        if self.relay is not None:
+            self.relay.remove(self)
+        raise StopConsumer()
+
+    def push(self, frame: str) -> None:
+        self.outbox.push(frame)
+
+    def close_soon(self, code: int) -> None:
+        if not self.closing:
+            self.closing = True
+            asyncio.ensure_future(self._close(code))
+
+    async def _close(self, code: int) -> None:
+        self.outbox.closed = True
+        with contextlib.suppress(Exception):  # the client may be gone already
+            await self.base_send({"type": "websocket.close", "code": code})
+
+    def seq(self) -> str:
+        return self.relay.seq[self.role] if self.relay else "0-0"
+
+    def error(self, code: str, message: str, ref: str | None = None) -> None:
+        self.push(m.error_frame(code, message, self.seq(), ref))
+
+    # --- frames in ----------------------------------------------------------
+
+    async def websocket_receive(self, message: dict[str, Any]) -> None:
+        if self.closing:
+            return
+        text = message.get("text")
+        if text is None:
+            raw = message.get("bytes") or b""
+            if len(raw) > self.max_bytes:
+                return self.close_soon(m.CLOSE_TOO_LARGE)
+            return self.error("bad_json", "send JSON text frames, not binary")
+        if len(text) > self.max_bytes and len(text.encode()) > self.max_bytes:
+            return self.close_soon(m.CLOSE_TOO_LARGE)
+        verdict = self.bucket.take()
+        if verdict == "flood":
+            return self.close_soon(m.CLOSE_FLOOD)
+        if verdict == "limited":
+            return self.error("rate_limited", "too many frames; this one was dropped")
+        try:
+            kind, msg = m.parse(text)
+        except m.Refusal as r:
+            if self.relay is None:
+                return self.close_soon(m.CLOSE_NO_HELLO)
+            return self.error(r.code, r.message, r.ref)
+        try:
+            if self.relay is None:
+                if kind != "hello":
+                    return self.close_soon(m.CLOSE_NO_HELLO)
+                return await self.hello(msg)
+            await self.dispatch_frame(kind, msg)
+        except EngineUnavailable:
+            self.error("unavailable", "the game store is unreachable; retry", kind)
+
+    async def dispatch_frame(self, kind: str, msg: Any) -> None:
+        if kind == "ping":
+            return self.push(
+                m.dumps(
+                    {"type": "pong", "ts": msg.ts, "server_ms": self.relay_ms(), "seq": self.seq()}
+                )
+            )
+        if kind == "resync":
+            return await self.send_welcome()
+        if kind == "hello":
+            return self.error("bad_request", "already authenticated", kind)
+        if kind in m.HOST_COMMANDS:
+            if self.role != "host":
+                return self.error("not_host", "only the host can do that", kind)
+            return await self.host_command(kind, msg)
+        if kind == "answer":
+            if self.role != "player":
+                return self.error("not_allowed", "only players answer", kind)
+            return await self.answer(msg)
+        self.error("unknown_type", f"unknown message type {kind!r}", kind)
+
+    def relay_ms(self) -> int:
+        assert self.relay is not None
+        return self.relay.server_ms()
+
+    # --- hello --------------------------------------------------------------
+
+    async def hello(self, msg: m.Hello) -> None:
+        eng = async_engine()
+        game = await eng.run(ops.game_of_pin(self.pin))
+        if game is None:
+            return self.close_soon(m.CLOSE_NO_GAME)
+        if not await self.authenticate(game, msg.token):
+            return self.close_soon(m.CLOSE_NO_HELLO)
+        self.hello_timer.cancel()
+        relay = await relay_for(game, self.pin)
+        relay.add(self)
+        self.relay = relay
+        await self.send_welcome()
+
+    async def authenticate(self, game: str, token: str) -> bool:
+        eng = async_engine()
+        if self.role == "player":
+            pid = await eng.run(ops.player_of_token(game, hash_token(token)))
+            if pid is None:
+                return False
+            standing = (await eng.run(ops.standings(game, [pid])))[0]
+            if standing is None or standing.stats.kicked:
+                return False
+            self.player = pid
+            return True
+        st = await eng.run(ops.game_state(game))
+        if st is None:
+            return False
+        if token_matches(token, st.host_token_hash):
+            return True
+        return self.role == "screen" and token_matches(token, st.screen_token_hash)
+
+    async def send_welcome(self) -> None:
+        assert self.relay is not None
+        self.push(m.dumps(await welcome(self.relay, role=self.role, player=self.player)))
+
+    # --- players ------------------------------------------------------------
+
+    async def answer(self, msg: m.Answer) -> None:
+        relay = self.relay
+        assert relay is not None and self.player is not None
+        current = relay.question.number if relay.question else 0
+        if current == 0:
+            return self.error("not_open", "no question is open", "answer")
+        if msg.question != current:
+            return self.error("wrong_question", f"question {current} is the current one", "answer")
+        if len(set(msg.choices)) != len(msg.choices):
+            return self.error("bad_choice", "a choice is repeated", "answer")
+        res = await async_engine().submit_answer(
+            game=relay.game, player=self.player, question=msg.question, choices=msg.choices
+        )
+        if res.status == "kicked":
+            self.push(m.dumps({"type": "kicked", "seq": self.seq()}))
+            return self.close_soon(m.CLOSE_KICKED)
+        if not res.ok:
+            code = ENGINE_CODES.get(res.status, res.status)
+            return self.error(code, _MESSAGES.get(code, code.replace("_", " ")), "answer")
+        ack: dict[str, Any] = {
+            "type": "answer_ack",
+            "seq": self.seq(),
+            "question": msg.question,
+            "choices": msg.choices,
+        }
+        if msg.ts is not None:
+            ack["ts"] = msg.ts
+        if relay.state is not None and relay.state.reveal == "on_close":
+            ack["locked"] = True
+        else:
+            ack.update(
+                points=res.points,
+                bonus=res.bonus,
+                total=res.total,
+                rank=res.rank,
+                streak=res.streak,
+            )
+        self.push(m.dumps(ack))
+
+    # --- host ---------------------------------------------------------------
+
+    async def host_command(self, kind: str, msg: Any) -> None:
+        relay = self.relay
+        assert relay is not None
+        eng = async_engine()
+        game = relay.game
+        if kind == "start_question":
+            st = await eng.run(ops.game_state(game))
+            if st is None or st.state == "finished":
+                return self.error("game_finished", "the game has ended", kind)
+            n = msg.question or st.question + 1
+            if n > st.n_questions:
+                return self.error("no_more_questions", "that was the last question", kind)
+            if st.state == "question" and st.question != n:
+                await eng.run(ops.close_question(game, st.question))
+            r = await eng.run(ops.open_question(game, n))
+            if not r.ok:
+                code = ENGINE_CODES.get(r.status, r.status)
+                self.error(code, _MESSAGES.get(code, code.replace("_", " ")), kind)
+        elif kind == "close_question":
+            st = await eng.run(ops.game_state(game))
+            if st is None or not st.question:
+                return self.error("not_open", "no question is open", kind)
+            r = await eng.run(ops.close_question(game, st.question))
+            if not r.ok:
+                self.error(r.status, r.status.replace("_", " "), kind)
+        elif kind == "end_game":
+            r = await eng.end_game(game=game)
+            if not r.ok:
+                return self.error("game_finished", "the game has ended", kind)
+            await self.save_results(game)
+        elif kind == "kick":
+            r = await eng.run(ops.kick(game, msg.player))
+            if not r.ok:
+                self.error("unknown_player", "no such player in this game", kind)
+        elif kind == "lock_join":
+            await eng.run(ops.lock_join(game, msg.locked))
+
+    async def save_results(self, game: str) -> None:
+        """Flush the final scores to PostgreSQL, then tell the host they are saved."""
+        from quiz.services.flush import game_save
+
+        try:
+            await sync_to_async(game_save, thread_sensitive=False)(game_id=game)
+        except Exception:
+            log.exception("game %s: saving results failed; the flusher will retry", game)
+            return self.error(
+                "unavailable", "results not saved yet; the flusher retries", "end_game"
+            )
+        self.push(
+            m.dumps(
+                {"type": "saved", "results": f"/api/games/{self.pin}/results", "seq": self.seq()}
+            )
+        )
+
+
+_MESSAGES = {
+    "not_open": "the question is not open",
+    "too_late": "too late: the question has closed",
+    "already_answered": "you already answered this question",
+    "wrong_question": "that is not the current question",
+    "bad_choice": "a choice is out of range, repeated, or missing",
+    "game_finished": "the game has ended",
+    "already_played": "that question was already played",
+    "not_allowed": "you are not a player of this game",
+}
+
+
+class PlayConsumer(GameConsumer):
+    role = "player"
+
+
+class HostConsumer(GameConsumer):
+    role = "host"
+
+
+class ScreenConsumer(GameConsumer):
+    role = "screen"

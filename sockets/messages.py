@@ -1,0 +1,110 @@
+"""Client frames: their schemas (pydantic) and the error and close codes.
+
+docs/protocol.md is the human version of this module.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+# Close codes
+CLOSE_NO_HELLO = 4401
+CLOSE_KICKED = 4403
+CLOSE_NO_GAME = 4404
+CLOSE_FLOOD = 4429
+CLOSE_TOO_LARGE = 1009
+
+HOST_COMMANDS = frozenset({"start_question", "close_question", "end_game", "kick", "lock_join"})
+
+
+class _Msg(BaseModel):
+    model_config = ConfigDict(extra="ignore", strict=True)
+
+
+class Hello(_Msg):
+    type: Literal["hello"]
+    token: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class Answer(_Msg):
+    type: Literal["answer"]
+    question: Annotated[int, Field(ge=1, le=1000)]
+    choices: Annotated[list[Annotated[int, Field(ge=0, le=63)]], Field(min_length=1, max_length=6)]
+    ts: float | int | None = None
+
+
+class Ping(_Msg):
+    type: Literal["ping"]
+    ts: float | int | str | None = None
+
+
+class StartQuestion(_Msg):
+    type: Literal["start_question"]
+    question: Annotated[int, Field(ge=1, le=1000)] | None = None
+
+
+class Kick(_Msg):
+    type: Literal["kick"]
+    player: Annotated[int, Field(ge=1)]
+
+
+class LockJoin(_Msg):
+    type: Literal["lock_join"]
+    locked: bool = True
+
+
+SCHEMAS: dict[str, type[_Msg]] = {
+    "hello": Hello,
+    "answer": Answer,
+    "ping": Ping,
+    "start_question": StartQuestion,
+    "kick": Kick,
+    "lock_join": LockJoin,
+}
+BARE = frozenset({"resync", "close_question", "end_game"})
+
+
+class Refusal(Exception):
+    def __init__(self, code: str, message: str, ref: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.ref = ref
+
+
+def parse(text: str) -> tuple[str, Any]:
+    """(type, validated message) or raise :class:`Refusal`."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise Refusal("bad_json", "the frame is not valid JSON") from None
+    if not isinstance(data, dict):
+        raise Refusal("bad_json", "the frame must be a JSON object")
+    kind = data.get("type")
+    if not isinstance(kind, str):
+        raise Refusal("bad_request", "the frame needs a string field 'type'")
+    if kind in BARE:
+        return kind, data
+    schema = SCHEMAS.get(kind)
+    if schema is None:
+        raise Refusal("unknown_type", f"unknown message type {kind[:40]!r}", kind[:40])
+    try:
+        return kind, schema.model_validate(data)
+    except ValidationError as e:
+        err = e.errors()[0]
+        where = ".".join(str(x) for x in err["loc"]) or "frame"
+        raise Refusal("bad_request", f"{where}: {err['msg']}", kind) from None
+
+
+def dumps(obj: dict[str, Any]) -> str:
+    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
+
+
+def error_frame(code: str, message: str, seq: str, ref: str | None = None) -> str:
+    f: dict[str, Any] = {"type": "error", "code": code, "message": message, "seq": seq}
+    if ref:
+        f["ref"] = ref
+    return dumps(f)

@@ -1,0 +1,82 @@
+"""Per-connection sending that never lets one slow client stall a tick.
+
+The relay hands one pre-serialized frame to thousands of connections in a
+loop. On a healthy connection the ASGI server's send completes without
+suspending (the transport takes the bytes), so :meth:`Outbox.push` steps the
+send coroutine once, inline, and is done: no task, no queue, close to a bare
+``for ws in sockets: send(frame)`` loop. Only when a send really suspends
+(the client's TCP window is full, the server paused writing) is the rest of
+that send moved to a task, and later frames wait in a small bounded queue.
+When that queue is full the oldest frame is dropped: the client then sees a
+``prev`` that does not match its last ``seq`` and resyncs from Redis, so a
+dropped frame costs a resync, never a wrong screen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+class Outbox:
+    __slots__ = ("_send", "_queue", "_busy", "limit", "closed", "dropped")
+
+    def __init__(self, send: Send, limit: int = 8) -> None:
+        self._send = send
+        self._queue: deque[str] = deque()
+        self._busy = False
+        self.limit = limit
+        self.closed = False
+        self.dropped = 0
+
+    def push(self, frame: str) -> None:
+        if self.closed:
+            return
+        if self._busy:
+            if len(self._queue) >= self.limit:
+                self._queue.popleft()
+                self.dropped += 1
+            self._queue.append(frame)
+            return
+        coro = self._send({"type": "websocket.send", "text": frame})
+        try:
+            blocked_on = coro.send(None)  # type: ignore[attr-defined]
+        except StopIteration:
+            return  # sent without suspending: the common case
+        except Exception:
+            self.closed = True  # the client is gone; its consumer cleans up
+            return
+        self._busy = True
+        asyncio.ensure_future(self._finish(coro, blocked_on))  # type: ignore[arg-type]
+
+    async def _finish(self, coro: Coroutine[Any, Any, None], blocked_on: Any) -> None:
+        try:
+            while True:
+                # Wait for what the send is blocked on, then resume it where it
+                # stopped (what a Task would do, had it started the send).
+                if blocked_on is None:
+                    await asyncio.sleep(0)
+                else:
+                    # the send itself sees the outcome when resumed
+                    with contextlib.suppress(Exception):
+                        await blocked_on
+                try:
+                    blocked_on = coro.send(None)
+                except StopIteration:
+                    break
+            while self._queue and not self.closed:
+                await self._send({"type": "websocket.send", "text": self._queue.popleft()})
+        except Exception:
+            self.closed = True
+        finally:
+            self._busy = False
+            if self.closed:
+                self._queue.clear()

@@ -1,0 +1,391 @@
+"""The per-process relay: one reader of a game's event stream per process.
+
+Each server process runs ONE relay task per live game it serves. It reads
+the game's stream (XREAD BLOCK from its last id), reacts to lifecycle events
+at once (question opened or closed, game ended, player kicked) and coalesces
+answer deltas into a leaderboard tick (every ``TICK_MS``, only when something
+changed). Each frame is serialized once per audience and pushed to every
+local connection of that audience through its :class:`~sockets.outbox.Outbox`
+(no slow client stalls a tick). A tick costs a constant number of Redis calls
+per process, whatever the number of players.
+
+Frames carry ``seq`` (the last stream id the frame reflects) and ``prev``
+(the seq of the previous broadcast frame to that audience), so a client that
+misses a frame sees the gap and resyncs (docs/protocol.md).
+
+The relay is also the game clock: it closes the open question at its
+deadline, or when every player has answered (close is idempotent, so every
+process may try).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+from django.conf import settings
+
+from engine import EngineUnavailable, Event, GameState, QuestionState, ops
+from engine.aio import Engine
+from quiz.redis import async_engine, redis_async
+
+from .messages import CLOSE_KICKED, dumps
+
+log = logging.getLogger(__name__)
+
+ROLES = ("player", "host", "screen")
+
+
+class Conn(Protocol):
+    role: str
+    player: int | None
+
+    def push(self, frame: str) -> None: ...
+
+    def close_soon(self, code: int) -> None: ...
+
+
+class GameRelay:
+    def __init__(self, game: str, pin: str, engine: Engine) -> None:
+        self.game = game
+        self.pin = pin
+        self.engine = engine
+        cfg = settings.STADIUM
+        self.tick_s = cfg["TICK_MS"] / 1000
+        self.top_n = cfg["TOP_N"]
+        self.conns: dict[str, set[Conn]] = {r: set() for r in ROLES}
+        self.by_player: dict[int, set[Conn]] = {}
+        self.last_id = "0-0"
+        self.seq: dict[str, str] = dict.fromkeys(ROLES, "0-0")
+        self.state: GameState | None = None
+        self.question: QuestionState | None = None
+        self.top: list[dict[str, Any]] = []
+        self.dirty = False
+        self.last_tick = 0.0
+        self.close_tried: set[int] = set()
+        self.clock_offset_ms = 0.0
+        self.task: asyncio.Task[None] | None = None
+        self.idle_since: float | None = None
+        self.stopped = False
+        self.ticks = 0
+
+    # --- lifecycle ----------------------------------------------------------
+
+    async def start(self) -> None:
+        t = await self.engine.redis.time()
+        self.clock_offset_ms = t[0] * 1000 + t[1] / 1000 - time.time() * 1000
+        self.last_id = await self.engine.last_event_id(game=self.game)
+        for r in ROLES:
+            self.seq[r] = self.last_id
+        await self.refresh()
+        self.task = asyncio.ensure_future(self._run())
+
+    async def refresh(self) -> None:
+        n = self.state.question if self.state else 0
+        st, _ = await self.engine.run(ops.snapshot(self.game, n))
+        if st is not None and st.question != n:
+            st, _ = await self.engine.run(ops.snapshot(self.game, st.question))
+        self.state = st
+        if st is not None and st.question:
+            self.question = await self.engine.run(ops.question_state(self.game, st.question))
+        else:
+            self.question = None
+
+    def add(self, conn: Conn) -> None:
+        self.conns[conn.role].add(conn)
+        if conn.player is not None:
+            self.by_player.setdefault(conn.player, set()).add(conn)
+        self.idle_since = None
+
+    def remove(self, conn: Conn) -> None:
+        self.conns[conn.role].discard(conn)
+        if conn.player is not None:
+            group = self.by_player.get(conn.player)
+            if group is not None:
+                group.discard(conn)
+                if not group:
+                    del self.by_player[conn.player]
+        if not any(self.conns.values()):
+            self.idle_since = time.monotonic()
+
+    def server_ms(self) -> int:
+        return int(time.time() * 1000 + self.clock_offset_ms)
+
+    # --- sending ------------------------------------------------------------
+
+    def broadcast(self, roles: Iterable[str], frame: dict[str, Any]) -> None:
+        """Serialize once per audience and push to every local connection."""
+        for role in roles:
+            conns = self.conns[role]
+            frame["seq"] = self.last_id
+            frame["prev"] = self.seq[role]
+            self.seq[role] = self.last_id
+            if not conns:
+                continue
+            text = dumps(frame)
+            for c in conns:
+                c.push(text)
+
+    def send_each(self, role: str, frames: dict[Conn, dict[str, Any]]) -> None:
+        """Personal frames (one per connection) that still chain by seq."""
+        prev = self.seq[role]
+        self.seq[role] = self.last_id
+        for c, f in frames.items():
+            f["seq"] = self.last_id
+            f["prev"] = prev
+            c.push(dumps(f))
+
+    # --- the loop -----------------------------------------------------------
+
+    async def _run(self) -> None:
+        blocking = redis_async()
+        backoff = 0.1
+        try:
+            while not self.stopped:
+                if self.idle_since is not None and time.monotonic() - self.idle_since > 10:
+                    break
+                try:
+                    events = await self.engine.read_events(
+                        game=self.game, after=self.last_id, block_ms=self._wait_ms(), redis=blocking
+                    )
+                    if events:
+                        await self._handle(events)
+                    await self._clock()
+                    if self.dirty and time.monotonic() - self.last_tick >= self.tick_s:
+                        await self.tick()
+                    backoff = 0.1
+                except EngineUnavailable as e:
+                    log.warning("relay %s: redis unavailable (%s); retrying", self.game, e)
+                    await asyncio.sleep(backoff)
+                    backoff = min(backoff * 2, 2.0)
+                except Exception:
+                    log.exception("relay %s: unexpected error", self.game)
+                    await asyncio.sleep(0.5)
+        finally:
+            self.stopped = True
+            if RELAYS.get(self.game) is self:
+                del RELAYS[self.game]
+            with contextlib.suppress(Exception):
+                await blocking.aclose()
+
+    def _wait_ms(self) -> int:
+        wait = 1.0
+        if self.dirty:
+            wait = min(wait, max(0.0, self.tick_s - (time.monotonic() - self.last_tick)))
+        q = self.question
+        if q is not None and q.state == "open":
+            wait = min(wait, max(0.0, (q.deadline_ms - self.server_ms()) / 1000))
+        return max(1, int(wait * 1000))
+
+    async def _handle(self, events: list[Event]) -> None:
+        joined: list[int] = []
+        kicked: list[int] = []
+        for ev in events:
+            self.last_id = ev.id
+            t = ev.type
+            if t == "ans":
+                self.dirty = True
+            elif t == "join":
+                joined.append(int(ev.fields["p"]))
+                self.dirty = True
+            elif t == "open":
+                await self._opened(int(ev.fields["q"]))
+            elif t == "close":
+                await self._closed(int(ev.fields["q"]))
+            elif t == "end":
+                await self._ended()
+            elif t == "kick":
+                pid = int(ev.fields["p"])
+                kicked.append(pid)
+                self._kick_local(pid)
+                self.dirty = True
+            elif t == "lock":
+                await self.refresh()
+                self.dirty = True
+            elif t == "resync":
+                await self.refresh()
+                self.broadcast(ROLES, {"type": "resync", "reason": ev.fields.get("reason", "")})
+        if (joined or kicked) and self.conns["host"]:
+            names = await self.engine.run(ops.nicknames(self.game, joined)) if joined else []
+            st = self.state
+            self.broadcast(
+                ["host"],
+                {
+                    "type": "players",
+                    "joined": [
+                        {"player": p, "nickname": n} for p, n in zip(joined, names, strict=True)
+                    ],
+                    "kicked": kicked,
+                    "players": st.players if st else 0,
+                    "join_open": st.join_open if st else False,
+                },
+            )
+
+    def _question_frame(self, q: QuestionState) -> dict[str, Any]:
+        f = {"type": "question", **q.public}
+        f.update(opened_ms=q.opened_ms, deadline_ms=q.deadline_ms, server_ms=self.server_ms())
+        return f
+
+    async def _opened(self, n: int) -> None:
+        self.state, self.question = await self.engine.run(ops.snapshot(self.game, n))
+        q = self.question
+        if q is None:
+            return
+        self.broadcast(ROLES, self._question_frame(q))
+        self.dirty = True
+
+    async def _closed(self, n: int) -> None:
+        players = list(self.by_player)
+        (st, q), top, standings = await self.engine.run(
+            ops.combine(
+                ops.snapshot(self.game, n),
+                ops.top(self.game, self.top_n),
+                ops.standings(self.game, players, n),
+            )
+        )
+        self.state, self.question = st, q
+        if q is None or st is None:
+            return
+        self.top = [_entry(e) for e in top]
+        common = {
+            "type": "question_closed",
+            "question": n,
+            "correct": sorted(q.correct),
+            "distribution": q.counts,
+            "answered": q.answered,
+            "players": st.players,
+        }
+        self.broadcast(["host", "screen"], dict(common))
+        frames: dict[Conn, dict[str, Any]] = {}
+        for pid, s in zip(players, standings, strict=True):
+            if s is None:
+                continue
+            a = s.answer
+            mine = {
+                **common,
+                "choices": a.choices if a else None,
+                "points": a.points if a else 0,
+                "bonus": a.bonus if a else 0,
+                "total": s.score,
+                "rank": s.rank,
+                "streak": st.streak_of(s.stats, q),
+            }
+            for c in self.by_player.get(pid, ()):
+                frames[c] = dict(mine)
+        self.send_each("player", frames)
+        await self.tick()
+
+    async def _ended(self) -> None:
+        players = list(self.by_player)
+        st, podium, standings = await self.engine.run(
+            ops.combine(
+                ops.game_state(self.game),
+                ops.top(self.game, 3),
+                ops.standings(self.game, players),
+            )
+        )
+        self.state = st
+        if self.question is not None and self.question.state == "open":
+            self.question = await self.engine.run(
+                ops.question_state(self.game, self.question.number)
+            )
+        common = {
+            "type": "game_over",
+            "podium": [_entry(e) for e in podium],
+            "players": st.players if st else 0,
+        }
+        self.broadcast(["host", "screen"], dict(common))
+        frames: dict[Conn, dict[str, Any]] = {}
+        for pid, s in zip(players, standings, strict=True):
+            if s is None:
+                continue
+            for c in self.by_player.get(pid, ()):
+                frames[c] = {**common, "rank": s.rank, "score": s.score}
+        self.send_each("player", frames)
+
+    def _kick_local(self, pid: int) -> None:
+        for c in list(self.by_player.get(pid, ())):
+            c.push(dumps({"type": "kicked", "seq": self.last_id}))
+            c.close_soon(CLOSE_KICKED)
+
+    async def _clock(self) -> None:
+        """Close the open question at its deadline (any process may)."""
+        q = self.question
+        if q is None or q.state != "open" or q.number in self.close_tried:
+            return
+        if self.server_ms() >= q.deadline_ms:
+            self.close_tried.add(q.number)
+            await self.engine.run(ops.close_question(self.game, q.number))
+
+    async def tick(self) -> None:
+        """One leaderboard frame per audience, from a constant number of reads."""
+        self.dirty = False
+        self.last_tick = time.monotonic()
+        self.ticks += 1
+        n = self.question.number if self.question else 0
+        (st, q), top = await self.engine.run(
+            ops.combine(ops.snapshot(self.game, n), ops.top(self.game, self.top_n))
+        )
+        if st is None:
+            return
+        self.state = st
+        if q is not None:
+            self.question = q
+        hide = st.reveal == "on_close" and q is not None and q.state == "open"
+        if not hide:
+            self.top = [_entry(e) for e in top]
+        frame = {
+            "type": "leaderboard",
+            "question": n,
+            "top": self.top,
+            "players": st.players,
+            "answered": q.answered if q else 0,
+        }
+        self.broadcast(["player", "screen"], frame)
+        if self.conns["host"]:
+            self.broadcast(["host"], {**frame, "distribution": q.counts if q else []})
+        if (
+            q is not None
+            and q.state == "open"
+            and st.players > 0
+            and q.answered >= st.players
+            and q.number not in self.close_tried
+        ):
+            self.close_tried.add(q.number)
+            await self.engine.run(ops.close_question(self.game, q.number))
+
+
+def _entry(e: Any) -> dict[str, Any]:
+    return {"player": e.player, "nickname": e.nickname, "score": e.score, "rank": e.rank}
+
+
+RELAYS: dict[str, GameRelay] = {}
+_starting: dict[str, asyncio.Future[GameRelay]] = {}
+
+
+async def relay_for(game: str, pin: str) -> GameRelay:
+    """The relay of ``game`` in this process, started on first use."""
+    relay = RELAYS.get(game)
+    if relay is not None and not relay.stopped:
+        return relay
+    pending = _starting.get(game)
+    if pending is not None:
+        return await asyncio.shield(pending)
+    fut: asyncio.Future[GameRelay] = asyncio.get_running_loop().create_future()
+    _starting[game] = fut
+    try:
+        relay = GameRelay(game, pin, async_engine())
+        await relay.start()
+        RELAYS[game] = relay
+        fut.set_result(relay)
+        return relay
+    except BaseException as e:
+        fut.set_exception(e)
+        fut.exception()  # retrieved: waiters get it through shield
+        raise
+    finally:
+        _starting.pop(game, None)

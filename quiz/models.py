@@ -3,6 +3,8 @@ these rows are written behind it by ``manage.py flush_scores``."""
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -36,7 +38,7 @@ class Question(models.Model):
     multiplier = models.PositiveSmallIntegerField(
         default=1, choices=[(0, "no points"), (1, "standard"), (2, "double points")]
     )
-    image = models.URLField(blank=True, null=True)
+    image = models.URLField(max_length=500, blank=True, null=True)
 
     class Meta:
         ordering = ["order", "id"]
@@ -58,6 +60,10 @@ class Choice(models.Model):
         return self.text
 
 
+def new_game_key() -> str:
+    return secrets.token_hex(6)
+
+
 class Game(models.Model):
     class State(models.TextChoices):
         LOBBY = "lobby"
@@ -69,6 +75,10 @@ class Game(models.Model):
         LIVE = "live"
         ON_CLOSE = "on_close"
 
+    # The game's id in Redis (g:{key}:...). Random, not the primary key: a
+    # database restored or recreated reuses primary keys, and a Redis that
+    # outlives it must never mistake an old game for a new one.
+    key = models.CharField(max_length=32, unique=True, default=new_game_key, editable=False)
     quiz = models.ForeignKey(Quiz, on_delete=models.SET_NULL, null=True, related_name="games")
     host = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="games"
@@ -83,12 +93,18 @@ class Game(models.Model):
     max_players = models.PositiveIntegerField(default=0)
     late_join = models.BooleanField(default=True)
     host_token_hash = models.CharField(max_length=64)
+    # kept so that rebuild_game can restore the big screen's access too
+    screen_token_hash = models.CharField(max_length=64, blank=True, default="")
     created = models.DateTimeField(auto_now_add=True)
     finished = models.DateTimeField(null=True, blank=True)
     # set once the final scores are in PostgreSQL: results are "saved"
     saved = models.DateTimeField(null=True, blank=True)
     # the Redis epoch last seen; rebuild_game bumps it
     epoch = models.PositiveIntegerField(default=1)
+    # The Redis meta hash and question states as of the last flush, and when
+    # that was: what rebuild_game restores after Redis lost the game.
+    snapshot = models.JSONField(default=dict, blank=True)
+    flushed = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created"]
@@ -145,6 +161,9 @@ class Score(models.Model):
     best_streak = models.PositiveIntegerField(default=0)
     reached_ms = models.BigIntegerField(default=0)
     version = models.PositiveIntegerField(default=0)
+    # the rest of the engine's stats, so rebuild_game restores them exactly
+    last_round = models.PositiveIntegerField(default=0)
+    last_points = models.IntegerField(default=0)
 
     class Meta:
         ordering = ["game", "rank"]

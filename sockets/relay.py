@@ -117,13 +117,26 @@ class GameRelay:
 
     # --- sending ------------------------------------------------------------
 
+    def next_seq(self, role: str) -> tuple[str, str]:
+        """(seq, prev) of the next broadcast frame to ``role``. Several frames
+        can reflect the same stream event (a question and the tick after it),
+        so those get a ``.k`` suffix: every frame of a chain is distinct and a
+        lost one is always seen."""
+        prev = self.seq[role]
+        base = prev.split(".", 1)[0]
+        if base == self.last_id:
+            k = int(prev.split(".", 1)[1]) + 1 if "." in prev else 1
+            seq = f"{base}.{k}"
+        else:
+            seq = self.last_id
+        self.seq[role] = seq
+        return seq, prev
+
     def broadcast(self, roles: Iterable[str], frame: dict[str, Any]) -> None:
         """Serialize once per audience and push to every local connection."""
         for role in roles:
+            frame["seq"], frame["prev"] = self.next_seq(role)
             conns = self.conns[role]
-            frame["seq"] = self.last_id
-            frame["prev"] = self.seq[role]
-            self.seq[role] = self.last_id
             if not conns:
                 continue
             text = dumps(frame)
@@ -132,10 +145,9 @@ class GameRelay:
 
     def send_each(self, role: str, frames: dict[Conn, dict[str, Any]]) -> None:
         """Personal frames (one per connection) that still chain by seq."""
-        prev = self.seq[role]
-        self.seq[role] = self.last_id
+        seq, prev = self.next_seq(role)
         for c, f in frames.items():
-            f["seq"] = self.last_id
+            f["seq"] = seq
             f["prev"] = prev
             c.push(dumps(f))
 

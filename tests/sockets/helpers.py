@@ -1,0 +1,63 @@
+"""Game set-up through the real services (the same ones the HTTP API calls)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.contrib.auth import get_user_model
+from django.db import connection
+
+from quiz.documents import document_parse
+from quiz.services.games import game_open
+from quiz.services.players import player_join
+from quiz.services.quizzes import quiz_create
+
+
+def C(text: str, correct: bool = False) -> dict[str, Any]:
+    return {"text": text, "correct": correct}
+
+
+QUIZ = {
+    "title": "Socket test",
+    "questions": [
+        {"text": "Largest ocean?", "time_limit": 30, "multiplier": 1, "image": None,
+         "choices": [C("Atlantic"), C("Indian"), C("Pacific", True), C("Arctic")]},
+        {"text": "Which are even?", "time_limit": 30, "multiplier": 2, "image": None,
+         "choices": [C("3"), C("8", True), C("5"), C("12", True)]},
+        {"text": "Red planet?", "time_limit": 30, "multiplier": 1, "image": None,
+         "choices": [C("Mars", True), C("Venus")]},
+    ],
+}  # fmt: skip
+CORRECT = [{2}, {1, 3}, {0}]
+
+
+@dataclass
+class Opened:
+    game: str
+    pin: str
+    host_token: str
+    screen_token: str
+    tokens: list[str]
+    players: list[int]
+
+
+def _open(quiz_doc: dict[str, Any], n_players: int, **settings: Any) -> Opened:
+    User = get_user_model()
+    host, _ = User.objects.get_or_create(username="socket-host")
+    quiz = quiz_create(owner=host, document=document_parse(quiz_doc))
+    opened = game_open(
+        host=host, quiz_id=quiz.pk, max_players=settings.pop("max_players", 1000), **settings
+    )
+    connection.close()  # this thread's connection would block the test database's teardown
+    return Opened(opened.game.key, opened.game.pin, opened.host_token, opened.screen_token, [], [])
+
+
+async def open_game(n_players: int, quiz_doc: dict[str, Any] = QUIZ, **settings: Any) -> Opened:
+    g = await sync_to_async(_open)(quiz_doc, n_players, **settings)
+    for i in range(n_players):
+        j = await player_join(pin=g.pin, nickname=f"Player{i:02d}")
+        g.tokens.append(j.token)
+        g.players.append(j.player)
+    return g

@@ -363,6 +363,8 @@ def player_of_token(game: str, token_hash: str) -> Op[int | None]:
 
 
 def nicknames(game: str, players: Sequence[int]) -> Op[list[str | None]]:
+    if not players:
+        return Op([], lambda r: [])
     return Op(
         [cmd("HMGET", keys.players(game), *players)],
         lambda r: [None if x is None else _s(x) for x in r[0]],

@@ -222,8 +222,10 @@ class GameRelay:
                 await self.refresh()
                 self.broadcast(ROLES, {"type": "resync", "reason": ev.fields.get("reason", "")})
         if (joined or kicked) and self.conns["host"]:
-            names = await self.engine.run(ops.nicknames(self.game, joined)) if joined else []
-            st = self.state
+            names, st = await self.engine.run(
+                ops.combine(ops.nicknames(self.game, joined), ops.game_state(self.game))
+            )
+            self.state = st
             self.broadcast(
                 ["host"],
                 {

@@ -24,6 +24,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 # Extra origins allowed to open WebSockets and post to the API (a front end
 # served from another host, for example). Hosts in ALLOWED_HOSTS are allowed.
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# JSON 403 {"error": "forbidden"} for the API, Django's page elsewhere
+CSRF_FAILURE_VIEW = "quiz.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -72,13 +74,29 @@ DATABASES = {
 DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# redis+cluster://host:port names a Redis Cluster (see quiz/redis.py).
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL]},
+        # channels-redis needs a plain (non-cluster) Redis: with REDIS_URL on
+        # a cluster, set CHANNEL_REDIS_URL to a standalone server.
+        "CONFIG": {"hosts": [env.str("CHANNEL_REDIS_URL", default=REDIS_URL)]},
     }
 }
+
+# Benchmark hooks (make bench-fanout): an extra WebSocket route and the two
+# channels-redis layers it compares the relay with. Off in normal runs.
+STADIUM_BENCH = env.bool("STADIUM_BENCH", default=False)
+if STADIUM_BENCH:
+    CHANNEL_LAYERS["bench_core"] = {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": [REDIS_URL], "capacity": 100_000, "expiry": 30},
+    }
+    CHANNEL_LAYERS["bench_pubsub"] = {
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "CONFIG": {"hosts": [REDIS_URL]},
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -121,15 +139,29 @@ STADIUM = {
     "FLUSH_BATCH": env.int("STADIUM_FLUSH_BATCH", default=5_000),
     # finished games' Redis keys expire this long after they are saved
     "FINISHED_TTL_S": env.int("STADIUM_FINISHED_TTL_S", default=3600),
+    # port where a process outside the web server (the flusher) serves its
+    # Prometheus metrics; 0: off (quiz.metrics.serve_exporter)
+    "METRICS_PORT": env.int("STADIUM_METRICS_PORT", default=0),
 }
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # Structured lines: pass the game as an extra field, extra={"game": id}
+    # (quiz/logfmt.py); LOG_FORMAT=json writes one JSON object per line.
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {
+            "()": "quiz.logfmt.PlainFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+        "json": {"()": "quiz.logfmt.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env.str("LOG_FORMAT", default="plain"),
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.channels.server": {"level": "WARNING"}},
 }

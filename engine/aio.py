@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from . import keys, ops
-from .batching import AnswerBatcher
+from .batching import AnswerBatcher, AnswerPipe, Observer
 from .errors import EngineUnavailable
 from .ops import Call, Op
 from .pipeline import TRANSIENT, check, missing_scripts, queue, unavailable
@@ -33,14 +33,28 @@ class Engine:
         batch_max: int = 512,
         batch_in_flight: int = 2,
         batching: bool = True,
+        batch_observer: Observer | None = None,
     ) -> None:
         self.redis = redis
         self.events_maxlen = events_maxlen
-        self.batcher = (
-            AnswerBatcher(self.call_many, max_batch=batch_max, max_in_flight=batch_in_flight)
-            if batching
-            else None
-        )
+        # Micro-batching: the raw pipe where the client allows it, else the
+        # generic batcher over redis-py pipelines (e.g. on Redis Cluster). A
+        # caller may also set ``batcher`` itself; a set batcher takes precedence.
+        self.pipe: AnswerPipe | None = None
+        self.batcher: AnswerBatcher | None = None
+        if batching and AnswerPipe.supported(redis):
+            self.pipe = AnswerPipe(
+                redis, max_batch=batch_max, max_in_flight=batch_in_flight, observer=batch_observer
+            )
+        elif batching:
+            self.batcher = AnswerBatcher(
+                self.call_many, max_batch=batch_max, max_in_flight=batch_in_flight
+            )
+
+    async def aclose(self) -> None:
+        """Close the answer pipe's connection (the client is the caller's)."""
+        if self.pipe is not None:
+            await self.pipe.aclose()
 
     async def load_scripts(self) -> None:
         try:
@@ -74,6 +88,12 @@ class Engine:
     async def submit_answer(
         self, *, game: str, player: int, question: int, choices: Sequence[int]
     ) -> AnswerResult:
+        if self.batcher is None and self.pipe is not None:
+            raw = await self.pipe.submit(
+                game=game, player=player, question=question, choices=choices,
+                maxlen=self.events_maxlen,
+            )  # fmt: skip
+            return ops.decode_answer(raw)
         call = ops.submit_call(game, player, question, choices, self.events_maxlen)
         if self.batcher is None:
             return ops.decode_answer((await self.call_many([call]))[0])

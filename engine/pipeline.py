@@ -1,20 +1,27 @@
 """Turning :class:`engine.ops.Call` lists into redis-py pipeline commands,
-shared by the async and the blocking executors."""
+shared by the async and the blocking executors.
+
+The same code runs on a Redis Cluster client (redis-py's RedisCluster, either
+flavour): its pipeline sends each command to the node that owns the slot of
+its keys (EVALSHA by its KEYS, all in one game's slot) and SCRIPT LOAD to every
+primary, so the NOSCRIPT reload below covers the whole cluster."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
+from redis.exceptions import ClusterDownError, NoScriptError, ResponseError, TryAgainError
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import NoScriptError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from .errors import EngineError, EngineUnavailable
 from .ops import Call
 from .scripts import SCRIPTS
 
-TRANSIENT = (RedisConnectionError, RedisTimeoutError, OSError)
+# On Redis Cluster, CLUSTERDOWN (a failover in progress) and TRYAGAIN (a slot
+# being migrated) pass too: the caller retries, as after a lost connection.
+TRANSIENT = (RedisConnectionError, RedisTimeoutError, OSError, ClusterDownError, TryAgainError)
 
 
 def queue(pipe: Any, calls: Sequence[Call]) -> None:

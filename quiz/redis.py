@@ -2,6 +2,13 @@
 
 One async engine per event loop (a redis.asyncio client is bound to the
 loop that created it) and one blocking engine per process.
+
+REDIS_URL names a single server (``redis://``, ``rediss://``, ``unix://``) or
+a Redis Cluster: ``redis+cluster://host:port`` (``rediss+cluster://`` for
+TLS), any one node as the seed; the client discovers the others. The engine
+runs unchanged on a cluster because every key of a game shares one hash slot
+(:mod:`engine.keys`). Use :func:`client_from_url` wherever a client is built
+from a URL, so that code works on both.
 """
 
 from __future__ import annotations
@@ -13,15 +20,38 @@ from typing import Any
 import redis
 import redis.asyncio as aioredis
 from django.conf import settings
+from redis.asyncio.cluster import RedisCluster as AsyncRedisCluster
+from redis.cluster import RedisCluster
 
 from engine import Engine, SyncEngine
+from engine.batching import AnswerBatcher
+
+from . import metrics
+
+CLUSTER_SCHEMES = {"redis+cluster": "redis", "rediss+cluster": "rediss"}
 
 _engines: dict[int, Engine] = {}
 
 
+def is_cluster(url: str) -> bool:
+    return url.split("://", 1)[0].lower() in CLUSTER_SCHEMES
+
+
+def client_from_url(url: str, *, asyncio: bool = False, **kwargs: Any) -> Any:
+    """A redis-py client for ``url``: a RedisCluster for ``redis+cluster://``,
+    a plain Redis otherwise; ``asyncio`` picks the redis.asyncio flavour."""
+    scheme, rest = url.split("://", 1)
+    if scheme.lower() in CLUSTER_SCHEMES:
+        # A cluster has only database 0: drop any /<db> path.
+        plain = f"{CLUSTER_SCHEMES[scheme.lower()]}://{rest.split('/', 1)[0]}"
+        cls: Any = AsyncRedisCluster if asyncio else RedisCluster
+        return cls.from_url(plain, **kwargs)
+    return (aioredis.Redis if asyncio else redis.Redis).from_url(url, **kwargs)
+
+
 @lru_cache(maxsize=1)
 def redis_sync() -> Any:
-    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=5, socket_connect_timeout=2)
+    return client_from_url(settings.REDIS_URL, socket_timeout=5, socket_connect_timeout=2)
 
 
 @lru_cache(maxsize=1)
@@ -30,7 +60,16 @@ def sync_engine() -> SyncEngine:
 
 
 def redis_async() -> Any:
-    return aioredis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, max_connections=64)
+    """A new async client (on a cluster, ``max_connections`` is per node)."""
+    url = settings.REDIS_URL
+    if is_cluster(url):
+        return client_from_url(url, asyncio=True, socket_connect_timeout=2, max_connections=64)
+    # A burst of callers (a reconnect storm) waits for a free connection
+    # instead of failing at once with "too many connections".
+    pool = aioredis.BlockingConnectionPool.from_url(
+        url, max_connections=64, timeout=10, socket_connect_timeout=2
+    )
+    return aioredis.Redis(connection_pool=pool)
 
 
 def async_engine() -> Engine:
@@ -42,7 +81,24 @@ def async_engine() -> Engine:
             redis_async(),
             events_maxlen=settings.STADIUM["EVENTS_MAXLEN"],
             batch_max=settings.STADIUM["BATCH_MAX"],
+            batch_observer=metrics.ANSWER_BATCH_SIZE.observe,
         )
+        if eng.batcher is not None:
+            # The generic batcher (Redis Cluster) takes no observer: wrap its
+            # sender so its batch sizes are observed too.
+            eng.batcher = AnswerBatcher(
+                _metered(eng), max_batch=settings.STADIUM["BATCH_MAX"], max_in_flight=2
+            )
         _engines.clear()  # one live loop per process; drop engines of closed loops
         _engines[id(loop)] = eng
     return eng
+
+
+def _metered(eng: Engine) -> Any:
+    """A batcher sender that observes each micro-batch's size."""
+
+    async def send(calls: Any) -> list[Any]:
+        metrics.ANSWER_BATCH_SIZE.observe(len(calls))
+        return await eng.call_many(calls)
+
+    return send

@@ -1,9 +1,11 @@
-"""Plain views outside the JSON API: health."""
+"""Plain views outside the JSON API: health, the CSRF failure page and the
+JSON 404 of unknown /api/ paths."""
 
 from __future__ import annotations
 
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.csrf import csrf_failure as django_csrf_failure
 
 from .redis import redis_sync
 
@@ -23,3 +25,20 @@ def healthz(request: HttpRequest) -> JsonResponse:
         checks["database"] = f"error: {type(e).__name__}"
     ok = all(v == "ok" for v in checks.values())
     return JsonResponse({"status": "ok" if ok else "degraded", **checks}, status=200 if ok else 503)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: JSON for the API, Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {
+                "error": "forbidden",
+                "message": "CSRF check failed: send the csrftoken cookie's value as X-CSRFToken",
+            },
+            status=403,
+        )
+    return django_csrf_failure(request, reason)
+
+
+def api_not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
+    return JsonResponse({"error": "not_found", "message": "no such endpoint"}, status=404)

@@ -51,7 +51,8 @@ class Outbox:
             blocked_on = coro.send(None)  # type: ignore[attr-defined]
         except StopIteration:
             return  # sent without suspending: the common case
-        except Exception:
+        except Exception as e:
+            log.warning("outbox send failed: %r", e)
             self.closed = True  # the client is gone; its consumer cleans up
             return
         self._busy = True

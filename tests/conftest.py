@@ -11,25 +11,24 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
-import redis
-import redis.asyncio as aioredis
 from django.conf import settings
 
 from engine import Engine, SyncEngine, keys
+from quiz.redis import client_from_url  # a RedisCluster for redis+cluster:// URLs
 
 
 @pytest.fixture
 def game_id() -> Iterator[str]:
     gid = "t" + uuid.uuid4().hex[:12]
     yield gid
-    r = redis.Redis.from_url(settings.REDIS_URL)
+    r = client_from_url(settings.REDIS_URL)
     r.delete(*keys.all_of(gid, 20))
     r.close()
 
 
 @pytest.fixture
 def sync_redis() -> Iterator[Any]:
-    r = redis.Redis.from_url(settings.REDIS_URL)
+    r = client_from_url(settings.REDIS_URL)
     yield r
     r.close()
 
@@ -41,7 +40,7 @@ def sync_engine(sync_redis: Any) -> SyncEngine:
 
 @pytest.fixture
 async def async_redis() -> AsyncIterator[Any]:
-    r = aioredis.Redis.from_url(settings.REDIS_URL, max_connections=64)
+    r = client_from_url(settings.REDIS_URL, asyncio=True, max_connections=64)
     yield r
     await r.aclose()
 

@@ -23,7 +23,8 @@ if m[1] == 'finished' then return {'game_finished'} end
 local q = redis.call('HMGET', KEYS[2], 'state', 'opened_ms', 'deadline_ms',
   'correct', 'nchoices', 'limit_ms', 'mult', 'round')
 if not q[1] then return {'wrong_question'} end
-local pid = ARGV[1]
+-- canonical id ("000123" -> "123"), so padded ids name the same player
+local pid = tostring(tonumber(ARGV[1]) or ARGV[1])
 local prev = redis.call('HGET', KEYS[3], pid)
 if prev then
   local pp, pb, pc, pt = string.match(prev, '^[^|]*|(%d+)|(%d+)|(%d)|(%d+)')

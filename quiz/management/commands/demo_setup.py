@@ -1,19 +1,33 @@
-"""Prepare the demo: a host account (and, once quizzes exist, a demo quiz)."""
+"""Prepare the demo: a host account and a demo quiz, idempotently; prints
+the credentials. ``--all`` loads every demo quiz of ``quiz/demo/``."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from quiz.documents import document_parse
+from quiz.models import Quiz
+from quiz.services.quizzes import quiz_create
 
 DEMO_USER = "host"
 DEMO_PASSWORD = "stadium-demo"
+DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+DEMO_QUIZ = "general_knowledge.json"
 
 
 class Command(BaseCommand):
-    help = "Create the demo host account and print its credentials."
+    help = "Create the demo host account and a demo quiz, and print the credentials."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--all", action="store_true", help="load every demo quiz")
+
+    @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
         User = get_user_model()
         user, created = User.objects.get_or_create(username=DEMO_USER, defaults={"is_staff": True})
@@ -21,4 +35,14 @@ class Command(BaseCommand):
             user.set_password(DEMO_PASSWORD)
             user.is_staff = True
             user.save()
+        files = sorted(DEMO_DIR.glob("*.json")) if options["all"] else [DEMO_DIR / DEMO_QUIZ]
+        for path in files:
+            document = document_parse(json.loads(path.read_text(encoding="utf-8")))
+            # idempotent by title: a rerun (every `make run`) adds nothing
+            quiz = Quiz.objects.filter(owner=user, title=document.title).first()
+            if quiz is None:
+                quiz = quiz_create(owner=user, document=document)
+                self.stdout.write(f"Demo quiz {quiz.pk}: {quiz.title!r} loaded")
+            else:
+                self.stdout.write(f"Demo quiz {quiz.pk}: {quiz.title!r} already there")
         self.stdout.write(f"Demo host: username {DEMO_USER!r}, password {DEMO_PASSWORD!r}")

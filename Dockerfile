@@ -1,0 +1,44 @@
+# Stadium's image: the Django/Channels app served by uvicorn (several worker
+# processes), also used by the flusher and, with --target loadtest, by Locust.
+# The React front end is built in a node stage when frontend/package.json
+# exists; otherwise the app runs without it (the API and sockets still work).
+
+# --- front end ---------------------------------------------------------------
+FROM node:20-slim AS frontend
+WORKDIR /src/frontend
+COPY frontend/ ./
+RUN if [ -f package.json ]; then npm ci --no-audit --no-fund && npm run build; fi \
+    && mkdir -p dist
+
+# --- app ---------------------------------------------------------------------
+FROM python:3.11-slim AS app
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PROMETHEUS_MULTIPROC_DIR=/run/stadium-metrics
+WORKDIR /app
+# Requirements first: the dependency layer is rebuilt only when they change.
+COPY requirements.txt ./
+RUN pip install -r requirements.txt
+COPY . .
+COPY --from=frontend /src/frontend/dist frontend/dist
+# Static files are collected at build time (no database needed for it).
+RUN python manage.py collectstatic --noinput \
+    && useradd --uid 10001 --no-create-home stadium \
+    && mkdir -p "$PROMETHEUS_MULTIPROC_DIR" && chown stadium "$PROMETHEUS_MULTIPROC_DIR"
+USER stadium
+EXPOSE 8000
+# The same server command as scripts/run.sh and the README; --workers comes
+# from WEB_CONCURRENCY (uvicorn reads it).
+CMD ["python", "-m", "uvicorn", "config.asgi:application", "--host", "0.0.0.0", "--port", "8000", \
+     "--loop", "uvloop", "--ws", "websockets", "--ws-per-message-deflate", "false", \
+     "--no-access-log", "--proxy-headers"]
+
+# --- load test (Locust master and workers) ------------------------------------
+FROM app AS loadtest
+USER root
+COPY requirements-dev.txt ./
+RUN pip install -r requirements-dev.txt
+USER stadium
+EXPOSE 8089

@@ -1,0 +1,128 @@
+// The HTTP API (DESIGN section 6): JSON, session cookie, CSRF header.
+
+export class ApiError extends Error {
+  constructor(public status: number, public code: string, message: string) {
+    super(message);
+  }
+}
+
+function cookie(name: string): string | null {
+  for (const part of document.cookie.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return null;
+}
+
+async function csrfToken(): Promise<string> {
+  let token = cookie('csrftoken');
+  if (!token) {
+    const r = await fetch('/api/auth/csrf', { credentials: 'same-origin' });
+    if (r.ok) {
+      try {
+        const data = await r.json();
+        token = data.csrftoken ?? null;
+      } catch {
+        /* cookie only */
+      }
+    }
+    token = cookie('csrftoken') ?? token;
+  }
+  return token ?? '';
+}
+
+const HTTP_WORDS: Record<string, string> = {
+  nickname_taken: 'That nickname is taken in this game. Pick another one.',
+  nickname_invalid: 'That nickname is not allowed. Use 1 to 20 letters, digits or spaces.',
+  game_full: 'This game is full.',
+  join_locked: 'The host has locked this game: no new players.',
+  game_finished: 'This game has already ended.',
+  unknown_game: 'No game with that PIN. Check the number on the big screen.',
+  unauthorized: 'Please log in.',
+  forbidden: 'You are not allowed to do that.',
+  not_found: 'Not found.',
+};
+
+/** Plain words for an API error. */
+export function errorText(e: unknown): string {
+  if (e instanceof ApiError) {
+    if (e.code === 'validation_error') return e.message || 'Some fields are not valid.';
+    return HTTP_WORDS[e.code] ?? e.message ?? 'Something went wrong.';
+  }
+  if (e instanceof TypeError) return 'Cannot reach the server. Check your connection.';
+  return e instanceof Error ? e.message : 'Something went wrong.';
+}
+
+export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && method !== 'HEAD') headers['X-CSRFToken'] = await csrfToken();
+  const r = await fetch(path, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await r.text();
+  let data: unknown = null;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = text;
+    }
+  }
+  if (!r.ok) {
+    const d = (data && typeof data === 'object' ? data : {}) as { error?: string; message?: string; detail?: unknown };
+    const code = d.error ?? (r.status === 401 ? 'unauthorized' : r.status === 403 ? 'forbidden' : r.status === 404 ? 'not_found' : 'http_' + r.status);
+    const message = d.message ?? (typeof d.detail === 'string' ? d.detail : `HTTP ${r.status}`);
+    throw new ApiError(r.status, code, message);
+  }
+  return data as T;
+}
+
+export interface QuizSummary {
+  id: number;
+  title: string;
+  n_questions?: number;
+  updated?: string;
+}
+
+export interface ChoiceDoc { text: string; correct: boolean }
+export interface QuestionDoc { text: string; time_limit: number; multiplier: 0 | 1 | 2; image: string | null; choices: ChoiceDoc[] }
+export interface QuizDoc { title: string; questions: QuestionDoc[] }
+
+export interface GameOpened { game: number; pin: string; host_token: string; screen_token: string; title?: string }
+export interface Joined { player: number; token: string; nickname: string; game?: number }
+export interface PublicGame { game: number; pin: string; title: string; state: string; players: number; join_open: boolean }
+
+/** The list may come bare or wrapped. */
+export function quizList(data: unknown): QuizSummary[] {
+  if (Array.isArray(data)) return data as QuizSummary[];
+  if (data && typeof data === 'object') {
+    const d = data as Record<string, unknown>;
+    for (const k of ['quizzes', 'items', 'results']) if (Array.isArray(d[k])) return d[k] as QuizSummary[];
+  }
+  return [];
+}
+
+// Tokens live in sessionStorage, per PIN, so a reload resumes the game.
+export const store = {
+  get<T>(key: string): T | null {
+    try {
+      const v = sessionStorage.getItem(key);
+      return v ? (JSON.parse(v) as T) : null;
+    } catch {
+      return null;
+    }
+  },
+  set(key: string, value: unknown): void {
+    sessionStorage.setItem(key, JSON.stringify(value));
+  },
+  del(key: string): void {
+    sessionStorage.removeItem(key);
+  },
+};
+export const playerKey = (pin: string) => `stadium.player.${pin}`;
+export const hostKey = (pin: string) => `stadium.host.${pin}`;
+export const screenKey = (pin: string) => `stadium.screen.${pin}`;

@@ -1,0 +1,130 @@
+import type { Entry } from '../lib/protocol';
+import { fractionLeft, secondsLeft } from '../lib/clock';
+import { ordinal } from '../lib/state';
+import { useTicker } from '../useGame';
+
+// Answer tiles: a shape AND a colour each, so colour-blind players can tell
+// them apart (and the host can say "the triangle").
+export const SHAPES = ['triangle', 'diamond', 'circle', 'square', 'pentagon', 'star'] as const;
+
+export function Shape({ index, size = 28 }: { index: number; size?: number }) {
+  const s = SHAPES[index % SHAPES.length];
+  const p = { fill: 'currentColor' };
+  return (
+    <svg width={size} height={size} viewBox="0 0 24 24" aria-hidden="true" focusable="false" className="shape">
+      {s === 'triangle' && <polygon points="12,2 23,21 1,21" {...p} />}
+      {s === 'diamond' && <polygon points="12,1 23,12 12,23 1,12" {...p} />}
+      {s === 'circle' && <circle cx="12" cy="12" r="11" {...p} />}
+      {s === 'square' && <rect x="2" y="2" width="20" height="20" {...p} />}
+      {s === 'pentagon' && <polygon points="12,1 23,9 19,23 5,23 1,9" {...p} />}
+      {s === 'star' && <polygon points="12,1 15,9 23,9 17,14 19,23 12,17 5,23 7,14 1,9 9,9" {...p} />}
+    </svg>
+  );
+}
+
+export function shapeName(index: number): string {
+  return SHAPES[index % SHAPES.length];
+}
+
+export function Countdown({ openedMs, deadlineMs, offset, big = false }: { openedMs: number; deadlineMs: number; offset: number; big?: boolean }) {
+  const now = useTicker(true, 200);
+  const secs = secondsLeft(deadlineMs, offset, now);
+  const frac = fractionLeft(openedMs, deadlineMs, offset, now);
+  return (
+    <div className={big ? 'countdown big' : 'countdown'} role="timer" aria-label={`${secs} seconds left`}>
+      <span className="countdown-num" data-testid="countdown">{secs}</span>
+      <div className="countdown-bar" aria-hidden="true">
+        <div className="countdown-fill" style={{ transform: `scaleX(${frac})` }} />
+      </div>
+    </div>
+  );
+}
+
+const ROW = 3.4; // em, height of one leaderboard row
+
+/** The live top: rows keyed by player move with a CSS transform transition. */
+export function Leaderboard({ top, highlight, title = 'Top 10' }: { top: Entry[]; highlight?: number; title?: string }) {
+  const rows = top.slice(0, 10);
+  const order = [...rows].sort((a, b) => a.player - b.player); // stable DOM order: only transforms change
+  const pos = new Map(rows.map((e, i) => [e.player, i]));
+  return (
+    <section className="leaderboard" aria-label={title}>
+      <h2>{title}</h2>
+      {rows.length === 0 ? (
+        <p className="muted">No scores yet.</p>
+      ) : (
+        <>
+        <ol className="sr-only">
+          {rows.map((e) => <li key={e.player}>{`${ordinal(e.rank)} ${e.nickname} ${e.score} points`}</li>)}
+        </ol>
+        <ol className="lb-list" style={{ height: `${rows.length * ROW}em` }} data-testid="leaderboard" aria-hidden="true">
+          {order.map((e) => (
+            <li
+              key={e.player}
+              className={e.player === highlight ? 'lb-row me' : 'lb-row'}
+              style={{ transform: `translateY(${(pos.get(e.player) ?? 0) * ROW}em)` }}
+              data-rank={e.rank}
+            >
+              <span className="lb-rank">{e.rank}</span>
+              <span className="lb-name">{e.nickname}</span>
+              <span className="lb-score">{e.score}</span>
+            </li>
+          ))}
+        </ol>
+        </>
+      )}
+    </section>
+  );
+}
+
+export function Podium({ podium }: { podium: Entry[] }) {
+  // classic layout: 2nd, 1st, 3rd
+  const places = [podium[1], podium[0], podium[2]].filter(Boolean) as Entry[];
+  return (
+    <section className="podium" aria-label="Podium">
+      <h2>Podium</h2>
+      <ol className="podium-list" data-testid="podium">
+        {podium.slice(0, 3).map((e) => (
+          <li key={e.player} className="sr-only">{`${ordinal(e.rank)} ${e.nickname} ${e.score} points`}</li>
+        ))}
+      </ol>
+      <div className="podium-stage" aria-hidden="true">
+        {places.map((e) => (
+          <div key={e.player} className={`podium-step p${e.rank}`}>
+            <div className="podium-name">{e.nickname}</div>
+            <div className="podium-score">{e.score}</div>
+            <div className="podium-block">{e.rank}</div>
+          </div>
+        ))}
+      </div>
+    </section>
+  );
+}
+
+export function Distribution({ choices, counts, correct }: { choices: string[]; counts: number[]; correct?: number[] }) {
+  const max = Math.max(1, ...counts);
+  const ok = new Set(correct ?? []);
+  return (
+    <section className="dist" aria-label="Answers per choice">
+      <ul className="dist-list">
+        {choices.map((c, i) => (
+          <li key={i} className={`dist-row c${i}${correct ? (ok.has(i) ? ' right' : ' wrong') : ''}`}>
+            <span className="dist-label"><Shape index={i} size={18} /> {c}{correct && ok.has(i) ? ' ✓' : ''}</span>
+            <span className="dist-bar"><span style={{ width: `${((counts[i] ?? 0) / max) * 100}%` }} /></span>
+            <span className="dist-count" data-testid={`dist-${i}`}>{counts[i] ?? 0}</span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+export function ConnectionBanner({ connection, retryIn, onRetry }: { connection: string; retryIn: number | null; onRetry(): void }) {
+  if (connection !== 'lost') return null;
+  return (
+    <div className="banner" role="alert" data-testid="banner">
+      Connection lost. Reconnecting{retryIn !== null ? ` in ${Math.ceil(retryIn / 1000)} s` : ''}…{' '}
+      <button type="button" className="link" onClick={onRetry}>Retry now</button>
+    </div>
+  );
+}

@@ -1,0 +1,228 @@
+// Types of the WebSocket protocol (docs/protocol.md). Questions are numbered
+// from 1 and choices indexed from 0 everywhere.
+
+export type Role = 'player' | 'host' | 'screen';
+export type GameStateName = 'lobby' | 'question' | 'reveal' | 'finished';
+
+export interface Entry {
+  player: number;
+  nickname: string;
+  score: number;
+  rank: number;
+}
+
+export interface PlayerRef {
+  player: number;
+  nickname: string;
+}
+
+export interface GameInfo {
+  game: number;
+  pin: string;
+  title: string;
+  state: GameStateName;
+  question: number;
+  n_questions: number;
+  players: number;
+  reveal: 'live' | 'on_close';
+  join_open: boolean;
+  epoch?: number;
+}
+
+export interface QuestionFrame {
+  type: 'question';
+  seq: string;
+  prev?: string;
+  question: number;
+  text: string;
+  choices: string[];
+  time_limit: number;
+  multiplier: number;
+  image: string | null;
+  multi: boolean;
+  opened_ms: number;
+  deadline_ms: number;
+  server_ms: number;
+}
+
+export interface WelcomeQuestion extends Omit<QuestionFrame, 'type' | 'seq' | 'prev'> {
+  state: 'open' | 'closed';
+  answered?: number;
+  correct?: number[];
+  distribution?: number[];
+}
+
+export interface YouInfo {
+  player: number;
+  nickname: string;
+  score: number;
+  rank: number | null;
+  streak: number;
+  correct_count: number;
+  answer: { question: number; choices: number[]; points?: number } | null;
+}
+
+export interface LeaderboardInfo {
+  top: Entry[];
+  players: number;
+  answered: number;
+}
+
+export interface WelcomeFrame {
+  type: 'welcome';
+  seq: string;
+  role: Role;
+  server_ms: number;
+  game: GameInfo;
+  question: WelcomeQuestion | null;
+  leaderboard: LeaderboardInfo | null;
+  you?: YouInfo;
+  players_list?: PlayerRef[];
+  distribution?: number[];
+}
+
+export interface AnswerAckFrame {
+  type: 'answer_ack';
+  seq: string;
+  question: number;
+  choices: number[];
+  ts?: number;
+  points?: number;
+  bonus?: number;
+  total?: number;
+  rank?: number;
+  streak?: number;
+  locked?: boolean;
+}
+
+export interface QuestionClosedFrame {
+  type: 'question_closed';
+  seq: string;
+  prev?: string;
+  question: number;
+  correct: number[];
+  distribution: number[];
+  answered: number | boolean;
+  players?: number;
+  choices?: number[] | null;
+  points?: number;
+  bonus?: number;
+  total?: number;
+  rank?: number | null;
+  streak?: number;
+}
+
+export interface LeaderboardFrame {
+  type: 'leaderboard';
+  seq: string;
+  prev?: string;
+  question: number;
+  top: Entry[];
+  players: number;
+  answered: number;
+  distribution?: number[];
+}
+
+export interface PlayersFrame {
+  type: 'players';
+  seq: string;
+  prev?: string;
+  joined?: PlayerRef[];
+  kicked?: number[];
+  players: number;
+}
+
+export interface GameOverFrame {
+  type: 'game_over';
+  seq: string;
+  prev?: string;
+  podium: Entry[];
+  players: number;
+  rank?: number | null;
+  score?: number;
+}
+
+export interface SavedFrame {
+  type: 'saved';
+  seq?: string;
+  results: string;
+}
+
+export interface KickedFrame {
+  type: 'kicked';
+  seq?: string;
+  message?: string;
+}
+
+export interface PongFrame {
+  type: 'pong';
+  seq?: string;
+  ts?: number;
+  server_ms: number;
+}
+
+export interface ErrorFrame {
+  type: 'error';
+  seq?: string;
+  code: string;
+  message: string;
+  ref?: string;
+}
+
+export interface ResyncFrame {
+  type: 'resync';
+  seq: string;
+  prev?: string;
+  reason?: string;
+}
+
+export type ServerFrame =
+  | WelcomeFrame
+  | QuestionFrame
+  | AnswerAckFrame
+  | QuestionClosedFrame
+  | LeaderboardFrame
+  | PlayersFrame
+  | GameOverFrame
+  | SavedFrame
+  | KickedFrame
+  | PongFrame
+  | ErrorFrame
+  | ResyncFrame;
+
+/** Parse one text frame; null when it is not a protocol object. */
+export function parseFrame(text: string): ServerFrame | null {
+  try {
+    const data = JSON.parse(text);
+    if (data && typeof data === 'object' && typeof data.type === 'string') return data as ServerFrame;
+  } catch {
+    /* not JSON */
+  }
+  return null;
+}
+
+/** Close codes of docs/protocol.md. */
+export const CLOSE_BAD_HELLO = 4401;
+export const CLOSE_KICKED = 4403;
+export const CLOSE_NO_GAME = 4404;
+export const CLOSE_FLOODING = 4429;
+export const CLOSE_TOO_LARGE = 1009;
+
+/** Plain words for the WebSocket error codes. */
+export function socketErrorText(code: string, fallback?: string): string {
+  const words: Record<string, string> = {
+    not_open: 'The question is not open yet.',
+    wrong_question: 'That answer was for another question.',
+    bad_choice: 'That choice is not valid.',
+    already_answered: 'You already answered this question.',
+    too_late: 'Too late: time was up.',
+    game_finished: 'The game has ended.',
+    rate_limited: 'Slow down a little.',
+    unavailable: 'The server is busy, try again.',
+    already_played: 'That question was already played.',
+    no_more_questions: 'There are no more questions.',
+    unknown_player: 'That player is not in the game.',
+    not_host: 'Only the host can do that.',
+  };
+  return words[code] ?? fallback ?? 'Something went wrong.';
+}

@@ -1,0 +1,39 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { HostGame } from './pages/HostGame';
+import { HostHome, QuizEditor } from './pages/Host';
+import { PlayPage } from './pages/Play';
+import { ScreenPage } from './pages/Screen';
+import { useLocation } from './router';
+import './styles.css';
+
+function Home() {
+  return (
+    <main className="page narrow center home">
+      <h1 className="brand">Stadium</h1>
+      <p>Live quizzes for big crowds.</p>
+      <a className="btn primary big" href="/play">Join a game</a>
+      <a className="btn big" href="/host">Host a game</a>
+    </main>
+  );
+}
+
+function App() {
+  const { path, search } = useLocation();
+  let m: RegExpMatchArray | null;
+  if ((m = path.match(/^\/play\/(\d{6})\/?$/))) return <PlayPage key={m[1]} pin={m[1]} queryPin={null} />;
+  if (/^\/play\/?$/.test(path)) return <PlayPage pin={null} queryPin={search.get('pin')} />;
+  if ((m = path.match(/^\/screen\/(\d{6})\/?$/))) return <ScreenPage pin={m[1]} />;
+  if ((m = path.match(/^\/host\/game\/(\d{6})\/?$/))) return <HostGame key={m[1]} pin={m[1]} />;
+  if (/^\/host\/quizzes\/new\/?$/.test(path)) return <QuizEditor key="new" id={null} />;
+  if ((m = path.match(/^\/host\/quizzes\/(\d+)\/?$/))) return <QuizEditor key={m[1]} id={Number(m[1])} />;
+  if (/^\/host\/?$/.test(path)) return <HostHome />;
+  if (path === '/' || path === '') return <Home />;
+  return <main className="page narrow"><h1>Not found</h1><p><a href="/">Home</a></p></main>;
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

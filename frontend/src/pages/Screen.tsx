@@ -1,0 +1,102 @@
+import QRCode from 'qrcode';
+import { useEffect, useState } from 'react';
+import { screenKey, store } from '../api';
+import { ConnectionBanner, Countdown, Distribution, Leaderboard, Podium, Shape } from '../components/bits';
+import { useGame } from '../useGame';
+
+/** The token comes in the URL's hash from the host console, is kept in
+ *  sessionStorage and removed from the address bar. */
+function screenToken(pin: string): string | null {
+  const m = /(?:^#|&)token=([^&]+)/.exec(location.hash);
+  if (m) {
+    const token = decodeURIComponent(m[1]);
+    store.set(screenKey(pin), token);
+    history.replaceState(null, '', location.pathname + location.search);
+    return token;
+  }
+  return store.get<string>(screenKey(pin));
+}
+
+export function ScreenPage({ pin }: { pin: string }) {
+  const [token] = useState(() => screenToken(pin));
+  if (!token) {
+    return <main className="page narrow screen"><h1>Big screen</h1><p>Open the big screen from the host console of game {pin}.</p></main>;
+  }
+  return <Screen pin={pin} token={token} />;
+}
+
+function Screen({ pin, token }: { pin: string; token: string }) {
+  const { state, final, retryIn, offset, retryNow } = useGame('screen', pin, token);
+  const [qr, setQr] = useState<string | null>(null);
+  const joinUrl = `${location.origin}/play?pin=${pin}`;
+  useEffect(() => {
+    QRCode.toDataURL(joinUrl, { margin: 1, width: 360, errorCorrectionLevel: 'M' }).then(setQr, () => setQr(null));
+  }, [joinUrl]);
+
+  const g = state.game;
+  const q = state.question;
+  if (final === 'unauthorized' || final === 'no_game') return <main className="page screen"><h1>This game is no longer available.</h1></main>;
+  if (!g) return <main className="page screen"><p className="muted">Connecting…</p></main>;
+
+  const joinBox = (
+    <div className="join-box">
+      <p className="join-how">Join at <strong>{location.host}/play</strong> with PIN</p>
+      <p className="huge-pin" data-testid="screen-pin">{pin}</p>
+      {qr && <img className="qr" src={qr} alt={`QR code to join: ${joinUrl}`} width={360} height={360} />}
+    </div>
+  );
+
+  let main;
+  if (g.state === 'finished') {
+    main = (
+      <div className="screen-final">
+        <h1>{g.title}: final results</h1>
+        {state.podium && <Podium podium={state.podium} />}
+      </div>
+    );
+  } else if (g.state === 'lobby' || !q) {
+    main = (
+      <div className="screen-lobby">
+        <h1>{g.title}</h1>
+        {joinBox}
+        <p className="screen-count" data-testid="screen-players">{state.leaderboard.players} players</p>
+        <ul className="screen-names" aria-label="Players who joined">
+          {state.leaderboard.top.map((e) => <li key={e.player}>{e.nickname}</li>)}
+        </ul>
+      </div>
+    );
+  } else {
+    const open = q.state === 'open';
+    main = (
+      <div className="screen-question">
+        <div className="qhead">
+          <span className="muted">Question {q.question} of {g.n_questions}</span>
+          {open && <Countdown openedMs={q.opened_ms} deadlineMs={q.deadline_ms} offset={offset} big />}
+          <span className="screen-answered" data-testid="screen-answered">{state.leaderboard.answered} / {state.leaderboard.players} answered</span>
+        </div>
+        <h1 className="qtext">{q.text}</h1>
+        {q.image && <img className="qimage" src={q.image} alt="" />}
+        {open ? (
+          <ul className={`screen-choices n${q.choices.length}`}>
+            {q.choices.map((c, i) => <li key={i} className={`answer c${i}`}><Shape index={i} size={40} /> <span>{c}</span></li>)}
+          </ul>
+        ) : (
+          <Distribution choices={q.choices} counts={q.distribution ?? []} correct={q.correct} />
+        )}
+        {g.join_open && <p className="muted small">Late? Join with PIN <strong>{pin}</strong></p>}
+      </div>
+    );
+  }
+
+  return (
+    <main className="page screen">
+      <ConnectionBanner connection={state.connection} retryIn={retryIn} onRetry={retryNow} />
+      <div className={g.state === 'lobby' ? 'screen-grid solo' : 'screen-grid'}>
+        <div className="screen-main">{main}</div>
+        {g.state !== 'lobby' && (
+          <aside className="screen-side"><Leaderboard top={state.leaderboard.top} /></aside>
+        )}
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,273 @@
+"""Answer ingest benchmark: the engine against the physical ceiling of one game.
+
+``python -m loadtest.bench_engine`` (``make bench-engine``) starts a private
+redis-server on 127.0.0.1:6391, creates one game of 240 s questions with N
+pre-joined players (default 100,000) and measures answers per second of:
+
+1. the engine without micro-batching (``Engine(batching=False)``),
+2. the engine with micro-batching,
+
+each from C concurrent asyncio callers, and 3. the ceiling: ``redis-benchmark
+-c 50 -P 16`` running the same ``submit_answer`` script by EVALSHA with the
+same keys and arguments. Every run scores a fresh question, so an answer is
+a first answer unless its (random) player already answered in that run.
+redis-benchmark draws ids with ``-r N`` (uniform, with repeats), so the
+engine runs draw theirs the same way: every run does the same mix of first
+answers and ``already_answered`` replies, and the table shows that fraction.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import atexit
+import os
+import platform
+import random
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from collections import Counter
+
+import redis
+import redis.asyncio as aioredis
+
+from engine import Engine, Question, Settings, SyncEngine, keys, ops
+from engine.batching import AnswerBatcher
+from engine.scripts import SCRIPTS
+
+HOST = "127.0.0.1"
+GAME = "bench"
+CHOICE = 1  # the correct choice: every first answer takes the full scoring path
+
+# Mirrors join.lua's writes for a range of ids (no per-player event): the
+# bench needs 100,000 players in a second, not 100,000 round trips.
+PREJOIN = """
+local first, last = tonumber(ARGV[1]), tonumber(ARGV[2])
+local created = tonumber(redis.call('HGET', KEYS[1], 'created_ms'))
+local t = redis.call('TIME')
+local ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - created
+for pid = first, last do
+  redis.call('HSET', KEYS[2], pid, 'p' .. pid)
+  redis.call('HSET', KEYS[3], 'p' .. pid, pid)
+  redis.call('HSET', KEYS[4], 'tok' .. pid, pid)
+  redis.call('ZADD', KEYS[5], 1073741823 - ms, pid)
+  redis.call('HSET', KEYS[6], pid, '0,0,0,0,0,1,' .. ms .. ',0,0,0')
+  redis.call('SADD', KEYS[7], pid)
+end
+redis.call('HINCRBY', KEYS[1], 'count', last - first + 1)
+redis.call('HSET', KEYS[1], 'next_pid', last)
+return last - first + 1
+"""
+
+
+def start_redis(port: int) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(
+        ["redis-server", "--bind", HOST, "--port", str(port), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    def stop() -> None:
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(5)
+
+    atexit.register(stop)
+    r = redis.Redis(host=HOST, port=port)
+    for _ in range(100):
+        if proc.poll() is not None:
+            sys.exit(f"redis-server could not start on {HOST}:{port} (port in use? try --port)")
+        try:
+            if r.info("server")["process_id"] == proc.pid:  # ours, not another one
+                return proc
+        except redis.ConnectionError:
+            pass
+        time.sleep(0.05)
+    sys.exit(f"redis-server did not answer on {HOST}:{port}")
+
+
+def setup(r: redis.Redis, players: int, questions: int) -> None:
+    eng = SyncEngine(r)
+    eng.load_scripts()
+    qs = [Question(f"Q{i}", ["a", "b", "c", "d"], {CHOICE}, 240) for i in range(questions)]
+    assert eng.run(ops.create_game(GAME, qs, Settings())).changed
+    ks = [keys.meta(GAME), keys.players(GAME), keys.nicks(GAME), keys.tokens(GAME)]
+    ks += [keys.board(GAME), keys.stats(GAME), keys.dirty(GAME)]
+    prejoin = r.register_script(PREJOIN)
+    # Ids 0..N-1: redis-benchmark's __rand_int__ draws from [0, N).
+    for first in range(0, players, 10_000):
+        prejoin(keys=ks, args=[first, min(first + 10_000, players) - 1])
+    assert int(r.hget(keys.meta(GAME), "count") or 0) == players
+
+
+def open_run(r: redis.Redis, n: int) -> None:
+    r.delete(keys.log(GAME))  # the flusher would have drained it: same stream size per run
+    assert SyncEngine(r).run(ops.open_question(GAME, n)).changed
+
+
+def close_run(r: redis.Redis, n: int, answers: int) -> tuple[int, int]:
+    """Close question n; return (first answers, already_answered replies)."""
+    SyncEngine(r).run(ops.close_question(GAME, n))
+    accepted = int(r.hlen(keys.answers(GAME, n)))
+    return accepted, answers - accepted
+
+
+async def engine_run(
+    port: int, n: int, ids: list[int], callers: int, batching: bool | str
+) -> tuple[float, Counter[str]]:
+    client = aioredis.Redis(host=HOST, port=port, max_connections=callers + 8)
+    eng = Engine(client, batching=batching is True)
+    if batching == "redis-py":
+        eng.batcher = AnswerBatcher(eng.call_many)  # the generic path (cluster clients)
+    statuses: Counter[str] = Counter()
+    it = iter(ids)
+
+    async def caller() -> None:
+        for pid in it:
+            res = await eng.submit_answer(game=GAME, player=pid, question=n, choices=[CHOICE])
+            statuses[res.status] += 1
+
+    await eng.submit_answer(game=GAME, player=-1, question=n, choices=[CHOICE])  # warm up
+    t0 = time.perf_counter()
+    await asyncio.gather(*(caller() for _ in range(callers)))
+    dt = time.perf_counter() - t0
+    await eng.aclose()
+    await client.aclose()
+    return dt, statuses
+
+
+def ceiling_run(port: int, n: int, answers: int, players: int) -> float:
+    sha = SCRIPTS["submit_answer"].sha
+    call = ops.submit_call(GAME, 0, n, [CHOICE])
+    ks = [str(k) for k in call.args[:8]]
+    cmd = ["redis-benchmark", "-h", HOST, "-p", str(port), "-c", "50", "-P", "16"]
+    cmd += ["-n", str(answers), "-r", str(players), "-q", "EVALSHA", sha, "8", *ks]
+    cmd += ["__rand_int__", str(n), str(CHOICE), str(ops.DEFAULT_EVENTS_MAXLEN)]
+    t0 = time.perf_counter()
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    dt = time.perf_counter() - t0
+    m = re.search(r"([\d.]+) requests per second", out.replace("\r", "\n"))
+    if not m:
+        sys.exit(f"cannot read redis-benchmark output: {out!r}")
+    # redis-benchmark's own clock excludes its start-up; use it.
+    return answers / float(m.group(1)) if m else dt
+
+
+def redis_cpu(r: redis.Redis) -> float:
+    info = r.info("cpu")
+    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
+
+
+def client_cpu(children: bool) -> float:
+    if children:
+        ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return ru.ru_utime + ru.ru_stime
+    return time.process_time()
+
+
+def machine() -> list[str]:
+    cpu = "?"
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    rv = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout
+    return [
+        f"machine: {os.cpu_count()} CPUs (nproc {os.sched_getaffinity(0).__len__()}), {cpu}",
+        f"redis: {rv.strip()}",
+        f"python: {platform.python_version()} ({platform.python_implementation()}), "
+        f"redis-py {redis.__version__}",
+    ]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--players", type=int, default=100_000)
+    ap.add_argument("--answers", type=int, default=0, help="per run (default players / 3)")
+    ap.add_argument("--callers", type=int, default=200)
+    ap.add_argument("--rounds", type=int, default=2, help="repeat each run, keep the best")
+    ap.add_argument("--port", type=int, default=6391)
+    ap.add_argument("--no-uvloop", action="store_true")
+    a = ap.parse_args()
+    if not shutil.which("redis-server") or not shutil.which("redis-benchmark"):
+        sys.exit("redis-server and redis-benchmark are needed (apt-get install redis-server)")
+    answers = a.answers or a.players // 3
+    use_uvloop = not a.no_uvloop
+    if use_uvloop:
+        try:
+            import uvloop
+        except ImportError:
+            use_uvloop = False
+
+    runs = [
+        ("engine, no batching", False),
+        ("engine, redis-py pipeline batch", "redis-py"),
+        ("engine, micro-batched", True),
+        ("redis-benchmark -c 50 -P 16", None),
+    ]
+    start_redis(a.port)
+    r = redis.Redis(host=HOST, port=a.port)
+    t0 = time.perf_counter()
+    setup(r, a.players, len(runs) * a.rounds)
+    print(f"setup: {a.players:,} players joined in {time.perf_counter() - t0:.1f} s")
+
+    best: dict[str, tuple[float, int, int, float, float]] = {}
+    n = 0
+    rng = random.Random(7)
+    for _ in range(a.rounds):
+        for name, batching in runs:
+            n += 1
+            open_run(r, n)
+            srv0, cli0 = redis_cpu(r), client_cpu(batching is None)
+            if batching is None:
+                dt = ceiling_run(a.port, n, answers, a.players)
+            else:
+                ids = [rng.randrange(a.players) for _ in range(answers)]
+                coro = engine_run(a.port, n, ids, a.callers, batching)
+                if use_uvloop:
+                    dt, st = uvloop.run(coro)
+                else:
+                    dt, st = asyncio.run(coro)
+                bad = {k: v for k, v in st.items() if k not in ("ok", "already_answered")}
+                if bad or sum(st.values()) != answers:
+                    sys.exit(f"{name}: unexpected replies {dict(st)}")
+            cpu = ((redis_cpu(r) - srv0) / answers, (client_cpu(batching is None) - cli0) / answers)
+            first, again = close_run(r, n, answers)
+            if batching is not None and first != st["ok"]:
+                sys.exit(f"{name}: {st['ok']} ok replies but {first} answers recorded")
+            if name not in best or dt < best[name][0]:
+                best[name] = (dt, first, again, *cpu)
+
+    ceiling = answers / best[runs[-1][0]][0]
+    loop = "uvloop" if use_uvloop else "asyncio"
+    print()
+    print(f"answers per run: {answers:,} from random ids in [0, {a.players:,}); engine: "
+          f"{a.callers} concurrent callers on {loop}; best of {a.rounds} rounds")  # fmt: skip
+    head = (
+        f"{'run':<31} {'answers':>7} {'repeats':>7} {'seconds':>7} {'answers/s':>9} "
+        f"{'ceiling':>7} {'redis us/ans':>12} {'client us/ans':>13}"
+    )
+    print(head)
+    print("-" * len(head))
+    for name, _ in runs:
+        dt, first, again, srv, cli = best[name]
+        rate = answers / dt
+        print(
+            f"{name:<31} {answers:>7,} {again / answers:>7.1%} {dt:>7.2f} {rate:>9,.0f} "
+            f"{rate / ceiling:>7.0%} {srv * 1e6:>12.1f} {cli * 1e6:>13.1f}"
+        )
+    print("repeats: share of answers refused as already_answered (a random id drawn twice)")
+    print("us/ans: CPU microseconds per answer of redis-server and of the client process")
+    print("(the engine's Python process; redis-benchmark for the ceiling)")
+    print()
+    for line in machine():
+        print(line)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,78 @@
+"""Games: open one (host), see a live one and join it (anyone), results (host).
+
+Seeing and joining touch Redis only and run async: they are what thousands
+of phones call at once.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Status
+
+from . import metrics
+from .api_common import errors, host_auth
+from .schemas import GameOpenIn, GameOpenOut, GamePublicOut, JoinIn, JoinOut, ResultsOut
+from .services import ServiceError
+from .services.games import game_open, game_public
+from .services.players import player_join
+from .services.results import results_csv, results_get
+
+router = Router(tags=["games"])
+
+
+@router.post("", response={201: GameOpenOut, **errors(401, 403, 404, 503)}, auth=host_auth)
+def games_open(request: HttpRequest, payload: GameOpenIn) -> Status[dict[str, Any]]:
+    max_players = payload.max_players or settings.STADIUM["DEFAULT_MAX_PLAYERS"]
+    opened = game_open(
+        host=request.user,
+        quiz_id=payload.quiz,
+        reveal=payload.reveal,
+        max_players=max_players,
+        late_join=payload.late_join,
+    )
+    g = opened.game
+    return Status(
+        201,
+        {
+            "game": g.key,
+            "pin": g.pin,
+            "host_token": opened.host_token,
+            "screen_token": opened.screen_token,
+            "title": g.title,
+            "n_questions": len(g.document["questions"]),
+            "reveal": g.reveal,
+            "max_players": g.max_players,
+            "late_join": g.late_join,
+        },
+    )
+
+
+@router.get("/{pin}", response={200: GamePublicOut, **errors(404, 503)})
+async def games_public(request: HttpRequest, pin: str) -> dict[str, Any]:
+    return await game_public(pin=pin)
+
+
+@router.post("/{pin}/players", response={201: JoinOut, **errors(403, 404, 409, 410, 503)})
+async def games_join(request: HttpRequest, pin: str, payload: JoinIn) -> Status[Any]:
+    try:
+        joined = await player_join(pin=pin, nickname=payload.nickname)
+    except ServiceError as e:
+        metrics.JOINS.labels(e.code).inc()
+        raise
+    metrics.JOINS.labels("ok").inc()
+    return Status(201, joined)
+
+
+@router.get("/{pin}/results", response={200: ResultsOut, **errors(401, 404, 409)}, auth=host_auth)
+def games_results(request: HttpRequest, pin: str, format: Literal["json", "csv"] = "json") -> Any:
+    """Final ranking; ``?format=csv`` for CSV with per-question points.
+    409 ``not_saved`` while the final scores are still being written."""
+    if format == "csv":
+        body = results_csv(host=request.user, pin=pin)
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="stadium-{pin}.csv"'
+        return response
+    return results_get(host=request.user, pin=pin)

@@ -1,0 +1,172 @@
+"""Request and response schemas of the JSON API (the OpenAPI page shows
+them). Requests refuse unknown fields and coerced types; the quiz document
+itself lives in :mod:`quiz.documents`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from django.conf import settings
+from ninja import Schema
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from quiz.documents import QuizDocument
+
+# Bounds every id to PostgreSQL's bigint, so no lookup can overflow.
+ID_MAX = 2**63 - 1
+
+
+class Request(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class ErrorOut(Schema):
+    error: str = Field(description="stable code, e.g. validation_error, not_found")
+    message: str = Field(description="for a human")
+
+
+class LoginIn(Request):
+    username: str = Field(min_length=1, max_length=150)
+    password: str = Field(min_length=1, max_length=4096)
+
+
+class EmptyIn(Request):
+    """No fields: an empty JSON object (or no body at all)."""
+
+
+class HostOut(Schema):
+    id: int
+    username: str
+
+
+class OkOut(Schema):
+    ok: bool = True
+
+
+class CsrfOut(Schema):
+    csrftoken: str = Field(description="send it back in the X-CSRFToken header")
+
+
+class QuizOut(Schema):
+    id: int
+    title: str
+    n_questions: int
+    created: datetime
+    updated: datetime
+
+
+class ChoiceOut(Schema):
+    text: str
+    correct: bool
+
+
+class QuestionOut(Schema):
+    text: str
+    time_limit: int
+    multiplier: int
+    image: str | None
+    choices: list[ChoiceOut]
+
+
+class QuizDocumentOut(Schema):
+    """A stored quiz as a document (send it back to PUT as it is)."""
+
+    title: str
+    questions: list[QuestionOut]
+
+
+class GameOpenIn(Request):
+    quiz: int = Field(ge=1, le=ID_MAX, description="id of one of your quizzes")
+    reveal: Literal["live", "on_close"] = Field(
+        "live", description="live: scores move during a question; on_close: at its close"
+    )
+    max_players: int | None = Field(
+        None, ge=1, description="default and maximum: the server's DEFAULT_MAX_PLAYERS"
+    )
+    late_join: bool = Field(True, description="players may join after the first question")
+
+    @field_validator("max_players")
+    @classmethod
+    def _within_limit(cls, v: int | None) -> int | None:
+        limit = settings.STADIUM["DEFAULT_MAX_PLAYERS"]
+        if v is not None and v > limit:
+            raise ValueError(f"at most {limit}")
+        return v
+
+
+class GameOpenOut(Schema):
+    game: str = Field(description="the game's id (its key in Redis)")
+    pin: str
+    host_token: str = Field(description="shown once: the host console's WebSocket token")
+    screen_token: str = Field(description="shown once: the big screen's WebSocket token")
+    title: str
+    n_questions: int
+    reveal: str
+    max_players: int
+    late_join: bool
+
+
+class GamePublicOut(Schema):
+    game: str = Field(description="the game's id (its key in Redis)")
+    pin: str
+    title: str
+    state: Literal["lobby", "question", "reveal", "finished"]
+    players: int
+    max_players: int
+    join_open: bool
+    late_join: bool
+    reveal: str
+    question: int = Field(description="current question number, 0 in the lobby")
+    n_questions: int
+
+
+class JoinIn(Request):
+    # The length rule (1-20 after trimming) is the service's, so that a long
+    # name gets nickname_invalid; this bound only keeps absurd bodies out.
+    nickname: str = Field(max_length=1000)
+
+
+class JoinOut(Schema):
+    game: str = Field(description="the game's id (its key in Redis)")
+    player: int
+    token: str = Field(description="the player's WebSocket token; keep it to reconnect")
+    nickname: str
+
+
+class RankingRow(Schema):
+    rank: int
+    player: int
+    nickname: str
+    score: int
+    correct: int
+    best_streak: int
+
+
+class ResultsOut(Schema):
+    game: str = Field(description="the game's id (its key in Redis)")
+    pin: str
+    title: str
+    saved: bool
+    n_questions: int
+    ranking: list[RankingRow]
+
+
+__all__ = [
+    "CsrfOut",
+    "EmptyIn",
+    "ErrorOut",
+    "GameOpenIn",
+    "GameOpenOut",
+    "GamePublicOut",
+    "HostOut",
+    "JoinIn",
+    "JoinOut",
+    "LoginIn",
+    "OkOut",
+    "QuizDocument",
+    "QuizDocumentOut",
+    "QuizOut",
+    "RankingRow",
+    "ResultsOut",
+]

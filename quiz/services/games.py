@@ -1,0 +1,140 @@
+"""Games: open one from a quiz, and read a live game's public state.
+
+Opening snapshots the quiz document into the Game row, lays the questions
+down in Redis (from then on the hot path never reads PostgreSQL) and
+claims a 6-digit PIN that is unique among live games (SET NX, retried on
+collision). The host and screen tokens are returned once; only their
+SHA-256 is stored.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+import pydantic
+from django.contrib.auth.models import AbstractBaseUser
+
+from engine import GameState, Settings, keys, ops
+from engine.auth import hash_token, new_token
+from quiz.documents import document_parse, engine_questions
+from quiz.models import Game
+from quiz.redis import async_engine, sync_engine
+
+from . import ServiceError
+from .quizzes import quiz_document, quiz_get
+
+PIN_ATTEMPTS = 100
+_PIN_RE = re.compile(r"^[0-9]{6}$")
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedGame:
+    game: Game
+    host_token: str
+    screen_token: str
+
+
+def _pin_new() -> str:
+    # 100000-999999: no leading zero for people to drop, and "000000"
+    # stays free as a PIN that never exists.
+    return str(100_000 + secrets.randbelow(900_000))
+
+
+def game_open(
+    *,
+    host: AbstractBaseUser,
+    quiz_id: int,
+    reveal: str = Game.Reveal.LIVE,
+    max_players: int,
+    late_join: bool = True,
+) -> OpenedGame:
+    quiz = quiz_get(owner=host, quiz_id=quiz_id)
+    document = quiz_document(quiz=quiz)
+    try:
+        # a quiz edited in the admin may break the document rules
+        document_parse(document)
+    except pydantic.ValidationError as e:
+        raise ServiceError(
+            "validation_error", f"this quiz cannot be played: {e.errors()[0]['msg']}"
+        ) from e
+    host_token, screen_token = new_token(), new_token()
+    # The row first (its id names the Redis keys), then Redis, then the PIN:
+    # a PIN never points at a game that is not fully laid down.
+    game = Game.objects.create(
+        quiz=quiz,
+        host=host,
+        title=document["title"],
+        document=document,
+        pin="",
+        reveal=reveal,
+        max_players=max_players,
+        late_join=late_join,
+        host_token_hash=hash_token(host_token),
+        screen_token_hash=hash_token(screen_token),
+    )
+    gid = game.key
+    eng = sync_engine()
+    try:
+        eng.run(
+            ops.create_game(
+                gid,
+                engine_questions(document),
+                Settings(
+                    reveal=reveal,
+                    max_players=max_players,
+                    late_join=late_join,
+                    host_token_hash=game.host_token_hash,
+                    screen_token_hash=game.screen_token_hash,
+                    title=game.title,
+                ),
+            )
+        )
+        for _ in range(PIN_ATTEMPTS):
+            pin = _pin_new()
+            if eng.run(ops.claim_pin(pin, gid)):
+                break
+        else:
+            raise ServiceError("unavailable", "no free game PIN, retry in a moment", status=503)
+    except BaseException:
+        # Leave nothing half-made behind: no row and no keys without a PIN.
+        with contextlib.suppress(Exception):  # Redis may be the one that failed
+            eng.redis.delete(*keys.all_of(gid, len(document["questions"])))
+        game.delete()
+        raise
+    game.pin = pin
+    game.save(update_fields=["pin"])
+    return OpenedGame(game=game, host_token=host_token, screen_token=screen_token)
+
+
+async def game_live(*, pin: str) -> GameState:
+    """The live game behind a PIN (raises ``unknown_game``)."""
+    if not _PIN_RE.match(pin):
+        raise ServiceError("unknown_game", "no game with this PIN", status=404)
+    eng = async_engine()
+    gid = await eng.run(ops.game_of_pin(pin))
+    state = None if gid is None else await eng.run(ops.game_state(gid))
+    if state is None:
+        raise ServiceError("unknown_game", "no game with this PIN", status=404)
+    return state
+
+
+async def game_public(*, pin: str) -> dict[str, Any]:
+    """What anyone may know of a live game: no tokens, no answers."""
+    s = await game_live(pin=pin)
+    return {
+        "game": s.game,
+        "pin": pin,
+        "title": s.title,
+        "state": s.state,
+        "players": s.players,
+        "max_players": s.max_players,
+        "join_open": s.join_open,
+        "late_join": s.late_join,
+        "reveal": s.reveal,
+        "question": s.question,
+        "n_questions": s.n_questions,
+    }

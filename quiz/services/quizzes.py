@@ -1,0 +1,100 @@
+"""Quizzes: create, read, replace and delete, always as quiz documents.
+
+Every lookup is scoped to the owner: another host's quiz is "not found",
+never "forbidden", so ids do not leak which quizzes exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Count, QuerySet
+
+from quiz.documents import QuizDocument
+from quiz.models import Choice, Question, Quiz
+
+from . import NotFound
+
+
+def quiz_list(*, owner: AbstractBaseUser) -> QuerySet[Quiz]:
+    return Quiz.objects.filter(owner=owner).annotate(n_questions=Count("questions"))
+
+
+def quiz_get(*, owner: AbstractBaseUser, quiz_id: int) -> Quiz:
+    quiz = quiz_list(owner=owner).filter(pk=quiz_id).first()
+    if quiz is None:
+        raise NotFound(f"no quiz {quiz_id}")
+    return quiz
+
+
+def _questions_write(*, quiz: Quiz, document: QuizDocument) -> None:
+    # Two bulk inserts whatever the size: PostgreSQL returns the new ids.
+    questions = Question.objects.bulk_create(
+        [
+            Question(
+                quiz=quiz,
+                order=n,
+                text=q.text,
+                time_limit=q.time_limit,
+                multiplier=q.multiplier,
+                image=q.image,
+            )
+            for n, q in enumerate(document.questions)
+        ]
+    )
+    Choice.objects.bulk_create(
+        [
+            Choice(question=question, order=i, text=c.text, correct=c.correct)
+            for question, q in zip(questions, document.questions, strict=True)
+            for i, c in enumerate(q.choices)
+        ]
+    )
+
+
+@transaction.atomic
+def quiz_create(*, owner: AbstractBaseUser, document: QuizDocument) -> Quiz:
+    quiz = Quiz.objects.create(owner=owner, title=document.title)
+    _questions_write(quiz=quiz, document=document)
+    quiz.n_questions = len(document.questions)  # type: ignore[attr-defined]
+    return quiz
+
+
+@transaction.atomic
+def quiz_update(*, owner: AbstractBaseUser, quiz_id: int, document: QuizDocument) -> Quiz:
+    """Replace the quiz's title and questions. Games already opened keep
+    their own snapshot, so this never changes a running game."""
+    quiz = Quiz.objects.select_for_update().filter(owner=owner, pk=quiz_id).first()
+    if quiz is None:
+        raise NotFound(f"no quiz {quiz_id}")
+    quiz.questions.all().delete()
+    quiz.title = document.title
+    quiz.save(update_fields=["title", "updated"])
+    _questions_write(quiz=quiz, document=document)
+    quiz.n_questions = len(document.questions)  # type: ignore[attr-defined]
+    return quiz
+
+
+def quiz_delete(*, owner: AbstractBaseUser, quiz_id: int) -> None:
+    deleted, _ = Quiz.objects.filter(owner=owner, pk=quiz_id).delete()
+    if not deleted:
+        raise NotFound(f"no quiz {quiz_id}")
+
+
+def quiz_document(*, quiz: Quiz) -> dict[str, Any]:
+    """The quiz as a document, in question and choice order."""
+    questions = quiz.questions.prefetch_related("choices").order_by("order", "id")
+    return {
+        "title": quiz.title,
+        "questions": [
+            {
+                "text": q.text,
+                "time_limit": q.time_limit,
+                "multiplier": q.multiplier,
+                "image": q.image or None,
+                "choices": [{"text": c.text, "correct": c.correct} for c in q.choices.all()],
+            }
+            for q in questions
+        ],
+    }

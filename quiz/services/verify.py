@@ -1,0 +1,175 @@
+"""The invariant checker: Redis, PostgreSQL and the answer log agree.
+
+Checked, per player: Score.total equals the sum of the player's Answer
+points (bonuses included, as recorded), equals the total in Redis stats, and
+the versions match; the Answer rows equal the ``ans:<n>`` hashes (same
+players, same points); no answer appears twice; nothing is waiting in the
+log or the dirty set. Ranks agree with the Redis board once the game is over
+(while it runs, only changed players' ranks are written: a rank moves when
+anyone else scores). Without Redis (expired or lost), the PostgreSQL-only
+checks run and the report says so.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, Sum
+
+from engine import keys
+from engine.types import RecordedAnswer, Stats
+from quiz.flush import redis_side
+from quiz.models import Answer, Game, Score
+from quiz.redis import redis_sync
+
+from . import NotFound
+
+SHOWN = 20  # differences listed in full; the rest are counted
+
+
+@dataclass(slots=True)
+class VerifyReport:
+    game: int
+    players: int = 0
+    answers: int = 0
+    points: int = 0
+    redis: bool = False
+    ranks_checked: bool = False
+    differences: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.differences
+
+    def lines(self) -> list[str]:
+        out = [
+            f"game {self.game}: {self.players} players, {self.answers} answers, "
+            f"{self.points} points in PostgreSQL; Redis {'present' if self.redis else 'absent'}; "
+            f"ranks {'checked' if self.ranks_checked else 'not checked'}"
+        ]
+        out += [f"note: {n}" for n in self.notes]
+        out += [f"DIFF {d}" for d in self.differences[:SHOWN]]
+        if len(self.differences) > SHOWN:
+            out.append(f"... and {len(self.differences) - SHOWN} more differences")
+        out.append("OK" if self.ok else f"FAILED: {len(self.differences)} differences")
+        return out
+
+
+def game_find(*, ref: str) -> Game:
+    """A game by PIN (the live one, else the newest), Redis id or primary key."""
+    ref = ref.strip()
+    by_pin = Game.objects.filter(pin=ref).order_by("saved", "-created", "-id")
+    game = by_pin.filter(saved__isnull=True).first() or by_pin.first()
+    if game is None:
+        game = Game.objects.filter(key=ref).first()
+    if game is None:
+        raise NotFound(f"no game with PIN or id {ref}")
+    return game
+
+
+def _pg_checks(game: Game, rep: VerifyReport) -> dict[int, Score]:
+    d = rep.differences
+    dup = (
+        Answer.objects.filter(game=game)
+        .values("player_id", "question")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+    )
+    for row in dup:
+        d.append(f"player row {row['player_id']} answered question {row['question']} {row['n']}x")
+    sums = dict(
+        Answer.objects.filter(game=game)
+        .values("player__number")
+        .annotate(s=Sum("points"))
+        .values_list("player__number", "s")
+    )
+    scores = {s.player.number: s for s in Score.objects.filter(game=game).select_related("player")}
+    rep.players = game.players.count()
+    rep.answers = Answer.objects.filter(game=game).count()
+    rep.points = sum(s.total for s in scores.values())
+    for number, s in scores.items():
+        if s.total != sums.get(number, 0):
+            d.append(
+                f"player {number}: Score.total {s.total} != sum of answers {sums.get(number, 0)}"
+            )
+    for number in sums.keys() - scores.keys():
+        d.append(f"player {number}: answers but no Score row")
+    return scores
+
+
+def _redis_checks(r: Any, game: Game, scores: dict[int, Score], rep: VerifyReport, nq: int) -> None:
+    d = rep.differences
+    gid = game.key
+    stats = {int(k): Stats.unpack(v) for k, v in r.hgetall(keys.stats(gid)).items()}
+    for number in stats.keys() - scores.keys():
+        d.append(f"player {number}: in Redis, not in PostgreSQL")
+    for number in scores.keys() - stats.keys():
+        d.append(f"player {number}: in PostgreSQL, not in Redis")
+    kicked = set()
+    for number, st in stats.items():
+        s = scores.get(number)
+        if st is None or s is None:
+            continue
+        if st.kicked:
+            kicked.add(number)
+        if st.total != s.total or st.version != s.version:
+            d.append(
+                f"player {number}: Redis total {st.total} v{st.version} != "
+                f"PostgreSQL {s.total} v{s.version}"
+            )
+    answers: dict[int, dict[int, int]] = defaultdict(dict)
+    for number, q, pts in Answer.objects.filter(game=game).values_list(
+        "player__number", "question", "points"
+    ):
+        answers[q][number] = pts
+    for n in range(1, nq + 1):
+        recorded = {
+            int(p): RecordedAnswer.unpack(v) for p, v in r.hgetall(keys.answers(gid, n)).items()
+        }
+        rows = answers.get(n, {})
+        if len(recorded) != len(rows):
+            d.append(f"question {n}: {len(recorded)} answers in Redis, {len(rows)} in PostgreSQL")
+        for p, ra in recorded.items():
+            if p not in rows:
+                d.append(f"question {n} player {p}: answer in Redis, not in PostgreSQL")
+            elif ra is not None and rows[p] != ra.points:
+                d.append(f"question {n} player {p}: {ra.points} points in Redis, {rows[p]} in PG")
+    pending = r.xlen(keys.log(gid))
+    if pending:
+        d.append(f"{pending} answers still in the log, not flushed")
+    if r.scard(keys.dirty(gid)):
+        d.append(f"{r.scard(keys.dirty(gid))} players changed in Redis since the last flush")
+    over = redis_side.text(r.hget(keys.meta(gid), "state") or b"") == Game.State.FINISHED
+    if over or game.saved is not None:
+        rep.ranks_checked = True
+        ranks = dict(redis_side.board_ranks(r, gid, batch=10_000))
+        for number, s in scores.items():
+            want = 0 if number in kicked else ranks.get(number, 0)
+            if s.rank != want:
+                d.append(f"player {number}: rank {s.rank} in PostgreSQL, {want} on the board")
+    else:
+        rep.notes.append("game live: ranks are final only once it is over")
+
+
+def game_verify(*, ref: str) -> VerifyReport:
+    game = game_find(ref=ref)
+    rep = VerifyReport(game=game.pk)
+    connection.ensure_connection()
+    scores = _pg_checks(game, rep)
+    r = redis_sync()
+    nq = len(game.document.get("questions", []))
+    if r.exists(keys.meta(game.key)):
+        rep.redis = True
+        _redis_checks(r, game, scores, rep, nq)
+    else:
+        rep.notes.append("game not in Redis (expired or lost): PostgreSQL checks only")
+        if game.saved is not None:
+            rep.ranks_checked = True
+            ranked = sorted(s.rank for s in scores.values() if s.rank)
+            if ranked != list(range(1, len(ranked) + 1)):
+                rep.differences.append("saved ranks are not 1..N without gaps")
+    return rep

@@ -1,0 +1,56 @@
+"""The OpenAPI page and schema list every endpoint with its schemas."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+ENDPOINTS = {
+    ("post", "/api/auth/login"): ("LoginIn", "HostOut"),
+    ("post", "/api/auth/logout"): ("EmptyIn", "OkOut"),
+    ("get", "/api/auth/csrf"): (None, "CsrfOut"),
+    ("get", "/api/auth/me"): (None, "HostOut"),
+    ("get", "/api/quizzes"): (None, "QuizOut"),
+    ("post", "/api/quizzes"): ("QuizDocument", "QuizOut"),
+    ("get", "/api/quizzes/{quiz_id}"): (None, "QuizDocumentOut"),
+    ("put", "/api/quizzes/{quiz_id}"): ("QuizDocument", "QuizOut"),
+    ("delete", "/api/quizzes/{quiz_id}"): (None, None),
+    ("post", "/api/games"): ("GameOpenIn", "GameOpenOut"),
+    ("get", "/api/games/{pin}"): (None, "GamePublicOut"),
+    ("post", "/api/games/{pin}/players"): ("JoinIn", "JoinOut"),
+    ("get", "/api/games/{pin}/results"): (None, "ResultsOut"),
+}
+
+
+def test_docs_page_answers(client):
+    r = client.get("/api/docs")
+    assert r.status_code == 200
+    assert b"openapi.json" in r.content
+
+
+def test_schema_lists_every_endpoint_with_its_schemas(client):
+    r = client.get("/api/openapi.json")
+    assert r.status_code == 200
+    spec = r.json()
+    paths = spec["paths"]
+    listed = {(m, p) for p, ops in paths.items() for m in ops}
+    assert listed == set(ENDPOINTS)
+    for (method, path), (request, response) in ENDPOINTS.items():
+        op = paths[path][method]
+        text = str(op)
+        if request:
+            assert f"#/components/schemas/{request}" in str(op["requestBody"]), (method, path)
+        if response:
+            assert f"#/components/schemas/{response}" in text, (method, path)
+        # every endpoint that can refuse documents its errors with the error schema
+        if path != "/api/auth/csrf":
+            assert "#/components/schemas/ErrorOut" in text, (method, path)
+    schemas = spec["components"]["schemas"]
+    question = schemas["QuestionDoc"]
+    assert question["additionalProperties"] is False
+    assert question["properties"]["time_limit"]["minimum"] == 5
+    assert question["properties"]["multiplier"]["enum"] == [0, 1, 2]
+    assert question["properties"]["choices"]["maxItems"] == 6
+    assert set(schemas["ErrorOut"]["properties"]) == {"error", "message"}
+    assert "format" in str(paths["/api/games/{pin}/results"]["get"]["parameters"])

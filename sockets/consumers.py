@@ -23,6 +23,7 @@ from django.conf import settings
 
 from engine import EngineUnavailable, ops
 from engine.auth import hash_token, token_matches
+from quiz import metrics
 from quiz.redis import async_engine
 
 from . import messages as m
@@ -33,6 +34,7 @@ from .snapshot import welcome
 
 log = logging.getLogger(__name__)
 
+KINDS = {"player": "play", "host": "host", "screen": "screen"}  # metric label per role
 ENGINE_CODES = {
     "unknown_game": "game_finished",
     "unknown_player": "not_allowed",
@@ -66,6 +68,7 @@ class GameConsumer(AsyncConsumer):
         self.outbox.closed = True
         if self.relay is not None:
             self.relay.remove(self)
+            metrics.CONNECTIONS.labels(KINDS[self.role]).dec()
         raise StopConsumer()
 
     def push(self, frame: str) -> None:
@@ -158,6 +161,7 @@ class GameConsumer(AsyncConsumer):
         relay = await relay_for(game, self.pin)
         relay.add(self)
         self.relay = relay
+        metrics.CONNECTIONS.labels(KINDS[self.role]).inc()
         await self.send_welcome()
 
     async def authenticate(self, game: str, token: str) -> bool:
@@ -184,25 +188,31 @@ class GameConsumer(AsyncConsumer):
 
     # --- players ------------------------------------------------------------
 
+    def refuse_answer(self, code: str, message: str) -> None:
+        metrics.ANSWERS_REFUSED.labels(code).inc()
+        self.error(code, message, "answer")
+
     async def answer(self, msg: m.Answer) -> None:
         relay = self.relay
         assert relay is not None and self.player is not None
         current = relay.question.number if relay.question else 0
         if current == 0:
-            return self.error("not_open", "no question is open", "answer")
+            return self.refuse_answer("not_open", "no question is open")
         if msg.question != current:
-            return self.error("wrong_question", f"question {current} is the current one", "answer")
+            return self.refuse_answer("wrong_question", f"question {current} is the current one")
         if len(set(msg.choices)) != len(msg.choices):
-            return self.error("bad_choice", "a choice is repeated", "answer")
+            return self.refuse_answer("bad_choice", "a choice is repeated")
         res = await async_engine().submit_answer(
             game=relay.game, player=self.player, question=msg.question, choices=msg.choices
         )
         if res.status == "kicked":
+            metrics.ANSWERS_REFUSED.labels("kicked").inc()
             self.push(m.dumps({"type": "kicked", "seq": self.seq()}))
             return self.close_soon(m.CLOSE_KICKED)
         if not res.ok:
             code = ENGINE_CODES.get(res.status, res.status)
-            return self.error(code, _MESSAGES.get(code, code.replace("_", " ")), "answer")
+            return self.refuse_answer(code, _MESSAGES.get(code, code.replace("_", " ")))
+        metrics.ANSWERS_ACCEPTED.inc()
         ack: dict[str, Any] = {
             "type": "answer_ack",
             "seq": self.seq(),

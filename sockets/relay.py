@@ -31,6 +31,7 @@ from django.conf import settings
 
 from engine import EngineUnavailable, Event, GameState, QuestionState, ops
 from engine.aio import Engine
+from quiz import metrics
 from quiz.redis import async_engine, redis_async
 
 from .messages import CLOSE_KICKED, dumps
@@ -340,6 +341,7 @@ class GameRelay:
         self.dirty = False
         self.last_tick = time.monotonic()
         self.ticks += 1
+        t0 = time.perf_counter()
         n = self.question.number if self.question else 0
         (st, q), top = await self.engine.run(
             ops.combine(ops.snapshot(self.game, n), ops.top(self.game, self.top_n))
@@ -358,10 +360,19 @@ class GameRelay:
             "top": self.top,
             "players": st.players,
             "answered": q.answered if q else 0,
+            "server_ms": self.server_ms(),
         }
+        t1 = time.perf_counter()
         self.broadcast(["player", "screen"], frame)
         if self.conns["host"]:
             self.broadcast(["host"], {**frame, "distribution": q.counts if q else []})
+        t2 = time.perf_counter()
+        metrics.TICK_BUILD.observe(t1 - t0)
+        metrics.TICK_FANOUT.observe(t2 - t1)
+        # lag: how old the newest event this tick reflects is (ids are ms-stamped)
+        newest_ms = int(self.last_id.split("-", 1)[0])
+        if newest_ms:
+            metrics.RELAY_LAG.observe(max(0.0, (self.server_ms() - newest_ms) / 1000))
         if (
             q is not None
             and q.state == "open"

@@ -36,6 +36,7 @@ from django.utils import timezone
 from redis.exceptions import RedisError
 
 from engine import EngineUnavailable, keys, ops
+from quiz import metrics
 from quiz.flush import pg_side, redis_side
 from quiz.flush.faults import pause_at
 from quiz.models import Game
@@ -317,6 +318,7 @@ def flush_loop(
             results = flush_all(only=only, progress=progress)
         except TRANSIENT as e:
             failures += 1
+            metrics.FLUSH_FAILURES.inc()
             delay = min(interval * 2 ** (failures - 1), BACKOFF_CAP_S)
             first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
             progress(
@@ -333,6 +335,11 @@ def flush_loop(
         rows = sum(x.rows for x in results)
         lag = max((x.lag_s for x in results), default=0.0)
         took = time.perf_counter() - t0
+        metrics.FLUSH_SECONDS.observe(took)
+        metrics.FLUSH_LAG.set(lag)
+        metrics.FLUSH_ROWS.labels("scores").inc(sum(x.scores + x.ranks for x in results))
+        metrics.FLUSH_ROWS.labels("answers").inc(sum(x.answers for x in results))
+        metrics.FLUSH_ROWS.labels("players").inc(sum(x.players for x in results))
         if rows:
             progress(
                 f"pass {done}: {len(results)} games, {rows} rows in {took:.3f}s, lag {lag:.2f}s"

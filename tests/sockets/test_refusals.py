@@ -71,6 +71,7 @@ async def test_refused_frames_get_error_codes_and_change_no_score(server: Server
     assert score_of(g.game, g.players[1]) == (0, 1)
     await host.send({"type": "end_game"})
     await p.expect("game_over")
+    await host.expect("saved", timeout=30)
     assert await error_code(p, {"type": "answer", "question": 1, "choices": [2]}) in {
         "too_late",
         "game_finished",

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from quiz import metrics
 from quiz.services.flush import flush_all, flush_loop
 
 
@@ -32,7 +33,11 @@ class Command(BaseCommand):
             self.stdout.flush()
 
         if opts["loop"]:
-            say(f"flush worker: every {opts['interval']}s")
+            port = metrics.serve_exporter()  # off (0) unless STADIUM_METRICS_PORT is set
+            say(
+                f"flush worker: every {opts['interval']}s"
+                + (f", metrics on :{port}" if port else "")
+            )
             flush_loop(interval=opts["interval"], only=opts["game"], progress=say)
             return
         t0 = time.perf_counter()

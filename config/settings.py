@@ -120,6 +120,8 @@ WHITENOISE_USE_FINDERS = True
 STADIUM = {
     # leaderboard tick of the per-process relay, in milliseconds
     "TICK_MS": env.int("STADIUM_TICK_MS", default=250),
+    # when every player has answered, the question closes this much later
+    "ALL_ANSWERED_GRACE_MS": env.int("STADIUM_ALL_ANSWERED_GRACE_MS", default=1500),
     # entries in the leaderboard frame
     "TOP_N": env.int("STADIUM_TOP_N", default=10),
     # events stream MAXLEN (approximate trimming)

@@ -57,6 +57,8 @@ class GameRelay:
         self.engine = engine
         cfg = settings.STADIUM
         self.tick_s = cfg["TICK_MS"] / 1000
+        self.all_in_grace_s = cfg["ALL_ANSWERED_GRACE_MS"] / 1000
+        self.all_in_since: float | None = None
         self.top_n = cfg["TOP_N"]
         self.conns: dict[str, set[Conn]] = {r: set() for r in ROLES}
         self.by_player: dict[int, set[Conn]] = {}
@@ -168,6 +170,7 @@ class GameRelay:
                     if events:
                         await self._handle(events)
                     await self._clock()
+                    await self._close_when_all_in()
                     if self.dirty and time.monotonic() - self.last_tick >= self.tick_s:
                         await self.tick()
                     backoff = 0.1
@@ -192,6 +195,9 @@ class GameRelay:
         q = self.question
         if q is not None and q.state == "open":
             wait = min(wait, max(0.0, (q.deadline_ms - self.server_ms()) / 1000))
+        if self.all_in_since is not None:
+            left = self.all_in_grace_s - (time.monotonic() - self.all_in_since)
+            wait = min(wait, max(0.0, left))
         return max(1, int(wait * 1000))
 
     async def _handle(self, events: list[Event]) -> None:
@@ -373,14 +379,23 @@ class GameRelay:
         newest_ms = int(self.last_id.split("-", 1)[0])
         if newest_ms:
             metrics.RELAY_LAG.observe(max(0.0, (self.server_ms() - newest_ms) / 1000))
-        if (
-            q is not None
-            and q.state == "open"
-            and st.players > 0
-            and q.answered >= st.players
-            and q.number not in self.close_tried
-        ):
+        all_in = q is not None and q.state == "open" and 0 < st.players <= q.answered
+        if not all_in:
+            self.all_in_since = None
+        elif self.all_in_since is None:
+            # Everyone answered: close after a short grace, so the last
+            # player's ack and the "all answers in" moment reach the screens
+            # before the reveal does.
+            self.all_in_since = time.monotonic()
+        await self._close_when_all_in()
+
+    async def _close_when_all_in(self) -> None:
+        q = self.question
+        if self.all_in_since is None or q is None or q.number in self.close_tried:
+            return
+        if time.monotonic() - self.all_in_since >= self.all_in_grace_s:
             self.close_tried.add(q.number)
+            self.all_in_since = None
             await self.engine.run(ops.close_question(self.game, q.number))
 
 

@@ -25,13 +25,14 @@ local q = redis.call('HMGET', KEYS[2], 'state', 'opened_ms', 'deadline_ms',
 if not q[1] then return {'wrong_question'} end
 -- canonical id ("000123" -> "123"), so padded ids name the same player
 local pid = tostring(tonumber(ARGV[1]) or ARGV[1])
+-- A closed or unopened question says so first, answered or not.
+if q[1] == 'ready' then return {'not_open'} end
+if q[1] == 'closed' then return {'too_late'} end
 local prev = redis.call('HGET', KEYS[3], pid)
 if prev then
   local pp, pb, pc, pt = string.match(prev, '^[^|]*|(%d+)|(%d+)|(%d)|(%d+)')
   return {'already_answered', tonumber(pp), tonumber(pb), tonumber(pc), tonumber(pt)}
 end
-if q[1] == 'ready' then return {'not_open'} end
-if q[1] == 'closed' then return {'too_late'} end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 if now > tonumber(q[3]) then return {'too_late'} end

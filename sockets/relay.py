@@ -203,6 +203,7 @@ class GameRelay:
     async def _handle(self, events: list[Event]) -> None:
         joined: list[int] = []
         kicked: list[int] = []
+        locked = False
         for ev in events:
             self.last_id = ev.id
             t = ev.type
@@ -223,12 +224,11 @@ class GameRelay:
                 self._kick_local(pid)
                 self.dirty = True
             elif t == "lock":
-                await self.refresh()
-                self.dirty = True
+                locked = True
             elif t == "resync":
                 await self.refresh()
                 self.broadcast(ROLES, {"type": "resync", "reason": ev.fields.get("reason", "")})
-        if (joined or kicked) and self.conns["host"]:
+        if (joined or kicked or locked) and self.conns["host"]:
             names, st = await self.engine.run(
                 ops.combine(ops.nicknames(self.game, joined), ops.game_state(self.game))
             )

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Build the React front end (frontend/ -> frontend/dist, served by Django).
-#   scripts/frontend.sh              build (npm ci when node_modules is missing)
+#   scripts/frontend.sh              build (npm install when node_modules is missing)
 #   scripts/frontend.sh --for-tests  also make sure Debian's chromium is there
 #                                    (the browser of the end-to-end tests) and
 #                                    run the unit tests (vitest run)
@@ -30,9 +30,12 @@ if ! command -v npm >/dev/null 2>&1; then
   exit 0
 fi
 cd frontend
-# npm ci again when package-lock.json changed since the last install
+# Install again when package-lock.json changed since the last install. Not
+# `npm ci`: it refuses this lock because vite names an optional Windows-only
+# package that the registry here does not serve; `npm install` installs the
+# locked versions and skips it.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  npm install --no-audit --no-fund
 fi
 npm run build
 if [ "$FOR_TESTS" = 1 ]; then

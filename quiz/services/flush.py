@@ -43,6 +43,7 @@ from quiz.models import Game
 from quiz.redis import redis_sync, sync_engine
 
 from . import ServiceError
+from .games import question_close_expired
 
 Progress = Callable[[str], None]
 BACKOFF_CAP_S = 30.0
@@ -294,6 +295,8 @@ def flush_all(*, only: str | None = None, progress: Progress = _quiet) -> list[F
                 progress(f"game {gid}: not saved yet ({e.message})")
                 continue
         else:
+            if question_close_expired(game_id=gid):
+                progress(f"game {gid}: closed a question past its deadline")
             res = game_flush(game_id=gid, progress=progress)
         if res.rows:
             progress(res.line())

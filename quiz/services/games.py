@@ -138,3 +138,20 @@ async def game_public(*, pin: str) -> dict[str, Any]:
         "question": s.question,
         "n_questions": s.n_questions,
     }
+
+
+def question_close_expired(*, game_id: str) -> bool:
+    """Close the game's open question if its deadline has passed (Redis time).
+
+    The relay of every server process does this while anyone is connected;
+    the flush worker calls it on each pass too, so a question still closes
+    when nobody is. Close is idempotent, so the two never conflict."""
+    eng = sync_engine()
+    st = eng.run(ops.game_state(game_id))
+    if st is None or st.state != "question":
+        return False
+    q = eng.run(ops.question_state(game_id, st.question))
+    secs, micros = eng.redis.time()
+    if q is None or q.state != "open" or secs * 1000 + micros // 1000 < q.deadline_ms:
+        return False
+    return eng.run(ops.close_question(game_id, q.number)).changed

@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -103,31 +104,46 @@ def _scores_write(
     versions: dict[int, int] = {}
     kicked: list[int] = []
     done = 0
-    for part in redis_side.chunks(dirty, batch):
-        rows = redis_side.players_read(r, gid, part)
-        pg_side.scores_stage(cur, rows)
-        fresh = set(pg_side.numbers_new(cur, game_pk))
-        new = [p for p in rows if p.number in fresh]
-        if new:
-            who = redis_side.identities(r, gid, [p.number for p in new])
-            res.players += pg_side.players_insert(
-                cur,
-                game_pk,
-                [
-                    # reached_ms is the join time until the first points
-                    (p.number, *who[p.number], p.stats.reached_ms if p.stats.total == 0 else 0,
-                     p.stats.kicked)
-                    for p in new
-                ],
-            )  # fmt: skip
-        kicked += [p.number for p in rows if p.stats.kicked]
-        res.scores += pg_side.scores_apply(cur, game_pk)
-        versions.update((p.number, p.stats.version) for p in rows)
-        done += len(part)
-        progress(f"game {gid}: scores {done}/{len(dirty)} (+{len(new)} players)")
-        pause_at("mid_batch")
+    parts = list(redis_side.chunks(dirty, batch))
+    # Read the next batch from Redis while PostgreSQL writes this one: the two
+    # waits overlap (a read changes nothing, so reading ahead is always safe).
+    with ThreadPoolExecutor(max_workers=1) as ahead:
+        reads = [ahead.submit(redis_side.players_read, r, gid, parts[0])] if parts else []
+        for i in range(len(parts)):
+            rows = reads[i].result()
+            if i + 1 < len(parts):
+                reads.append(ahead.submit(redis_side.players_read, r, gid, parts[i + 1]))
+            done += _scores_batch(cur, r, gid, game_pk, rows, res, versions, kicked)
+            progress(f"game {gid}: scores {done}/{len(dirty)}")
+            pause_at("mid_batch")
     pg_side.players_kicked(cur, game_pk, kicked)
     return versions, kicked
+
+
+def _scores_batch(
+    cur: Any, r: Any, gid: str, game_pk: int, rows: list[Any], res: FlushResult,
+    versions: dict[int, int], kicked: list[int],
+) -> int:  # fmt: skip
+    """One batch of step 1: new players first, then the version-guarded upsert."""
+    pg_side.scores_stage(cur, rows)
+    fresh = set(pg_side.numbers_new(cur, game_pk))
+    new = [p for p in rows if p.number in fresh]
+    if new:
+        who = redis_side.identities(r, gid, [p.number for p in new])
+        res.players += pg_side.players_insert(
+            cur,
+            game_pk,
+            [
+                # reached_ms is the join time until the first points
+                (p.number, *who[p.number], p.stats.reached_ms if p.stats.total == 0 else 0,
+                 p.stats.kicked)
+                for p in new
+            ],
+        )  # fmt: skip
+    kicked += [p.number for p in rows if p.stats.kicked]
+    res.scores += pg_side.scores_apply(cur, game_pk)
+    versions.update((p.number, p.stats.version) for p in rows)
+    return len(rows)
 
 
 def _answers_write(

@@ -48,7 +48,10 @@ class Engine:
             )
         elif batching:
             self.batcher = AnswerBatcher(
-                self.call_many, max_batch=batch_max, max_in_flight=batch_in_flight
+                self.call_many,
+                max_batch=batch_max,
+                max_in_flight=batch_in_flight,
+                observer=batch_observer,
             )
 
     async def aclose(self) -> None:

@@ -46,8 +46,16 @@ Observer = Callable[[int], None]
 
 
 class AnswerBatcher:
-    def __init__(self, send: Sender, *, max_batch: int = 512, max_in_flight: int = 2) -> None:
+    def __init__(
+        self,
+        send: Sender,
+        *,
+        max_batch: int = 512,
+        max_in_flight: int = 2,
+        observer: Observer | None = None,
+    ) -> None:
         self._send = send
+        self._observer = observer
         self.max_batch = max_batch
         self.max_in_flight = max_in_flight
         self._pending: list[tuple[Call, asyncio.Future[Any]]] = []
@@ -77,6 +85,8 @@ class AnswerBatcher:
             asyncio.ensure_future(self._run(batch))
 
     async def _run(self, batch: list[tuple[Call, asyncio.Future[Any]]]) -> None:
+        if self._observer is not None:
+            self._observer(len(batch))
         try:
             results = await self._send([c for c, _ in batch])
         except Exception as e:  # every caller of the batch gets the failure

@@ -24,7 +24,6 @@ from redis.asyncio.cluster import RedisCluster as AsyncRedisCluster
 from redis.cluster import RedisCluster
 
 from engine import Engine, SyncEngine
-from engine.batching import AnswerBatcher
 
 from . import metrics
 
@@ -83,22 +82,6 @@ def async_engine() -> Engine:
             batch_max=settings.STADIUM["BATCH_MAX"],
             batch_observer=metrics.ANSWER_BATCH_SIZE.observe,
         )
-        if eng.batcher is not None:
-            # The generic batcher (Redis Cluster) takes no observer: wrap its
-            # sender so its batch sizes are observed too.
-            eng.batcher = AnswerBatcher(
-                _metered(eng), max_batch=settings.STADIUM["BATCH_MAX"], max_in_flight=2
-            )
         _engines.clear()  # one live loop per process; drop engines of closed loops
         _engines[id(loop)] = eng
     return eng
-
-
-def _metered(eng: Engine) -> Any:
-    """A batcher sender that observes each micro-batch's size."""
-
-    async def send(calls: Any) -> list[Any]:
-        metrics.ANSWER_BATCH_SIZE.observe(len(calls))
-        return await eng.call_many(calls)
-
-    return send

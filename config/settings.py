@@ -120,6 +120,9 @@ WHITENOISE_USE_FINDERS = True
 STADIUM = {
     # leaderboard tick of the per-process relay, in milliseconds
     "TICK_MS": env.int("STADIUM_TICK_MS", default=250),
+    # players' phones get the leaderboard at most this often (screens and
+    # hosts every tick); the close of a question sends it to everyone at once
+    "PLAYER_TICK_MS": env.int("STADIUM_PLAYER_TICK_MS", default=1000),
     # when every player has answered, the question closes this much later
     "ALL_ANSWERED_GRACE_MS": env.int("STADIUM_ALL_ANSWERED_GRACE_MS", default=1500),
     # entries in the leaderboard frame

@@ -70,8 +70,6 @@ SERVERS = {
                            "--ws-per-message-deflate", "false", "--loop", "uvloop",
                            "--no-access-log", "--log-level", "warning", "--backlog", "8192",
                            "--port"],
-    "granian": ["-m", "granian", "--interface", "asgi", "--loop", "uvloop", "--log-level",
-                "warning", "--backlog", "8192", "config.asgi:application", "--port"],
 }  # fmt: skip
 
 

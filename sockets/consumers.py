@@ -159,6 +159,7 @@ class GameConsumer(AsyncConsumer):
             return self.close_soon(m.CLOSE_NO_HELLO)
         self.hello_timer.cancel()
         relay = await relay_for(game, self.pin)
+        self.outbox.hold()  # broadcasts from now on wait behind the welcome
         relay.add(self)
         self.relay = relay
         metrics.CONNECTIONS.labels(KINDS[self.role]).inc()
@@ -183,8 +184,17 @@ class GameConsumer(AsyncConsumer):
         return self.role == "screen" and token_matches(token, st.screen_token_hash)
 
     async def send_welcome(self) -> None:
+        """The snapshot, chained at the seq this connection had when it was
+        taken: frames broadcast while Redis is read are held, then follow it."""
         assert self.relay is not None
-        self.push(m.dumps(await welcome(self.relay, role=self.role, player=self.player)))
+        seq = self.relay.seq[self.role]
+        self.outbox.hold()
+        try:
+            frame = await welcome(self.relay, role=self.role, player=self.player, seq=seq)
+        except BaseException:
+            self.outbox.release(None)  # the caller reports the failure
+            raise
+        self.outbox.release(m.dumps(frame))
 
     # --- players ------------------------------------------------------------
 

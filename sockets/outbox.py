@@ -27,18 +27,36 @@ Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 class Outbox:
-    __slots__ = ("_send", "_queue", "_busy", "limit", "closed", "dropped")
+    __slots__ = ("_send", "_queue", "_busy", "_held", "limit", "closed", "dropped")
 
     def __init__(self, send: Send, limit: int = 8) -> None:
         self._send = send
         self._queue: deque[str] = deque()
         self._busy = False
+        self._held: list[str] | None = None
         self.limit = limit
         self.closed = False
         self.dropped = 0
 
+    def hold(self) -> None:
+        """Keep frames back until :meth:`release` (while a welcome is built)."""
+        if self._held is None:
+            self._held = []
+
+    def release(self, first: str | None) -> None:
+        """Send ``first`` (the welcome), then the frames held meanwhile, so a
+        client never sees a broadcast before the snapshot it follows."""
+        held, self._held = self._held or [], None
+        if first is not None:
+            self.push(first)
+        for frame in held[-self.limit :]:  # older ones: the client resyncs on the gap
+            self.push(frame)
+
     def push(self, frame: str) -> None:
         if self.closed:
+            return
+        if self._held is not None:
+            self._held.append(frame)
             return
         if self._busy:
             if len(self._queue) >= self.limit:

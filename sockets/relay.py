@@ -57,6 +57,11 @@ class GameRelay:
         self.engine = engine
         cfg = settings.STADIUM
         self.tick_s = cfg["TICK_MS"] / 1000
+        # Phones get the board less often than screens and hosts: at stadium
+        # scale the per-player frames are most of a process's work.
+        self.player_tick_s = max(self.tick_s, cfg["PLAYER_TICK_MS"] / 1000)
+        self.last_player_tick = 0.0
+        self.players_due = False
         self.all_in_grace_s = cfg["ALL_ANSWERED_GRACE_MS"] / 1000
         self.all_in_since: float | None = None
         self.top_n = cfg["TOP_N"]
@@ -171,7 +176,10 @@ class GameRelay:
                         await self._handle(events)
                     await self._clock()
                     await self._close_when_all_in()
-                    if self.dirty and time.monotonic() - self.last_tick >= self.tick_s:
+                    now = time.monotonic()
+                    if (self.dirty and now - self.last_tick >= self.tick_s) or (
+                        self.players_due and now - self.last_player_tick >= self.player_tick_s
+                    ):
                         await self.tick()
                     backoff = 0.1
                 except EngineUnavailable as e:
@@ -192,6 +200,9 @@ class GameRelay:
         wait = 1.0
         if self.dirty:
             wait = min(wait, max(0.0, self.tick_s - (time.monotonic() - self.last_tick)))
+        if self.players_due:
+            since = time.monotonic() - self.last_player_tick
+            wait = min(wait, max(0.0, self.player_tick_s - since))
         q = self.question
         if q is not None and q.state == "open":
             wait = min(wait, max(0.0, (q.deadline_ms - self.server_ms()) / 1000))
@@ -298,7 +309,7 @@ class GameRelay:
             for c in self.by_player.get(pid, ()):
                 frames[c] = dict(mine)
         self.send_each("player", frames)
-        await self.tick()
+        await self.tick(players_now=True)
 
     async def _ended(self) -> None:
         players = list(self.by_player)
@@ -342,8 +353,9 @@ class GameRelay:
             self.close_tried.add(q.number)
             await self.engine.run(ops.close_question(self.game, q.number))
 
-    async def tick(self) -> None:
-        """One leaderboard frame per audience, from a constant number of reads."""
+    async def tick(self, *, players_now: bool = False) -> None:
+        """One leaderboard frame per audience, from a constant number of reads.
+        Players get it at most every ``PLAYER_TICK_MS`` unless ``players_now``."""
         self.dirty = False
         self.last_tick = time.monotonic()
         self.ticks += 1
@@ -369,7 +381,14 @@ class GameRelay:
             "server_ms": self.server_ms(),
         }
         t1 = time.perf_counter()
-        self.broadcast(["player", "screen"], frame)
+        roles = ["screen"]
+        if players_now or time.monotonic() - self.last_player_tick >= self.player_tick_s:
+            roles.append("player")
+            self.last_player_tick = time.monotonic()
+            self.players_due = False
+        else:
+            self.players_due = True
+        self.broadcast(roles, frame)
         if self.conns["host"]:
             self.broadcast(["host"], {**frame, "distribution": q.counts if q else []})
         t2 = time.perf_counter()

@@ -14,11 +14,10 @@ from engine import ops
 from .relay import GameRelay, _entry
 
 
-async def welcome(relay: GameRelay, *, role: str, player: int | None) -> dict[str, Any]:
+async def welcome(relay: GameRelay, *, role: str, player: int | None, seq: str) -> dict[str, Any]:
     eng = relay.engine
     game = relay.game
     n = relay.question.number if relay.question else (relay.state.question if relay.state else 0)
-    seq = relay.seq[role]
     parts: list[ops.Op[Any]] = [ops.snapshot(game, n), ops.top(game, relay.top_n)]
     if player is not None:
         parts.append(ops.standings(game, [player], n))
@@ -28,7 +27,7 @@ async def welcome(relay: GameRelay, *, role: str, player: int | None) -> dict[st
     res = await eng.run(ops.combine(*parts))
     st, q = res[0]
     if st is not None and st.question != n:  # the game moved on meanwhile: read again
-        return await welcome(relay, role=role, player=player)
+        return await welcome(relay, role=role, player=player, seq=seq)
     top = res[1]
     frame: dict[str, Any] = {
         "type": "welcome",

@@ -1,0 +1,370 @@
+"""Locust players of one Stadium game: join over HTTP, play over a WebSocket.
+
+Each user joins the game named by ``--pin`` (or ``STADIUM_PIN``) with
+``POST /api/games/<pin>/players`` (Locust's FastHttpUser client), opens
+``/ws/play/<pin>/`` (``--ws-client light``: loadtest/lightws.py, the default,
+a few times cheaper per frame; or ``websocket-client``; both run under
+gevent), says hello, and answers every question once after a
+human-like random delay (``--answer-delay 0.5,4`` seconds, capped below the
+deadline) with a random choice. Reported to Locust as requests:
+
+- ``join`` (HTTP) and ``connect`` (TCP + handshake + hello until ``welcome``);
+- ``answer``: the ack's round trip, from the ``ts`` the ack echoes;
+- ``tick lag``: receipt time minus the leaderboard frame's ``server_ms``
+  (``--clock-offset-ms``: ``0`` on one machine, ``auto`` measures the offset
+  with a ping when the player connects);
+- failures: every ``error`` frame (named by its code), every ``seq`` gap
+  (``seq_gap``, then a resync), a doubled ack, an answer never acked, a
+  ``question_closed`` that names other choices than sent, a lost connection.
+
+Counters (players welcomed, answers sent and acked, ...) are summed over the
+workers (``report_to_master``) and written as JSON to ``--counters-file``
+when Locust quits. The master (or the single local process) polls
+``GET /api/games/<pin>``: once the game is over and every player has seen
+``game_over``, it stops the test, so a run ends by itself (``-t`` caps it).
+
+    locust -f loadtest/locustfile.py --headless -u 1000 -r 100 -H http://127.0.0.1:8000 --pin 123456
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import random
+import time
+from collections import Counter
+from typing import Any
+
+import gevent
+import websocket
+from locust import FastHttpUser, constant, events, task
+from locust.runners import MasterRunner, WorkerRunner
+
+try:
+    from loadtest.lightws import LightWs
+except ImportError:  # run from loadtest/ itself: Locust puts it on sys.path
+    from lightws import LightWs  # type: ignore[no-redef]
+
+log = logging.getLogger("stadium")
+
+COUNTS: Counter[str] = Counter()  # this process; workers send and reset them
+TOTALS: Counter[str] = Counter()  # the master's sums (the local runner: COUNTS itself)
+REPORT_S = 3.5
+# 4^16 names from digits the nickname filter reads as no letter (3 reads as e...)
+NICK_DIGITS = "2689"  # a little more than Locust's worker report interval
+
+
+@events.init_command_line_parser.add_listener
+def _options(parser: Any) -> None:
+    parser.add_argument("--pin", default=os.environ.get("STADIUM_PIN", ""), help="game PIN")
+    parser.add_argument("--answer-delay", default="0.5,4", help="min,max seconds before answering")
+    parser.add_argument(
+        "--clock-offset-ms", default="0", help="server clock minus ours: a number, or auto (ping)"
+    )
+    parser.add_argument(
+        "--ws-client",
+        default="light",
+        choices=["light", "websocket-client"],
+        help="light: loadtest/lightws.py (cheap per frame); or websocket-client",
+    )
+    parser.add_argument("--counters-file", default="", help="write the summed counters here")
+    parser.add_argument(
+        "--end-grace", type=float, default=20.0, help="seconds to wait for game_over frames"
+    )
+
+
+def _fire(name: str, ms: float, *, size: int = 0, exc: Exception | None = None) -> None:
+    events.request.fire(
+        request_type="WS",
+        name=name,
+        response_time=ms,
+        response_length=size,
+        exception=exc,
+        context={},
+    )
+
+
+def _fail(name: str, why: str) -> None:
+    COUNTS["failures"] += 1
+    _fire(name, 0, exc=RuntimeError(why))
+
+
+class Player(FastHttpUser):
+    """One phone: join, connect, answer each question once, leave after game_over."""
+
+    wait_time = constant(1)
+
+    def on_start(self) -> None:
+        opts = self.environment.parsed_options
+        self.pin = opts.pin
+        lo, hi = (float(x) for x in opts.answer_delay.split(","))
+        self.delay = (lo, hi)
+        self.clock = opts.clock_offset_ms
+        self.offset_ms = 0.0 if self.clock == "auto" else float(self.clock)
+        self.client_kind = opts.ws_client
+        self.ws: Any = None
+        self.done = False
+        self.last: str | None = None  # the last broadcast seq seen
+        self.early: list[tuple[str, str]] = []  # (prev, seq) of frames before the welcome
+        self.welcomed = False
+        self.sent: dict[int, tuple[float, list[int]]] = {}
+        self.acked: set[int] = set()
+        self.ping_ts = 0.0
+
+    def on_stop(self) -> None:
+        self._close()
+
+    def _close(self) -> None:
+        if self.ws is not None:
+            ws, self.ws = self.ws, None
+            with contextlib.suppress(Exception):  # the socket may be gone already
+                ws.close(timeout=1)
+
+    @task
+    def play(self) -> None:
+        if self.done:
+            gevent.sleep(3600)  # the game is over: idle until Locust stops
+            return
+        self.done = True
+        token = self.join()
+        if token and self.connect(token):
+            self.listen()
+        self._close()
+
+    # --- join and connect ---------------------------------------------------
+
+    def join(self) -> str | None:
+        nick = "Fan " + "".join(NICK_DIGITS[random.randrange(4)] for _ in range(16))
+        with self.client.post(
+            f"/api/games/{self.pin}/players",
+            json={"nickname": nick},
+            headers={"Connection": "close"},
+            name="join",
+            catch_response=True,
+        ) as r:
+            if r.status_code != 201:
+                r.failure(f"join {r.status_code}: {(r.text or '')[:120]}")
+                COUNTS["join_failed"] += 1
+                return None
+            COUNTS["joined"] += 1
+            return str(r.json()["token"])
+
+    def connect(self, token: str) -> bool:
+        url = self.host.replace("http", "ws", 1).rstrip("/") + f"/ws/play/{self.pin}/"
+        t0 = time.perf_counter()
+        try:
+            if self.client_kind == "light":
+                ws: Any = LightWs(url)
+            else:
+                ws = websocket.create_connection(
+                    url,
+                    timeout=300,
+                    suppress_origin=True,
+                    skip_utf8_validation=True,
+                    enable_multithread=True,
+                )
+            ws.send(json.dumps({"type": "hello", "token": token}))
+            while True:
+                f = json.loads(ws.recv())
+                if f["type"] == "welcome":
+                    break
+                self.early.append((f.get("prev", ""), f.get("seq", "")))
+        except Exception as e:  # noqa: BLE001 - any failure to connect is reported
+            _fire("connect", (time.perf_counter() - t0) * 1000, exc=e)
+            COUNTS["connect_failed"] += 1
+            return False
+        _fire("connect", (time.perf_counter() - t0) * 1000)
+        self.ws = ws
+        self.welcome(f)
+        COUNTS["welcomed"] += 1
+        if self.clock == "auto":
+            self.ping_ts = time.time()
+            ws.send(json.dumps({"type": "ping", "ts": self.ping_ts}))
+        return True
+
+    def welcome(self, f: dict[str, Any]) -> None:
+        """The chain of broadcast frames starts at the welcome's seq; frames
+        pushed while the welcome was being read from Redis came first."""
+        if not self.welcomed:
+            self.welcomed = True
+            cur = f["seq"]
+            for prev, seq in self.early:
+                if prev == cur:
+                    cur = seq
+            self.last = cur
+        q = f.get("question")
+        if q and q.get("state") == "open" and not (f.get("you") or {}).get("answer"):
+            self.schedule(q, f["server_ms"])
+
+    # --- the game -----------------------------------------------------------
+
+    def listen(self) -> None:
+        ws = self.ws
+        assert ws is not None
+        while True:
+            try:
+                text = ws.recv()
+            except Exception as e:  # noqa: BLE001
+                COUNTS["disconnects"] += 1
+                _fail("disconnect", f"connection lost before game_over: {e!r}")
+                return
+            now = time.time()
+            if not text:
+                continue
+            f = json.loads(text)
+            kind = f.get("type")
+            if "prev" in f:
+                if f["prev"] != self.last:
+                    COUNTS["seq_gaps"] += 1
+                    _fail("seq_gap", f"prev {f['prev']} after {self.last} ({kind})")
+                    ws.send('{"type":"resync"}')
+                self.last = f["seq"]
+            if kind == "leaderboard":
+                COUNTS["ticks"] += 1
+                _fire("tick lag", max(0.0, now * 1000 + self.offset_ms - f["server_ms"]))
+            elif kind == "answer_ack":
+                self.acked_frame(f, now)
+            elif kind == "question":
+                COUNTS["questions"] += 1
+                self.schedule(f, f["server_ms"])
+            elif kind == "question_closed":
+                self.closed(f)
+            elif kind == "error":
+                COUNTS["errors"] += 1
+                _fail(f"error {f.get('code')}", f"{f.get('ref')}: {f.get('message')}")
+            elif kind == "pong":
+                if f.get("ts") == self.ping_ts and self.clock == "auto":
+                    self.offset_ms = f["server_ms"] - (self.ping_ts + now) * 500
+            elif kind == "welcome":
+                self.welcome(f)
+            elif kind == "game_over":
+                self.game_over()
+                return
+            elif kind == "kicked":
+                _fail("kicked", "kicked by the host")
+                return
+
+    def schedule(self, q: dict[str, Any], server_ms: float) -> None:
+        n = int(q["question"])
+        if n in self.sent:
+            return
+        left = (q["deadline_ms"] - server_ms) / 1000 - 0.5
+        delay = min(random.uniform(*self.delay), max(0.0, left))
+        k = len(q["choices"])
+        choices = sorted(random.sample(range(k), random.randint(1, 2))) if q.get("multi") else []
+        if not choices:
+            choices = [random.randrange(k)]
+        self.sent[n] = (0.0, choices)  # reserved: a resync's welcome won't schedule it twice
+        gevent.spawn_later(delay, self.answer, n, choices)
+
+    def answer(self, n: int, choices: list[int]) -> None:
+        ws = self.ws
+        if ws is None:
+            return
+        ts = time.time()
+        self.sent[n] = (ts, choices)
+        try:
+            ws.send(json.dumps({"type": "answer", "question": n, "choices": choices, "ts": ts}))
+        except Exception as e:  # noqa: BLE001
+            _fail("answer", f"send failed: {e!r}")
+            return
+        COUNTS["answers_sent"] += 1
+
+    def acked_frame(self, f: dict[str, Any], now: float) -> None:
+        n = int(f["question"])
+        if n in self.acked:
+            COUNTS["answers_doubled"] += 1
+            _fail("answer", f"question {n} acked twice")
+            return
+        self.acked.add(n)
+        COUNTS["answers_acked"] += 1
+        _fire("answer", (now - float(f["ts"])) * 1000)
+
+    def closed(self, f: dict[str, Any]) -> None:
+        n = int(f["question"])
+        sent = self.sent.get(n)
+        if sent is not None and sent[0] and f.get("choices") != sent[1]:
+            COUNTS["closed_mismatch"] += 1
+            _fail("question_closed", f"question {n}: server has {f.get('choices')}, sent {sent[1]}")
+
+    def game_over(self) -> None:
+        COUNTS["game_over"] += 1
+        for n, (ts, _) in self.sent.items():
+            if ts and n not in self.acked:
+                COUNTS["answers_unacked"] += 1
+                _fail("answer", f"question {n}: answer never acked")
+            elif not ts:
+                COUNTS["answers_not_sent"] += 1
+
+
+# --- counters across workers, and ending the run ----------------------------
+
+
+@events.report_to_master.add_listener
+def _report(client_id: str, data: dict[str, Any]) -> None:
+    data["stadium"] = dict(COUNTS)
+    COUNTS.clear()
+
+
+@events.worker_report.add_listener
+def _worker_report(client_id: str, data: dict[str, Any]) -> None:
+    TOTALS.update(data.get("stadium", {}))
+
+
+def _totals(environment: Any) -> Counter[str]:
+    return TOTALS if isinstance(environment.runner, MasterRunner) else COUNTS
+
+
+@events.test_start.add_listener
+def _start(environment: Any, **_: Any) -> None:
+    if not isinstance(environment.runner, WorkerRunner):
+        gevent.spawn(_watch, environment)
+
+
+def _watch(environment: Any) -> None:
+    """Quit once the game is over and every welcomed player saw game_over."""
+    import requests  # gevent-patched by Locust
+
+    opts = environment.parsed_options
+    url = f"{environment.host.rstrip('/')}/api/games/{opts.pin}"
+    over_at = None
+    while True:
+        gevent.sleep(1)
+        if over_at is None:
+            try:
+                r = requests.get(url, timeout=5)
+                if r.status_code == 404 or r.json().get("state") == "finished":
+                    over_at = time.monotonic()
+            except Exception as e:  # noqa: BLE001
+                log.warning("game state poll failed: %r", e)
+            continue
+        t = _totals(environment)
+        ended = t["game_over"] + t["disconnects"]
+        if ended >= t["welcomed"] or time.monotonic() - over_at > opts.end_grace:
+            break
+    gevent.sleep(REPORT_S if isinstance(environment.runner, MasterRunner) else 0.5)
+    log.info("game over: stopping the test")
+    environment.runner.quit()
+
+
+@events.quit.add_listener
+def _write(exit_code: int, **_: Any) -> None:
+    env = _ENV.get("env")
+    if env is None or isinstance(env.runner, WorkerRunner):
+        return
+    opts = env.parsed_options
+    totals = dict(_totals(env))
+    log.info("stadium counters: %s", totals)
+    if opts.counters_file:
+        with open(opts.counters_file, "w") as f:
+            json.dump(totals, f, indent=1, sort_keys=True)
+
+
+_ENV: dict[str, Any] = {}
+
+
+@events.init.add_listener
+def _init(environment: Any, **_: Any) -> None:
+    _ENV["env"] = environment

@@ -7,6 +7,7 @@ ALLOWED_HOSTS and STADIUM_PRODUCTION=1, which turns on the HTTPS settings that
 ``.env.example``.
 """
 
+import contextlib
 from pathlib import Path
 
 import environ
@@ -108,6 +109,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# whitenoise warns on every request while collectstatic has never run
+with contextlib.suppress(OSError):  # a read-only image has it from collectstatic
+    STATIC_ROOT.mkdir(exist_ok=True)
 FRONTEND_DIST = BASE_DIR / "frontend" / "dist"
 STATICFILES_DIRS = [FRONTEND_DIST] if FRONTEND_DIST.exists() else []
 STORAGES = {

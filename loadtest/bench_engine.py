@@ -21,8 +21,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import atexit
-import os
-import platform
 import random
 import re
 import resource
@@ -38,6 +36,8 @@ import redis.asyncio as aioredis
 from engine import Engine, Question, Settings, SyncEngine, keys, ops
 from engine.batching import AnswerBatcher
 from engine.scripts import SCRIPTS
+
+from .machine import describe
 
 HOST = "127.0.0.1"
 GAME = "bench"
@@ -170,19 +170,7 @@ def client_cpu(children: bool) -> float:
 
 
 def machine() -> list[str]:
-    cpu = "?"
-    try:
-        with open("/proc/cpuinfo") as f:
-            cpu = next(ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    rv = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout
-    return [
-        f"machine: {os.cpu_count()} CPUs (nproc {os.sched_getaffinity(0).__len__()}), {cpu}",
-        f"redis: {rv.strip()}",
-        f"python: {platform.python_version()} ({platform.python_implementation()}), "
-        f"redis-py {redis.__version__}",
-    ]
+    return [describe(), f"redis-py {redis.__version__}"]
 
 
 def main() -> None:

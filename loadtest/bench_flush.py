@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import secrets
 import time
 from typing import Any
@@ -38,6 +37,8 @@ from quiz.flush.redis_side import PlayerRow  # noqa: E402
 from quiz.models import Game  # noqa: E402
 from quiz.redis import redis_sync, sync_engine  # noqa: E402
 from quiz.services.flush import game_flush  # noqa: E402
+
+from .machine import describe  # noqa: E402
 
 DOC = {
     "title": "bench-flush",
@@ -135,20 +136,10 @@ def _cleanup(games: list[Game]) -> None:
 
 
 def _machine() -> list[str]:
-    cpu = "unknown"
-    try:
-        with open("/proc/cpuinfo") as f:
-            cpu = next(ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
     with connection.cursor() as cur:
         cur.execute("SHOW server_version")
         pg = cur.fetchone()[0]
-    rv = redis_sync().info("server")["redis_version"]
-    return [
-        f"machine: nproc={os.cpu_count()}, CPU {cpu}",
-        f"PostgreSQL {pg}, Redis {rv}, Python {platform.python_version()}",
-    ]
+    return [describe(), f"PostgreSQL {pg}"]
 
 
 def main() -> None:

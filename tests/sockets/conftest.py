@@ -152,3 +152,12 @@ async def connect(
     if token is not None:
         await c.send({"type": "hello", "token": token})
     return c
+
+
+async def seat(server: Server, g: Any) -> tuple[Client, list[Client]]:
+    """The host and every player of ``g`` connected and welcomed."""
+    host = await connect(server, f"/ws/host/{g.pin}/", g.host_token)
+    players = [await connect(server, f"/ws/play/{g.pin}/", t) for t in g.tokens]
+    for c in (host, *players):
+        await c.expect("welcome")
+    return host, players

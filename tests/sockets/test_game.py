@@ -16,7 +16,7 @@ import pytest
 from engine import SyncEngine, keys, ops, scoring
 from quiz.redis import redis_sync
 
-from .conftest import Client, Server, connect
+from .conftest import Client, Server, connect, seat
 from .helpers import CORRECT, QUIZ, Opened, open_game
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(180)]
@@ -252,10 +252,7 @@ async def test_question_closes_at_deadline_without_host(server: Server) -> None:
 
 async def test_everyone_answered_closes_early(server: Server) -> None:
     g = await open_game(2)
-    host = await connect(server, f"/ws/host/{g.pin}/", g.host_token)
-    ps = [await connect(server, f"/ws/play/{g.pin}/", t) for t in g.tokens]
-    for c in (host, *ps):
-        await c.expect("welcome")
+    host, ps = await seat(server, g)
     await host.send({"type": "start_question", "question": 1})
     for c in ps:
         await c.expect("question")

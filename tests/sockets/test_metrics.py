@@ -6,7 +6,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from .conftest import Server, connect
+from .conftest import Server, seat
 from .helpers import open_game
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(60)]
@@ -29,10 +29,7 @@ def delta(before: dict, after: dict, name: str, **labels: str) -> float:  # type
 async def test_metrics_move_with_the_game(server: Server) -> None:
     g = await open_game(3)
     before = scrape(server)
-    host = await connect(server, f"/ws/host/{g.pin}/", g.host_token)
-    ps = [await connect(server, f"/ws/play/{g.pin}/", t) for t in g.tokens]
-    for c in (host, *ps):
-        await c.expect("welcome")
+    host, ps = await seat(server, g)
     during = scrape(server)
     assert delta(before, during, "stadium_connections", kind="play") == 3
     assert delta(before, during, "stadium_connections", kind="host") == 1

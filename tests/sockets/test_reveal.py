@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from .conftest import Server, connect
+from .conftest import Server, connect, seat
 from .helpers import open_game
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(60)]
@@ -15,10 +15,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(60)]
 
 async def test_on_close_reveals_nothing_until_the_close(server: Server) -> None:
     g = await open_game(3, reveal="on_close")
-    host = await connect(server, f"/ws/host/{g.pin}/", g.host_token)
-    ps = [await connect(server, f"/ws/play/{g.pin}/", t) for t in g.tokens]
-    for c in (host, *ps):
-        await c.expect("welcome")
+    host, ps = await seat(server, g)
     await host.send({"type": "start_question", "question": 1})
     start = len(ps[2].frames)
     for c in ps[:2]:
@@ -52,10 +49,7 @@ async def test_on_close_reveals_nothing_until_the_close(server: Server) -> None:
 
 async def test_live_acks_carry_points_total_and_rank(server: Server) -> None:
     g = await open_game(2)
-    host = await connect(server, f"/ws/host/{g.pin}/", g.host_token)
-    ps = [await connect(server, f"/ws/play/{g.pin}/", t) for t in g.tokens]
-    for c in (host, *ps):
-        await c.expect("welcome")
+    host, ps = await seat(server, g)
     await host.send({"type": "start_question", "question": 1})
     await ps[0].expect("question")
     await ps[0].send({"type": "answer", "question": 1, "choices": [2]})

@@ -66,14 +66,7 @@ export class GameSocket {
 
   stop(): void {
     this.stopped = true;
-    if (this.timer !== null) this.deps.clearTimeout(this.timer);
-    this.timer = null;
-    const ws = this.ws;
-    this.ws = null;
-    if (ws) {
-      ws.onclose = null;
-      ws.close(1000, 'bye');
-    }
+    this.drop('bye');
   }
 
   /** Send a frame; false when not connected (the caller may show it). */
@@ -85,15 +78,20 @@ export class GameSocket {
 
   /** Drop the socket as a network loss would (used by tests and "retry now"). */
   reconnectNow(): void {
+    this.drop('reconnect');
+    this.connect();
+  }
+
+  /** Cancel a pending reconnect and close the socket without its onclose. */
+  private drop(reason: string): void {
     if (this.timer !== null) this.deps.clearTimeout(this.timer);
     this.timer = null;
     const ws = this.ws;
     this.ws = null;
     if (ws) {
       ws.onclose = null;
-      ws.close(1000, 'reconnect');
+      ws.close(1000, reason);
     }
-    this.connect();
   }
 
   private connect(): void {

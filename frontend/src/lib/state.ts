@@ -9,6 +9,7 @@ import type {
   Role,
   ServerFrame,
   WelcomeQuestion,
+  YouInfo,
 } from './protocol';
 
 export type Connection = 'connecting' | 'open' | 'lost' | 'closed';
@@ -33,14 +34,8 @@ export interface Result {
   streak: number | null;
 }
 
-export interface Me {
-  player: number;
-  nickname: string;
-  score: number;
-  rank: number | null;
-  streak: number;
-  correct_count: number;
-}
+/** The player's own numbers: the welcome's `you` without the answer. */
+export type Me = Omit<YouInfo, 'answer'>;
 
 export interface ViewState {
   role: Role | null;

@@ -9,9 +9,12 @@ reaches a 500.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+import psycopg
 from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
@@ -20,6 +23,7 @@ from engine import EngineUnavailable
 
 from .api_auth import router as auth_router
 from .api_games import router as games_router
+from .api_parser import NulInText, StadiumParser
 from .api_quizzes import router as quizzes_router
 from .services import ServiceError
 
@@ -30,10 +34,13 @@ api = NinjaAPI(
     '`{"error": code, "message": text}` with a 4xx status.',
     docs_url="/docs",
     openapi_url="/openapi.json",
+    parser=StadiumParser(),
 )
 api.add_router("/auth", auth_router)
 api.add_router("/quizzes", quizzes_router)
 api.add_router("/games", games_router)
+
+log = logging.getLogger(__name__)
 
 # ninja's own 4xx statuses, as the API's error codes
 HTTP_CODES = {400: "validation_error", 401: "unauthorized", 403: "forbidden", 404: "not_found"}
@@ -72,6 +79,8 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, NulInText):  # ninja wraps every parser error
+        return error(request, 400, "validation_error", NulInText.message)
     code = HTTP_CODES.get(exc.status_code, "validation_error")
     message = {
         "validation_error": "the request body is not valid JSON",
@@ -81,6 +90,11 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code not in HTTP_CODES:
         message = str(exc)
     return error(request, exc.status_code, code, message)
+
+
+@api.exception_handler(NulInText)  # from a query string (bodies come wrapped, above)
+def _nul(request: HttpRequest, exc: NulInText) -> HttpResponse:
+    return error(request, 400, "validation_error", NulInText.message)
 
 
 @api.exception_handler(Http404)
@@ -96,3 +110,15 @@ def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
 @api.exception_handler(EngineUnavailable)
 def _unavailable(request: HttpRequest, exc: EngineUnavailable) -> HttpResponse:
     return error(request, 503, "unavailable", "the game server is unreachable, retry")
+
+
+# PostgreSQL down or unreachable, or every pooled connection busy for longer
+# than the pool's timeout (psycopg_pool.PoolTimeout is a psycopg
+# OperationalError): the host can retry, so say so in JSON.
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+@api.exception_handler(psycopg.OperationalError)
+def _database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    log.warning("database unavailable for %s: %s %s", request.path, type(exc).__name__, first)
+    return error(request, 503, "unavailable", "the database is unreachable, retry in a moment")

@@ -11,6 +11,7 @@ import contextlib
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -21,6 +22,13 @@ DEV_SECRET = "dev-only-insecure-secret-key-change-me-in-production-0123456789"
 SECRET_KEY = env.str("SECRET_KEY", default=DEV_SECRET)
 DEBUG = env.bool("DEBUG", default=False)
 PRODUCTION = env.bool("STADIUM_PRODUCTION", default=False)
+if PRODUCTION and SECRET_KEY in ("", DEV_SECRET):
+    # The development key is public (it is in the repository): sessions and
+    # CSRF tokens signed with it can be forged by anyone.
+    raise ImproperlyConfigured(
+        "STADIUM_PRODUCTION=1 needs a SECRET_KEY of its own: set SECRET_KEY to 50+ random "
+        "characters (python -c \"import secrets; print(secrets.token_urlsafe(64))\")"
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 # Extra origins allowed to open WebSockets and post to the API (a front end
 # served from another host, for example). Hosts in ALLOWED_HOSTS are allowed.
@@ -72,7 +80,24 @@ WSGI_APPLICATION = None
 DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/stadium"),
 }
-DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
+# Under ASGI every sync view runs in a thread of its own request, so Django's
+# per-thread persistent connections (CONN_MAX_AGE > 0) are left behind by
+# threads that never run again. Each request instead borrows a connection
+# from one psycopg pool per process and gives it back when it ends; the
+# pool's size bounds what one process can hold, and a request that waits
+# longer than the timeout for one gets a 503 "unavailable".
+# STADIUM_DB_POOL_MAX=0 turns the pool off (a new connection per request).
+DB_POOL_MAX = env.int("STADIUM_DB_POOL_MAX", default=8)
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+# a pooled connection is checked before it is lent: after a PostgreSQL
+# restart the pool drops the dead ones instead of failing one request each
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DB_POOL_MAX > 0:
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": min(env.int("STADIUM_DB_POOL_MIN", default=1), DB_POOL_MAX),
+        "max_size": DB_POOL_MAX,
+        "timeout": env.float("STADIUM_DB_POOL_TIMEOUT_S", default=5.0),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # redis+cluster://host:port names a Redis Cluster (see quiz/redis.py).

@@ -160,6 +160,11 @@ STADIUM = {
     "EVENTS_MAXLEN": env.int("STADIUM_EVENTS_MAXLEN", default=20_000),
     # micro-batch bound of answer submissions
     "BATCH_MAX": env.int("STADIUM_BATCH_MAX", default=512),
+    # HTTP: seconds a client has to send a request's headers (from the
+    # connection, or the request's first byte), then its body
+    # (config/http_protocol.py)
+    "HTTP_HEADER_TIMEOUT_S": env.float("STADIUM_HTTP_HEADER_TIMEOUT_S", default=10.0),
+    "HTTP_BODY_TIMEOUT_S": env.float("STADIUM_HTTP_BODY_TIMEOUT_S", default=30.0),
     # WebSocket limits
     "HELLO_TIMEOUT_S": env.float("STADIUM_HELLO_TIMEOUT_S", default=5.0),
     "MAX_FRAME_BYTES": env.int("STADIUM_MAX_FRAME_BYTES", default=4096),

@@ -27,7 +27,7 @@ if PRODUCTION and SECRET_KEY in ("", DEV_SECRET):
     # CSRF tokens signed with it can be forged by anyone.
     raise ImproperlyConfigured(
         "STADIUM_PRODUCTION=1 needs a SECRET_KEY of its own: set SECRET_KEY to 50+ random "
-        "characters (python -c \"import secrets; print(secrets.token_urlsafe(64))\")"
+        'characters (python -c "import secrets; print(secrets.token_urlsafe(64))")'
     )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 # Extra origins allowed to open WebSockets and post to the API (a front end

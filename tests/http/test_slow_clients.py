@@ -18,10 +18,15 @@ pytestmark = pytest.mark.django_db(transaction=True)
 HEADER_S = 1.5
 BODY_S = 2.5
 MARGIN_S = 3.0  # a deadline for the server to act, not a measured speed
-LIMITS = {"STADIUM_HTTP_HEADER_TIMEOUT_S": str(HEADER_S), "STADIUM_HTTP_BODY_TIMEOUT_S": str(BODY_S)}
+LIMITS = {
+    "STADIUM_HTTP_HEADER_TIMEOUT_S": str(HEADER_S),
+    "STADIUM_HTTP_BODY_TIMEOUT_S": str(BODY_S),
+}
 
 
-def trickle(port: int, chunks: list[bytes], every_s: float, give_up_s: float) -> tuple[float, bytes]:
+def trickle(
+    port: int, chunks: list[bytes], every_s: float, give_up_s: float
+) -> tuple[float, bytes]:
     """Send ``chunks`` one per ``every_s`` (then keep waiting) until the
     server closes; returns when it closed (seconds after connecting) and
     what it sent. Fails if it is still open after ``give_up_s``."""

@@ -1,0 +1,84 @@
+"""Measure the PostgreSQL connection set-ups of the web server: a new
+connection per request (STADIUM_DB_POOL_MAX=0) against the per-process pool,
+on 500 ``GET /api/quizzes`` from 20 concurrent logged-in clients, one uvicorn
+worker. Prints median and p99 latency, the peak connections the server held
+during the burst and those it still holds after.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/stadium_bench \\
+        .venv/bin/python -m tests.http.bench_db_pool
+
+It creates (and drops at the end) the database named in DATABASE_URL.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import urllib.parse
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+django.setup()
+
+import psycopg  # noqa: E402
+
+from tests.http.conftest import ROOT, start_server  # noqa: E402
+from tests.http.hosts import DOC, PeakSampler, app_name, burst, held_connections  # noqa: E402
+from tests.http.conftest import host_session  # noqa: E402
+
+REQUESTS, CLIENTS = 500, 20
+
+
+def admin(url: str, sql: str) -> None:
+    u = urllib.parse.urlparse(url)
+    with psycopg.connect(u._replace(path="/postgres").geturl(), autocommit=True) as c:
+        c.execute(sql)
+
+
+def main() -> None:
+    url = os.environ["DATABASE_URL"]
+    name = urllib.parse.urlparse(url).path.lstrip("/")
+    admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin(url, f'CREATE DATABASE "{name}"')
+    env = {**os.environ, "DATABASE_URL": url}
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c",
+         "from django.contrib.auth.models import User; User.objects.create_user('bench', password='bench-pw')"],
+        cwd=ROOT, env=env, check=True,
+    )  # fmt: skip
+    print(f"{REQUESTS} GET /api/quizzes, {CLIENTS} concurrent clients, 1 uvicorn worker")
+    print("| variant | median ms | p99 ms | peak connections | held after |")
+    print("| --- | --- | --- | --- | --- |")
+    try:
+        for label, extra in [
+            ("CONN_MAX_AGE=0, no pool", {"STADIUM_DB_POOL_MAX": "0"}),
+            ("pool, max 8", {"STADIUM_DB_POOL_MAX": "8"}),
+        ]:
+            app = app_name()
+            server = start_server({"DATABASE_URL": f"{url}?application_name={app}", **extra})
+            try:
+                c = host_session(server.http, "bench", "bench-pw")
+                c.post("/api/quizzes", json=DOC)
+                c.close()
+                burst(server.http, "bench", "bench-pw", clients=CLIENTS, requests=100,
+                      pick=lambda c, _: c.get("/api/quizzes"))  # fmt: skip  # warm-up
+                with PeakSampler(url, app) as peak:
+                    results = burst(server.http, "bench", "bench-pw", clients=CLIENTS,
+                                    requests=REQUESTS, pick=lambda c, _: c.get("/api/quizzes"))  # fmt: skip
+                assert all(s == 200 for s, _ in results), {s for s, _ in results}
+                ms = sorted(t * 1000 for _, t in results)
+                p99 = ms[int(len(ms) * 0.99) - 1]
+                held = held_connections(url, app)
+                print(f"| {label} | {statistics.median(ms):.1f} | {p99:.1f} | {peak.peak} | {held} |")
+            finally:
+                server.stop()
+    finally:
+        admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()

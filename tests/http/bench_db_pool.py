@@ -25,9 +25,12 @@ django.setup()
 
 import psycopg  # noqa: E402
 
-from tests.http.conftest import ROOT, start_server  # noqa: E402
+from tests.http.conftest import (  # noqa: E402
+    ROOT,
+    host_session,  # noqa: E402
+    start_server,
+)
 from tests.http.hosts import DOC, PeakSampler, app_name, burst, held_connections  # noqa: E402
-from tests.http.conftest import host_session  # noqa: E402
 
 REQUESTS, CLIENTS = 500, 20
 
@@ -73,7 +76,9 @@ def main() -> None:
                 ms = sorted(t * 1000 for _, t in results)
                 p99 = ms[int(len(ms) * 0.99) - 1]
                 held = held_connections(url, app)
-                print(f"| {label} | {statistics.median(ms):.1f} | {p99:.1f} | {peak.peak} | {held} |")
+                print(
+                    f"| {label} | {statistics.median(ms):.1f} | {p99:.1f} | {peak.peak} | {held} |"
+                )
             finally:
                 server.stop()
     finally:

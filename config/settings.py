@@ -165,6 +165,22 @@ STADIUM = {
     # (config/http_protocol.py)
     "HTTP_HEADER_TIMEOUT_S": env.float("STADIUM_HTTP_HEADER_TIMEOUT_S", default=10.0),
     "HTTP_BODY_TIMEOUT_S": env.float("STADIUM_HTTP_BODY_TIMEOUT_S", default=30.0),
+    # HTTP rate limits, (failures, window in seconds) per subject; only
+    # failures count (quiz/ratelimit.py); a limit of 0 turns one off
+    "RATE_LIMITS": {
+        "login_user": (
+            env.int("STADIUM_LOGIN_FAILURES_PER_USER", default=5),
+            env.int("STADIUM_LOGIN_WINDOW_S", default=900),
+        ),
+        "login_addr": (
+            env.int("STADIUM_LOGIN_FAILURES_PER_ADDR", default=20),
+            env.int("STADIUM_LOGIN_WINDOW_S", default=900),
+        ),
+        "pin_probe": (
+            env.int("STADIUM_PIN_PROBES_PER_ADDR", default=10),
+            env.int("STADIUM_PIN_PROBE_WINDOW_S", default=60),
+        ),
+    },
     # WebSocket limits
     "HELLO_TIMEOUT_S": env.float("STADIUM_HELLO_TIMEOUT_S", default=5.0),
     "MAX_FRAME_BYTES": env.int("STADIUM_MAX_FRAME_BYTES", default=4096),

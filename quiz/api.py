@@ -25,6 +25,7 @@ from .api_auth import router as auth_router
 from .api_games import router as games_router
 from .api_parser import NulInText, StadiumParser
 from .api_quizzes import router as quizzes_router
+from .ratelimit import RateLimited
 from .services import ServiceError
 
 api = NinjaAPI(
@@ -68,7 +69,10 @@ def _summary(details: list[dict[str, Any]]) -> str:
 
 @api.exception_handler(ServiceError)
 def _service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-    return error(request, exc.status, exc.code, exc.message)
+    response = error(request, exc.status, exc.code, exc.message)
+    if isinstance(exc, RateLimited):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(ValidationError)

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from ninja import Body, Router
 
+from . import ratelimit
 from .api_common import csrf_require, errors, host_auth
 from .schemas import CsrfOut, EmptyIn, HostOut, LoginIn, OkOut
 from .services import ServiceError
@@ -23,11 +24,20 @@ def csrf(request: HttpRequest) -> dict[str, str]:
     return {"csrftoken": get_token(request)}
 
 
-@router.post("/login", response={200: HostOut, **errors(401, 403)})
+@router.post("/login", response={200: HostOut, **errors(401, 403, 429)})
 def auth_login(request: HttpRequest, payload: LoginIn) -> dict[str, object]:
+    """429 ``rate_limited`` (with Retry-After) after too many failed logins
+    for the username or from the address; successful logins never count."""
     csrf_require(request)
+    # case-folded: "Alice" and "alice" share one budget of guesses
+    username, addr = payload.username.casefold(), ratelimit.client_addr(request)
+    # checked before authenticate(): a refused guess costs no password hash
+    ratelimit.check(ratelimit.login_user(), username)
+    ratelimit.check(ratelimit.login_addr(), addr)
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
+        ratelimit.fail(ratelimit.login_user(), username)
+        ratelimit.fail(ratelimit.login_addr(), addr)
         raise ServiceError("unauthorized", "wrong username or password", status=401)
     login(request, user)
     return {"id": user.pk, "username": user.get_username()}

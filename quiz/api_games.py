@@ -12,7 +12,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
-from . import metrics
+from . import metrics, ratelimit
 from .api_common import errors, host_auth
 from .schemas import GameOpenIn, GameOpenOut, GamePublicOut, JoinIn, JoinOut, ResultsOut
 from .services import ServiceError
@@ -50,17 +50,35 @@ def games_open(request: HttpRequest, payload: GameOpenIn) -> Status[dict[str, An
     )
 
 
-@router.get("/{pin}", response={200: GamePublicOut, **errors(404, 503)})
+async def _pin_probe_counted(request: HttpRequest, e: ServiceError) -> None:
+    # Only a PIN with no live game counts: successful lookups and joins never
+    # do (a stadium's phones share one NAT address), nor do other refusals.
+    if e.code == "unknown_game":
+        await ratelimit.afail(ratelimit.pin_probe(), ratelimit.client_addr(request))
+
+
+@router.get("/{pin}", response={200: GamePublicOut, **errors(404, 429, 503)})
 async def games_public(request: HttpRequest, pin: str) -> dict[str, Any]:
-    return await game_public(pin=pin)
-
-
-@router.post("/{pin}/players", response={201: JoinOut, **errors(403, 404, 409, 410, 503)})
-async def games_join(request: HttpRequest, pin: str, payload: JoinIn) -> Status[Any]:
+    """429 ``rate_limited`` after too many unknown PINs from the address."""
+    await ratelimit.acheck(ratelimit.pin_probe(), ratelimit.client_addr(request))
     try:
+        return await game_public(pin=pin)
+    except ServiceError as e:
+        await _pin_probe_counted(request, e)
+        raise
+
+
+@router.post("/{pin}/players", response={201: JoinOut, **errors(403, 404, 409, 410, 429, 503)})
+async def games_join(request: HttpRequest, pin: str, payload: JoinIn) -> Status[Any]:
+    """429 ``rate_limited`` (with Retry-After) after too many attempts with
+    an unknown PIN from the address; every attempt is refused then, so the
+    answer tells nothing about the PIN."""
+    try:
+        await ratelimit.acheck(ratelimit.pin_probe(), ratelimit.client_addr(request))
         joined = await player_join(pin=pin, nickname=payload.nickname)
     except ServiceError as e:
         metrics.JOINS.labels(e.code).inc()
+        await _pin_probe_counted(request, e)
         raise
     metrics.JOINS.labels("ok").inc()
     return Status(201, joined)

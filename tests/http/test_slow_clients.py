@@ -65,6 +65,8 @@ def test_slow_headers_are_cut_off(server_factory):
     took, got = trickle(server.port, head, 0.3, HEADER_S + MARGIN_S)
     assert took >= HEADER_S - 0.1
     assert got.startswith(b"HTTP/1.1 408"), got[:100]
+    body = json.loads(got.split(b"\r\n\r\n", 1)[1])
+    assert body["error"] == "request_timeout" and body["message"]
 
 
 def test_an_idle_connection_that_never_sends_is_cut_off(server_factory):

@@ -222,7 +222,7 @@ async def test_answers_while_redis_is_empty_are_unavailable_not_game_finished() 
         host, players = await seat(server, g)
         try:
             await host.send({"type": "start_question", "question": 1})
-            for c in players:
+            for c in (host, *players):
                 await next_of(c, "question")
             r.kill()
             await asyncio.sleep(1)

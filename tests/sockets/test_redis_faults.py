@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import shutil
 import subprocess
 import tempfile
@@ -19,8 +20,10 @@ from typing import Any
 
 import pytest
 import redis
+import redis.asyncio as aioredis
 from django.test import override_settings
 
+from engine import Engine, EngineUnavailable, SyncEngine, ops
 from quiz import redis as quiz_redis
 from tests.flush.harness import env_for, manage, redis_totals
 
@@ -285,3 +288,70 @@ async def test_finished_game_relay_stops_reading() -> None:
             assert (await next_of(players[0], "pong"))["ts"] == 1
         finally:
             await close_all(host, *players)
+
+
+class Frames:
+    """A relay connection that keeps what it is sent."""
+
+    role = "host"
+    player = None
+
+    def __init__(self) -> None:
+        self.got: list[dict[str, Any]] = []
+
+    def push(self, frame: str) -> None:
+        self.got.append(json.loads(frame))
+
+    def close_soon(self, code: int) -> None:
+        pass
+
+
+async def test_relay_event_is_consumed_only_once_handled() -> None:
+    """The relay's own retry, below the client's: an event read from the
+    stream whose handling meets a dead Redis is handled again once Redis is
+    back, with the seq it would have had; one given up makes clients resync."""
+    from sockets.relay import HANDLE_TRIES, GameRelay
+
+    r = RestartableRedis(aof=True)
+    r.start()
+    try:
+        g = await game_on(r, 1)
+        # a client without retries: the failure reaches the relay
+        eng = Engine(aioredis.Redis.from_url(r.url, retry=None), batching=False)
+        blocking = aioredis.Redis.from_url(r.url)
+        relay = GameRelay(g.game, g.pin, eng)
+        conn = Frames()
+        relay.add(conn)
+        relay.last_id = await eng.last_event_id(game=g.game)
+        await relay.refresh()
+        SyncEngine(r.client()).run(ops.open_question(g.game, 1))
+        relay.pending = await eng.read_events(game=g.game, after=relay.last_id)
+        assert [e.type for e in relay.pending] == ["open"]
+        opened, before = relay.pending[0], relay.last_id
+        r.kill()
+        with pytest.raises(EngineUnavailable):
+            await relay._handle_pending()
+        assert (relay.last_id, relay.pending, conn.got) == (before, [opened], [])
+        r.start()
+        await relay._step(blocking)
+        assert (conn.got[0]["type"], conn.got[0]["seq"]) == ("question", opened.id)
+        assert (relay.last_id, relay.pending) == (opened.id, [])
+
+        # an event that cannot be handled within HANDLE_TRIES is given up:
+        # once Redis answers, the clients are told to resync
+        SyncEngine(r.client()).run(ops.close_question(g.game, 1))
+        relay.pending = await eng.read_events(game=g.game, after=relay.last_id)
+        closed = relay.pending[0]
+        r.kill()
+        for _ in range(HANDLE_TRIES):
+            with pytest.raises(EngineUnavailable):
+                await relay._step(blocking)
+            relay._failed(closed)
+        assert (relay.last_id, relay.pending) == (closed.id, [])
+        r.start()
+        conn.got.clear()
+        await relay._step(blocking)
+        assert conn.got[0]["type"] == "resync" and conn.got[0]["reason"] == "missed_events"
+        await blocking.aclose()
+    finally:
+        r.destroy()

@@ -291,17 +291,20 @@ class GameRelay:
         """Handle the read events in order; each is consumed (``last_id``
         moves past it) only once handled. Handlers read Redis before they
         send, so a failed attempt has sent nothing and can be repeated."""
-        while self.pending:
-            ev = self.pending[0]
-            prev = self.last_id
-            self.last_id = ev.id  # the seq of the frames this event sends
-            try:
-                await self._event(ev)
-            except BaseException:
-                self.last_id = prev
-                raise
-            self.pending.pop(0)
-            self.failures = 0
+        done = 0
+        try:
+            for ev in self.pending:
+                prev = self.last_id
+                self.last_id = ev.id  # the seq of the frames this event sends
+                try:
+                    await self._event(ev)
+                except BaseException:
+                    self.last_id = prev
+                    raise
+                done += 1
+                self.failures = 0
+        finally:
+            del self.pending[:done]  # once per batch: a batch can hold thousands
 
     async def _event(self, ev: Event) -> None:
         t = ev.type
@@ -350,7 +353,9 @@ class GameRelay:
             ["host"],
             {
                 "type": "players",
-                "joined": [{"player": p, "nickname": n} for p, n in zip(joined, names, strict=True)],
+                "joined": [
+                    {"player": p, "nickname": n} for p, n in zip(joined, names, strict=True)
+                ],
                 "kicked": kicked,
                 "players": st.players if st else 0,
                 "join_open": st.join_open if st else False,

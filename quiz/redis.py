@@ -21,7 +21,12 @@ import redis
 import redis.asyncio as aioredis
 from django.conf import settings
 from redis.asyncio.cluster import RedisCluster as AsyncRedisCluster
+from redis.asyncio.retry import Retry as AsyncRetry
+from redis.backoff import ExponentialBackoff
 from redis.cluster import RedisCluster
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.retry import Retry
 
 from engine import Engine, SyncEngine
 
@@ -30,6 +35,25 @@ from . import metrics
 CLUSTER_SCHEMES = {"redis+cluster": "redis", "rediss+cluster": "rediss"}
 
 _engines: dict[int, Engine] = {}
+
+# A pooled connection outlives a Redis restart: without retries its next
+# command fails ("Connection closed by server") although Redis is back.
+# Retried on a fresh connection, a few times with a short backoff, it
+# succeeds; a real outage still surfaces within about a second (0.1 + 0.2 +
+# 0.4 s of waits). Re-sending after a lost reply is safe: every engine script
+# is idempotent (a retried answer finds the one it recorded). The health
+# check PINGs a connection idle that long before using it.
+RETRIES = 3
+HEALTH_CHECK_S = 10
+
+
+def _resilient(aio: bool) -> dict[str, Any]:
+    backoff = ExponentialBackoff(cap=0.5, base=0.05)
+    return {
+        "retry": (AsyncRetry if aio else Retry)(backoff, RETRIES),
+        "retry_on_error": [RedisConnectionError, RedisTimeoutError],
+        "health_check_interval": HEALTH_CHECK_S,
+    }
 
 
 def is_cluster(url: str) -> bool:
@@ -43,8 +67,10 @@ def client_from_url(url: str, *, asyncio: bool = False, **kwargs: Any) -> Any:
     if scheme.lower() in CLUSTER_SCHEMES:
         # A cluster has only database 0: drop any /<db> path.
         plain = f"{CLUSTER_SCHEMES[scheme.lower()]}://{rest.split('/', 1)[0]}"
+        # A cluster client retries on its own (and refreshes its slot map).
         cls: Any = AsyncRedisCluster if asyncio else RedisCluster
         return cls.from_url(plain, **kwargs)
+    kwargs = {**_resilient(asyncio), **kwargs}
     return (aioredis.Redis if asyncio else redis.Redis).from_url(url, **kwargs)
 
 
@@ -66,9 +92,11 @@ def redis_async() -> Any:
     # A burst of callers (a reconnect storm) waits for a free connection
     # instead of failing at once with "too many connections".
     pool = aioredis.BlockingConnectionPool.from_url(
-        url, max_connections=64, timeout=10, socket_connect_timeout=2
+        url, max_connections=64, timeout=10, socket_connect_timeout=2, **_resilient(True)
     )
-    return aioredis.Redis(connection_pool=pool)
+    # The client owns its pool: closing it (a stopped relay) closes the
+    # connections, instead of leaving them open to the server.
+    return aioredis.Redis.from_pool(pool)
 
 
 def async_engine() -> Engine:

@@ -29,17 +29,23 @@ from quiz.redis import async_engine
 from . import messages as m
 from .limits import TokenBucket
 from .outbox import Outbox
-from .relay import GameRelay, relay_for
+from .relay import RELAYS, GameRelay, relay_for
 from .snapshot import welcome
 
 log = logging.getLogger(__name__)
 
 KINDS = {"player": "play", "host": "host", "screen": "screen"}  # metric label per role
 ENGINE_CODES = {
-    "unknown_game": "game_finished",
     "unknown_player": "not_allowed",
     "question_open": "bad_request",
 }
+
+
+def gone_code(relay: GameRelay) -> str:
+    """The code for a game Redis does not have: a game this socket saw live
+    was lost by Redis (restarted empty) and comes back with rebuild_game, so
+    ``unavailable``; only a game seen to finish is ``game_finished``."""
+    return "game_finished" if relay.finished else "unavailable"
 
 
 class GameConsumer(AsyncConsumer):
@@ -131,6 +137,9 @@ class GameConsumer(AsyncConsumer):
                 return await self.hello(msg)
             await self.dispatch_frame(kind, msg)
         except EngineUnavailable:
+            if self.relay is None:  # the token could not be checked: not a refusal
+                self.hello_timer.cancel()
+                return self.close_soon(m.CLOSE_TRY_AGAIN)
             self.error("unavailable", "the game store is unreachable; retry", kind)
 
     async def dispatch_frame(self, kind: str, msg: Any) -> None:
@@ -164,7 +173,10 @@ class GameConsumer(AsyncConsumer):
         eng = async_engine()
         game = await eng.run(ops.game_of_pin(self.pin))
         if game is None:
-            return self.close_soon(m.CLOSE_NO_GAME)
+            # A PIN whose game Redis lost (restart without AOF) is back after
+            # rebuild_game: a phone of it must retry, not give up.
+            lost = any(r.lost and r.pin == self.pin for r in RELAYS.values())
+            return self.close_soon(m.CLOSE_TRY_AGAIN if lost else m.CLOSE_NO_GAME)
         if not await self.authenticate(game, msg.token):
             return self.close_soon(m.CLOSE_NO_HELLO)
         self.hello_timer.cancel()
@@ -230,7 +242,8 @@ class GameConsumer(AsyncConsumer):
             self.push(m.dumps({"type": "kicked", "seq": self.seq()}))
             return self.close_soon(m.CLOSE_KICKED)
         if not res.ok:
-            code = ENGINE_CODES.get(res.status, res.status)
+            code = gone_code(relay) if res.status == "unknown_game" else res.status
+            code = ENGINE_CODES.get(code, code)
             return self.refuse_answer(code, _MESSAGES.get(code, code.replace("_", " ")))
         metrics.ANSWERS_ACCEPTED.inc()
         ack: dict[str, Any] = {
@@ -263,7 +276,8 @@ class GameConsumer(AsyncConsumer):
         if kind == "start_question":
             st = await eng.run(ops.game_state(game))
             if st is None or st.state == "finished":
-                return self.error("game_finished", "the game has ended", kind)
+                code = "game_finished" if st else gone_code(relay)
+                return self.error(code, _MESSAGES[code], kind)
             n = msg.question or st.question + 1
             if n > st.n_questions:
                 return self.error("no_more_questions", "that was the last question", kind)
@@ -271,7 +285,8 @@ class GameConsumer(AsyncConsumer):
                 await eng.run(ops.close_question(game, st.question))
             r = await eng.run(ops.open_question(game, n))
             if not r.ok:
-                code = ENGINE_CODES.get(r.status, r.status)
+                code = gone_code(relay) if r.status == "unknown_game" else r.status
+                code = ENGINE_CODES.get(code, code)
                 self.error(code, _MESSAGES.get(code, code.replace("_", " ")), kind)
         elif kind == "close_question":
             st = await eng.run(ops.game_state(game))
@@ -283,7 +298,8 @@ class GameConsumer(AsyncConsumer):
         elif kind == "end_game":
             r = await eng.end_game(game=game)
             if not r.ok:
-                return self.error("game_finished", "the game has ended", kind)
+                code = gone_code(relay) if r.status == "unknown_game" else "game_finished"
+                return self.error(code, _MESSAGES[code], kind)
             await self.save_results(game)
         elif kind == "kick":
             r = await eng.run(ops.kick(game, msg.player))
@@ -319,6 +335,7 @@ _MESSAGES = {
     "game_finished": "the game has ended",
     "already_played": "that question was already played",
     "not_allowed": "you are not a player of this game",
+    "unavailable": "the game store lost this game for now; retry",
 }
 
 

@@ -16,6 +16,7 @@ CLOSE_KICKED = 4403
 CLOSE_NO_GAME = 4404
 CLOSE_FLOOD = 4429
 CLOSE_TOO_LARGE = 1009
+CLOSE_TRY_AGAIN = 1013  # the token could not be checked (Redis unreachable): reconnect later
 
 HOST_COMMANDS = frozenset({"start_question", "close_question", "end_game", "kick", "lock_join"})
 

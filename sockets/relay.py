@@ -16,6 +16,13 @@ misses a frame sees the gap and resyncs (docs/protocol.md).
 The relay is also the game clock: it closes the open question at its
 deadline, or when every player has answered (close is idempotent, so every
 process may try).
+
+Redis faults: an event counts as read only once it was handled, so an event
+whose handling meets a lost connection is handled again (with backoff, a
+bounded number of times) instead of being skipped. When the relay had to
+give an event up, or finds after an outage that Redis lost the game (a
+restart without AOF), it tells its clients to resync instead of going
+silent. A finished game's relay stops reading: nothing follows the end.
 """
 
 from __future__ import annotations
@@ -39,6 +46,9 @@ from .messages import CLOSE_KICKED, dumps
 log = logging.getLogger(__name__)
 
 ROLES = ("player", "host", "screen")
+IDLE_S = 10  # a relay with no connection stops after this long
+HANDLE_TRIES = 6  # attempts at one event before it is given up (and clients resync)
+BACKOFF_S = (0.1, 2.0)  # first and longest wait between attempts after a failure
 
 
 class Conn(Protocol):
@@ -80,6 +90,17 @@ class GameRelay:
         self.idle_since: float | None = None
         self.stopped = False
         self.ticks = 0
+        # read from the stream, not handled yet; the head is retried on failure
+        self.pending: list[Event] = []
+        self.failures = 0
+        # the host's "players" frame, gathered across events until it is sent
+        self.joined: list[int] = []
+        self.kicked: list[int] = []
+        self.roster_due = False
+        self.finished = False
+        self.lost = False  # Redis no longer has the game: waiting for rebuild_game
+        self.check_due = False  # Redis failed us: look at the game once it answers
+        self.resync_due = False  # clients missed something: resync once Redis answers
 
     # --- lifecycle ----------------------------------------------------------
 
@@ -90,6 +111,7 @@ class GameRelay:
         for r in ROLES:
             self.seq[r] = self.last_id
         await self.refresh()
+        self.finished = self.state is not None and self.state.state == "finished"
         self.task = asyncio.ensure_future(self._run())
 
     async def refresh(self) -> None:
@@ -163,38 +185,92 @@ class GameRelay:
 
     async def _run(self) -> None:
         blocking = redis_async()
-        backoff = 0.1
+        backoff = BACKOFF_S[0]
         try:
-            while not self.stopped:
-                if self.idle_since is not None and time.monotonic() - self.idle_since > 10:
-                    break
+            while not self.stopped and not self._done():
                 try:
-                    events = await self.engine.read_events(
-                        game=self.game, after=self.last_id, block_ms=self._wait_ms(), redis=blocking
-                    )
-                    if events:
-                        await self._handle(events)
-                    await self._clock()
-                    await self._close_when_all_in()
-                    now = time.monotonic()
-                    if (self.dirty and now - self.last_tick >= self.tick_s) or (
-                        self.players_due and now - self.last_player_tick >= self.player_tick_s
-                    ):
-                        await self.tick()
-                    backoff = 0.1
-                except EngineUnavailable as e:
-                    log.warning("relay %s: redis unavailable (%s); retrying", self.game, e)
+                    await self._step(blocking)
+                    backoff = BACKOFF_S[0]
+                except Exception as e:
+                    if isinstance(e, EngineUnavailable):
+                        log.warning("relay %s: redis unavailable (%s); retrying", self.game, e)
+                        self.check_due = True
+                    else:
+                        log.exception("relay %s: unexpected error", self.game)
+                    if self.pending:
+                        self._failed(self.pending[0])
                     await asyncio.sleep(backoff)
-                    backoff = min(backoff * 2, 2.0)
-                except Exception:
-                    log.exception("relay %s: unexpected error", self.game)
-                    await asyncio.sleep(0.5)
+                    backoff = min(backoff * 2, BACKOFF_S[1])
         finally:
             self.stopped = True
             if RELAYS.get(self.game) is self:
                 del RELAYS[self.game]
             with contextlib.suppress(Exception):
                 await blocking.aclose()
+
+    def _done(self) -> bool:
+        if self.finished and not self.pending:
+            return True
+        return self.idle_since is not None and time.monotonic() - self.idle_since > IDLE_S
+
+    async def _step(self, blocking: Any) -> None:
+        if self.check_due:
+            await self._check()
+        if not self.pending:
+            self.pending = await self.engine.read_events(
+                game=self.game, after=self.last_id, block_ms=self._wait_ms(), redis=blocking
+            )
+        await self._handle_pending()
+        await self._roster()
+        if self.finished:
+            return
+        await self._clock()
+        await self._close_when_all_in()
+        now = time.monotonic()
+        if (self.dirty and now - self.last_tick >= self.tick_s) or (
+            self.players_due and now - self.last_player_tick >= self.player_tick_s
+        ):
+            await self.tick()
+
+    def _failed(self, ev: Event) -> None:
+        """Handling ``ev`` failed: it stays at the head of ``pending`` and is
+        tried again, up to HANDLE_TRIES times; then it is given up and the
+        clients are told to resync (their frames would have a gap)."""
+        self.failures += 1
+        if self.failures < HANDLE_TRIES:
+            return
+        log.error("relay %s: gave up event %s (%s) after %d tries", self.game, ev.id, ev.type,
+                  self.failures)  # fmt: skip
+        self.pending.pop(0)
+        self.last_id = ev.id
+        self.failures = 0
+        self.resync_due = True
+        self.check_due = True
+
+    async def _check(self) -> None:
+        """Redis answers again after failing: is the game still there?"""
+        st = await self.engine.run(ops.game_state(self.game))
+        self.check_due = False
+        if st is None:
+            self._lost_game()
+            return
+        if self.resync_due:
+            await self.refresh()
+            self.resync_due = False
+            self.broadcast(ROLES, {"type": "resync", "reason": "missed_events"})
+
+    def _lost_game(self) -> None:
+        """Redis answers but no longer has the game (restarted without AOF,
+        wiped): clients are told once, and a resync answers ``unavailable``
+        until ``rebuild_game`` restores it (its resync event lifts this).
+        The last state seen is kept, so a player's answer meanwhile is
+        refused as ``unavailable``, not as if no question were open."""
+        if self.lost or self.finished:
+            return
+        self.lost = True
+        self.resync_due = False
+        log.warning("relay %s: the game is not in Redis; waiting for rebuild_game", self.game)
+        self.broadcast(ROLES, {"type": "resync", "reason": "redis_lost"})
 
     def _wait_ms(self) -> int:
         wait = 1.0
@@ -204,58 +280,87 @@ class GameRelay:
             since = time.monotonic() - self.last_player_tick
             wait = min(wait, max(0.0, self.player_tick_s - since))
         q = self.question
-        if q is not None and q.state == "open":
+        if q is not None and q.state == "open" and not self.lost:
             wait = min(wait, max(0.0, (q.deadline_ms - self.server_ms()) / 1000))
         if self.all_in_since is not None:
             left = self.all_in_grace_s - (time.monotonic() - self.all_in_since)
             wait = min(wait, max(0.0, left))
         return max(1, int(wait * 1000))
 
-    async def _handle(self, events: list[Event]) -> None:
-        joined: list[int] = []
-        kicked: list[int] = []
-        locked = False
-        for ev in events:
-            self.last_id = ev.id
-            t = ev.type
-            if t == "ans":
-                self.dirty = True
-            elif t == "join":
-                joined.append(int(ev.fields["p"]))
-                self.dirty = True
-            elif t == "open":
-                await self._opened(int(ev.fields["q"]))
-            elif t == "close":
-                await self._closed(int(ev.fields["q"]))
-            elif t == "end":
-                await self._ended()
-            elif t == "kick":
-                pid = int(ev.fields["p"])
-                kicked.append(pid)
-                self._kick_local(pid)
-                self.dirty = True
-            elif t == "lock":
-                locked = True
-            elif t == "resync":
-                await self.refresh()
-                self.broadcast(ROLES, {"type": "resync", "reason": ev.fields.get("reason", "")})
-        if (joined or kicked or locked) and self.conns["host"]:
-            names, st = await self.engine.run(
-                ops.combine(ops.nicknames(self.game, joined), ops.game_state(self.game))
-            )
+    async def _handle_pending(self) -> None:
+        """Handle the read events in order; each is consumed (``last_id``
+        moves past it) only once handled. Handlers read Redis before they
+        send, so a failed attempt has sent nothing and can be repeated."""
+        done = 0
+        try:
+            for ev in self.pending:
+                prev = self.last_id
+                self.last_id = ev.id  # the seq of the frames this event sends
+                try:
+                    await self._event(ev)
+                except BaseException:
+                    self.last_id = prev
+                    raise
+                done += 1
+                self.failures = 0
+        finally:
+            del self.pending[:done]  # once per batch: a batch can hold thousands
+
+    async def _event(self, ev: Event) -> None:
+        t = ev.type
+        if t == "ans":
+            self.dirty = True
+        elif t == "join":
+            self.joined.append(int(ev.fields["p"]))
+            self.roster_due = self.dirty = True
+        elif t == "open":
+            await self._opened(int(ev.fields["q"]))
+        elif t == "close":
+            await self._closed(int(ev.fields["q"]))
+        elif t == "end":
+            await self._ended()
+        elif t == "kick":
+            pid = int(ev.fields["p"])
+            self.kicked.append(pid)
+            self._kick_local(pid)
+            self.roster_due = self.dirty = True
+        elif t == "lock":
+            self.roster_due = True
+        elif t == "resync":
+            await self.refresh()
+            # a rebuilt game: its clock starts afresh
+            self.lost = self.resync_due = False
+            self.close_tried.clear()
+            self.all_in_since = None
+            reason = ev.fields.get("reason") or "rebuilt"
+            self.broadcast(ROLES, {"type": "resync", "reason": reason})
+
+    async def _roster(self) -> None:
+        """The host's ``players`` frame for the joins and kicks handled."""
+        if not self.roster_due:
+            return
+        if not self.conns["host"]:
+            self.joined, self.kicked, self.roster_due = [], [], False
+            return
+        joined, kicked = self.joined, self.kicked
+        names, st = await self.engine.run(
+            ops.combine(ops.nicknames(self.game, joined), ops.game_state(self.game))
+        )
+        self.joined, self.kicked, self.roster_due = [], [], False
+        if st is not None:
             self.state = st
-            self.broadcast(
-                ["host"],
-                {
-                    "type": "players",
-                    "joined": [
-                        {"player": p, "nickname": n} for p, n in zip(joined, names, strict=True)
-                    ],
-                    "kicked": kicked,
-                    "players": st.players if st else 0,
-                    "join_open": st.join_open if st else False,
-                },
-            )
+        self.broadcast(
+            ["host"],
+            {
+                "type": "players",
+                "joined": [
+                    {"player": p, "nickname": n} for p, n in zip(joined, names, strict=True)
+                ],
+                "kicked": kicked,
+                "players": st.players if st else 0,
+                "join_open": st.join_open if st else False,
+            },
+        )
 
     def _question_frame(self, q: QuestionState) -> dict[str, Any]:
         f = {"type": "question", **q.public}
@@ -309,7 +414,12 @@ class GameRelay:
             for c in self.by_player.get(pid, ()):
                 frames[c] = dict(mine)
         self.send_each("player", frames)
-        await self.tick(players_now=True)
+        # The close was sent: a failed tick must not fail (and repeat) it;
+        # the loop ticks again, players included.
+        self.dirty = self.players_due = True
+        self.last_player_tick = 0.0
+        with contextlib.suppress(EngineUnavailable):
+            await self.tick(players_now=True)
 
     async def _ended(self) -> None:
         players = list(self.by_player)
@@ -338,6 +448,7 @@ class GameRelay:
             for c in self.by_player.get(pid, ()):
                 frames[c] = {**common, "rank": s.rank, "score": s.score}
         self.send_each("player", frames)
+        self.finished = True
 
     def _kick_local(self, pid: int) -> None:
         for c in list(self.by_player.get(pid, ())):
@@ -347,24 +458,34 @@ class GameRelay:
     async def _clock(self) -> None:
         """Close the open question at its deadline (any process may)."""
         q = self.question
-        if q is None or q.state != "open" or q.number in self.close_tried:
+        if q is None or q.state != "open" or q.number in self.close_tried or self.lost:
             return
         if self.server_ms() >= q.deadline_ms:
-            self.close_tried.add(q.number)
-            await self.engine.run(ops.close_question(self.game, q.number))
+            await self._close(q.number)
+
+    async def _close(self, n: int) -> None:
+        # Marked as tried only once Redis answered: a close lost to an outage
+        # is tried again, and one refused because Redis lost the game is
+        # tried again after rebuild_game.
+        r = await self.engine.run(ops.close_question(self.game, n))
+        if r.status == "unknown_game":
+            self._lost_game()
+            return
+        self.close_tried.add(n)
 
     async def tick(self, *, players_now: bool = False) -> None:
         """One leaderboard frame per audience, from a constant number of reads.
         Players get it at most every ``PLAYER_TICK_MS`` unless ``players_now``."""
-        self.dirty = False
-        self.last_tick = time.monotonic()
-        self.ticks += 1
         t0 = time.perf_counter()
         n = self.question.number if self.question else 0
         (st, q), top = await self.engine.run(
             ops.combine(ops.snapshot(self.game, n), ops.top(self.game, self.top_n))
         )
+        self.dirty = False
+        self.last_tick = time.monotonic()
+        self.ticks += 1
         if st is None:
+            self._lost_game()
             return
         self.state = st
         if q is not None:
@@ -410,12 +531,11 @@ class GameRelay:
 
     async def _close_when_all_in(self) -> None:
         q = self.question
-        if self.all_in_since is None or q is None or q.number in self.close_tried:
+        if self.all_in_since is None or q is None or q.number in self.close_tried or self.lost:
             return
         if time.monotonic() - self.all_in_since >= self.all_in_grace_s:
-            self.close_tried.add(q.number)
+            await self._close(q.number)
             self.all_in_since = None
-            await self.engine.run(ops.close_question(self.game, q.number))
 
 
 def _entry(e: Any) -> dict[str, Any]:

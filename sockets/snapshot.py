@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine import ops
+from engine import EngineUnavailable, ops
 
 from .relay import GameRelay, _entry
 
@@ -26,6 +26,10 @@ async def welcome(relay: GameRelay, *, role: str, player: int | None, seq: str) 
         parts.append(ops.top(game, 1000))  # lobby list, in join order while all are at 0
     res = await eng.run(ops.combine(*parts))
     st, q = res[0]
+    if st is None and not relay.finished:
+        # Redis lost a live game (restarted empty): not "finished", it comes
+        # back with rebuild_game. The caller answers ``unavailable``.
+        raise EngineUnavailable(f"game {game} is not in Redis")
     if st is not None and st.question != n:  # the game moved on meanwhile: read again
         return await welcome(relay, role=role, player=player, seq=seq)
     top = res[1]

@@ -207,6 +207,8 @@ export const CLOSE_KICKED = 4403;
 export const CLOSE_NO_GAME = 4404;
 export const CLOSE_FLOODING = 4429;
 export const CLOSE_TOO_LARGE = 1009;
+/** The server could not check the token (Redis unreachable): reconnect with backoff. */
+export const CLOSE_TRY_AGAIN = 1013;
 
 /** Plain words for the WebSocket error codes. */
 export function socketErrorText(code: string, fallback?: string): string {

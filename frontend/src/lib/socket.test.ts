@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CLOSE_TRY_AGAIN } from './protocol';
 import { GameSocket, wsUrl, type SocketDeps, type WebSocketLike } from './socket';
 
 class FakeWs implements WebSocketLike {
@@ -74,6 +75,23 @@ describe('GameSocket', () => {
       expect(timers).toHaveLength(0);
       expect(log).toEqual([`final:${reason}:${code}`]);
     }
+  });
+
+  it('retries with backoff when the server cannot check the token yet (1013)', () => {
+    const { sockets, timers, log, sock } = harness();
+    sock.start();
+    for (let i = 0; i < 3; i++) {
+      sockets[i].open();
+      sockets[i].drop(CLOSE_TRY_AGAIN);
+      timers[i].fn();
+    }
+    expect(timers.map((t) => t.ms)).toEqual([100, 200, 400]);
+    expect(log.some((l) => l.startsWith('final'))).toBe(false);
+    // Redis is back: the same token is welcomed
+    sockets[3].open();
+    expect(JSON.parse(sockets[3].sent[0])).toEqual({ type: 'hello', token: 'tok' });
+    sockets[3].receive({ type: 'welcome', seq: '1-0' });
+    expect(log.slice(-2)).toEqual(['open', 'frame:welcome']);
   });
 
   it('stop() ends it for good', () => {

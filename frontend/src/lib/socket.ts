@@ -125,6 +125,8 @@ export class GameSocket {
       if (code === CLOSE_KICKED) return this.events.onFinal('kicked', code);
       if (code === CLOSE_BAD_HELLO) return this.events.onFinal('unauthorized', code);
       if (code === CLOSE_NO_GAME) return this.events.onFinal('no_game', code);
+      // Any other code, CLOSE_TRY_AGAIN (1013, Redis unreachable) included,
+      // is worth another try: with backoff, so a stadium does not stampede.
       const delay = backoffDelay(this.attempt, this.backoff, this.deps.random);
       const attempt = this.attempt;
       this.attempt += 1;

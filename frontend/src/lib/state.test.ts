@@ -194,6 +194,17 @@ describe('seq / prev: gaps and resync', () => {
     expect(s.needResync).toBe(false);
   });
 
+  it('a resync refused as unavailable (Redis lost the game) does not block the next one', () => {
+    let s = run([welcome(), { type: 'resync', seq: '101-0', prev: '100-0', reason: 'redis_lost' }]);
+    s = reduce(s, { type: 'local/resync_sent' });
+    s = run([{ type: 'error', seq: '101-0', code: 'unavailable', message: 'retry', ref: 'resync' }], s);
+    expect(s.resyncPending).toBe(false);
+    expect(s.needResync).toBe(false);
+    // rebuild_game restored it: its resync frame must be acted on
+    s = run([{ type: 'resync', seq: '200-0', prev: '101-0', reason: 'rebuilt' }], s);
+    expect(s.needResync).toBe(true);
+  });
+
   it('a server resync frame asks for one; a lost connection resets it', () => {
     let s = run([welcome(), { type: 'resync', seq: '101-0', prev: '100-0', reason: 'epoch' }]);
     expect(s.needResync).toBe(true);

@@ -312,7 +312,10 @@ function applyFrame(s: ViewState, frame: ServerFrame, now: number): ViewState {
       if (frame.ref === 'answer' && myAnswer && !myAnswer.acked && frame.code !== 'already_answered') {
         myAnswer = null;
       }
-      return { ...s, myAnswer, lastError: { code: frame.code, message: frame.message, ref: frame.ref } };
+      // A refused resync (Redis lost the game until rebuild_game) is no
+      // longer pending: the server's next resync frame must be acted on.
+      const resyncPending = frame.ref === 'resync' ? false : s.resyncPending;
+      return { ...s, myAnswer, resyncPending, lastError: { code: frame.code, message: frame.message, ref: frame.ref } };
     }
     default:
       return s;

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -30,11 +31,17 @@ from . import messages as m
 from .limits import TokenBucket
 from .outbox import Outbox
 from .relay import GameRelay, relay_for
+from .seats import SEATS, Key
 from .snapshot import welcome
 
 log = logging.getLogger(__name__)
 
 KINDS = {"player": "play", "host": "host", "screen": "screen"}  # metric label per role
+SEAT_CAPS = {  # settings.STADIUM keys: sockets per token, per role
+    "player": "MAX_SOCKETS_PER_TOKEN",
+    "host": "MAX_HOST_SOCKETS_PER_TOKEN",
+    "screen": "MAX_SCREEN_SOCKETS_PER_TOKEN",
+}
 ENGINE_CODES = {
     "unknown_game": "game_finished",
     "unknown_player": "not_allowed",
@@ -45,6 +52,19 @@ ENGINE_CODES = {
 class GameConsumer(AsyncConsumer):
     role = "player"
     channel_layer_alias = None  # type: ignore[assignment]
+    # set once hello succeeds; class defaults so cleanup works whatever failed
+    relay: GameRelay | None = None
+    registered = False
+    seat: Key | None = None
+    hello_timer: asyncio.TimerHandle | None = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        # websocket_disconnect does not run when a handler raised or the task
+        # was cancelled; the relay and the gauge must forget this socket anyway.
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self.unregister()
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels' own dispatch first hops to a thread to close stale
@@ -66,6 +86,9 @@ class GameConsumer(AsyncConsumer):
         self.closing = False
         self.max_bytes: int = cfg["MAX_FRAME_BYTES"]
         self.bucket = TokenBucket(cfg["RATE_PER_S"], cfg["RATE_BURST"])
+        self.resync_gap_s: float = cfg["RESYNC_INTERVAL_S"]
+        self.resync_busy = False
+        self.last_resync = float("-inf")
         self.outbox = Outbox(self.base_send, cfg["SEND_QUEUE_MAX"])
         await self.base_send({"type": "websocket.accept"})
         loop = asyncio.get_running_loop()
@@ -74,12 +97,34 @@ class GameConsumer(AsyncConsumer):
         )
 
     async def websocket_disconnect(self, message: dict[str, Any]) -> None:
-        self.hello_timer.cancel()
-        self.outbox.closed = True
-        if self.relay is not None:
+        self.unregister()
+        raise StopConsumer()
+
+    def register(self, relay: GameRelay, seat: Key) -> None:
+        relay.add(self)
+        self.relay = relay
+        self.registered = True
+        metrics.CONNECTIONS.labels(KINDS[self.role]).inc()
+        self.seat = seat
+        cap = settings.STADIUM[SEAT_CAPS[self.role]]
+        for old in SEATS.take(seat, self, cap):
+            old.close_soon(m.CLOSE_REPLACED)
+
+    def unregister(self) -> None:
+        """Forget this socket everywhere; safe to call on every exit path."""
+        if self.hello_timer is not None:
+            self.hello_timer.cancel()
+        outbox = getattr(self, "outbox", None)
+        if outbox is not None:
+            outbox.closed = True
+        if self.seat is not None:
+            SEATS.leave(self.seat, self)
+            self.seat = None
+        if self.registered:
+            self.registered = False
+            assert self.relay is not None
             self.relay.remove(self)
             metrics.CONNECTIONS.labels(KINDS[self.role]).dec()
-        raise StopConsumer()
 
     def push(self, frame: str) -> None:
         self.outbox.push(frame)
@@ -110,6 +155,8 @@ class GameConsumer(AsyncConsumer):
             raw = message.get("bytes") or b""
             if len(raw) > self.max_bytes:
                 return self.close_soon(m.CLOSE_TOO_LARGE)
+            if self.relay is None:
+                return self.close_soon(m.CLOSE_NO_HELLO)
             return self.error("bad_json", "send JSON text frames, not binary")
         if len(text) > self.max_bytes and len(text.encode()) > self.max_bytes:
             return self.close_soon(m.CLOSE_TOO_LARGE)
@@ -132,6 +179,12 @@ class GameConsumer(AsyncConsumer):
             await self.dispatch_frame(kind, msg)
         except EngineUnavailable:
             self.error("unavailable", "the game store is unreachable; retry", kind)
+        except Exception:
+            # A bug, not the client's fault: say so in the log, and close
+            # with a code the client reconnects on rather than leave it
+            # waiting for a reply that will never come.
+            log.exception("%s socket of game pin %s: %s frame failed", self.role, self.pin, kind)
+            self.close_soon(m.CLOSE_SERVER_ERROR)
 
     async def dispatch_frame(self, kind: str, msg: Any) -> None:
         if kind == "ping":
@@ -141,7 +194,7 @@ class GameConsumer(AsyncConsumer):
                 )
             )
         if kind == "resync":
-            return await self.send_welcome()
+            return await self.resync()
         if kind == "hello":
             return self.error("bad_request", "already authenticated", kind)
         if kind in m.HOST_COMMANDS:
@@ -170,9 +223,8 @@ class GameConsumer(AsyncConsumer):
         self.hello_timer.cancel()
         relay = await relay_for(game, self.pin)
         self.outbox.hold()  # broadcasts from now on wait behind the welcome
-        relay.add(self)
-        self.relay = relay
-        metrics.CONNECTIONS.labels(KINDS[self.role]).inc()
+        who = self.player if self.player is not None else hash_token(msg.token)
+        self.register(relay, (game, self.role, who))
         await self.send_welcome()
 
     async def authenticate(self, game: str, token: str) -> bool:
@@ -192,6 +244,23 @@ class GameConsumer(AsyncConsumer):
         if token_matches(token, st.host_token_hash):
             return True
         return self.role == "screen" and token_matches(token, st.screen_token_hash)
+
+    async def resync(self) -> None:
+        """A fresh welcome, at most one in flight and one per
+        ``RESYNC_INTERVAL_S``: each costs a full read of the game."""
+        now = time.monotonic()
+        if self.resync_busy or now - self.last_resync < self.resync_gap_s:
+            wait = max(0.0, self.resync_gap_s - (now - self.last_resync))
+            return self.error(
+                "rate_limited", f"one resync per {self.resync_gap_s:g} s; retry in {wait:.1f} s",
+                "resync",
+            )  # fmt: skip
+        self.resync_busy = True
+        self.last_resync = now
+        try:
+            await self.send_welcome()
+        finally:
+            self.resync_busy = False
 
     async def send_welcome(self) -> None:
         """The snapshot, chained at the seq this connection had when it was

@@ -87,7 +87,8 @@ class GameConsumer(AsyncConsumer):
         self.max_bytes: int = cfg["MAX_FRAME_BYTES"]
         self.bucket = TokenBucket(cfg["RATE_PER_S"], cfg["RATE_BURST"])
         self.resync_gap_s: float = cfg["RESYNC_INTERVAL_S"]
-        self.resync_busy = False
+        self.resync_busy = False  # a resync is being built or waits its turn
+        self.resync_later: asyncio.Future[None] | None = None
         self.last_resync = float("-inf")
         self.outbox = Outbox(self.base_send, cfg["SEND_QUEUE_MAX"])
         await self.base_send({"type": "websocket.accept"})
@@ -114,6 +115,9 @@ class GameConsumer(AsyncConsumer):
         """Forget this socket everywhere; safe to call on every exit path."""
         if self.hello_timer is not None:
             self.hello_timer.cancel()
+        later = getattr(self, "resync_later", None)
+        if later is not None:
+            later.cancel()
         outbox = getattr(self, "outbox", None)
         if outbox is not None:
             outbox.closed = True
@@ -246,21 +250,40 @@ class GameConsumer(AsyncConsumer):
         return self.role == "screen" and token_matches(token, st.screen_token_hash)
 
     async def resync(self) -> None:
-        """A fresh welcome, at most one in flight and one per
-        ``RESYNC_INTERVAL_S``: each costs a full read of the game."""
-        now = time.monotonic()
-        if self.resync_busy or now - self.last_resync < self.resync_gap_s:
-            wait = max(0.0, self.resync_gap_s - (now - self.last_resync))
-            return self.error(
-                "rate_limited", f"one resync per {self.resync_gap_s:g} s; retry in {wait:.1f} s",
-                "resync",
-            )  # fmt: skip
+        """A fresh welcome, built at most once per ``RESYNC_INTERVAL_S``: each
+        is a full read of the game. One early request waits its turn (an
+        honest client that saw two gaps in a second still gets its welcome);
+        any more while it waits are refused with ``rate_limited``."""
+        if self.resync_busy:
+            return self.error("rate_limited", "a resync is already on its way", "resync")
+        wait = self.last_resync + self.resync_gap_s - time.monotonic()
         self.resync_busy = True
-        self.last_resync = now
+        if wait > 0:
+            # not in this handler: the socket's answers must not wait behind it
+            self.resync_later = asyncio.ensure_future(self._resync_after(wait))
+            return
         try:
-            await self.send_welcome()
+            await self._resync_now()
         finally:
             self.resync_busy = False
+
+    async def _resync_now(self) -> None:
+        self.last_resync = time.monotonic()
+        await self.send_welcome()
+
+    async def _resync_after(self, wait: float) -> None:
+        try:
+            await asyncio.sleep(wait)
+            if not self.closing and self.registered:
+                await self._resync_now()
+        except EngineUnavailable:
+            self.error("unavailable", "the game store is unreachable; retry", "resync")
+        except Exception:
+            log.exception("%s socket of game pin %s: resync failed", self.role, self.pin)
+            self.close_soon(m.CLOSE_SERVER_ERROR)
+        finally:
+            self.resync_busy = False
+            self.resync_later = None
 
     async def send_welcome(self) -> None:
         """The snapshot, chained at the seq this connection had when it was

@@ -123,13 +123,18 @@ async def test_resync_at_most_one_a_second(logged_server: Server) -> None:
     g = await open_game(1)
     p = await connect(server, f"/ws/play/{g.pin}/", g.tokens[0])
     await p.expect("welcome")
+    t0 = time.monotonic()
     for _ in range(5):
         await p.send({"type": "resync"})
     await p.send({"type": "ping", "ts": "end"})
     await p.expect("pong", ts="end")
-    got = [f for f in p.frames if f["type"] in ("welcome", "error")][1:]  # after hello's welcome
-    assert [f["type"] for f in got] == ["welcome"] + ["error"] * 4, got
+    # the first at once, the second waits its turn, the other three are refused
+    got = [f for f in p.frames if f["type"] in ("welcome", "error")][1:]  # after hello's
+    assert [f["type"] for f in got] == ["welcome"] + ["error"] * 3, got
     assert {(f["code"], f["ref"]) for f in got[1:]} == {("rate_limited", "resync")}
+    await p.expect("welcome")
+    assert time.monotonic() - t0 >= 0.9  # STADIUM_RESYNC_INTERVAL_S: 1
+    assert len([f for f in p.frames if f["type"] == "welcome"]) == 3
     await asyncio.sleep(1.1)
     await p.send({"type": "resync"})
     await p.expect("welcome")

@@ -22,6 +22,11 @@ CLOSE_SERVER_ERROR = 1011
 HOST_COMMANDS = frozenset({"start_question", "close_question", "end_game", "kick", "lock_join"})
 
 
+# Client timestamps are echoed: numbers a browser's JSON.parse reads back as
+# the same finite number (no NaN, no Infinity, no integer beyond 2**53).
+Stamp = Annotated[int, Field(ge=-(2**53), le=2**53)] | FiniteFloat
+
+
 class _Msg(BaseModel):
     model_config = ConfigDict(extra="ignore", strict=True)
 
@@ -35,13 +40,12 @@ class Answer(_Msg):
     type: Literal["answer"]
     question: Annotated[int, Field(ge=1, le=1000)]
     choices: Annotated[list[Annotated[int, Field(ge=0, le=63)]], Field(min_length=1, max_length=6)]
-    # echoed in the ack: a browser's JSON.parse rejects NaN and Infinity
-    ts: FiniteFloat | int | None = None
+    ts: Stamp | None = None
 
 
 class Ping(_Msg):
     type: Literal["ping"]
-    ts: FiniteFloat | int | Annotated[str, Field(max_length=200)] | None = None
+    ts: Stamp | Annotated[str, Field(max_length=200)] | None = None
 
 
 class StartQuestion(_Msg):

@@ -56,7 +56,6 @@ class GameConsumer(AsyncConsumer):
     relay: GameRelay | None = None
     registered = False
     seat: Key | None = None
-    hello_timer: asyncio.TimerHandle | None = None
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         # websocket_disconnect does not run when a handler raised or the task
@@ -113,11 +112,10 @@ class GameConsumer(AsyncConsumer):
 
     def unregister(self) -> None:
         """Forget this socket everywhere; safe to call on every exit path."""
-        if self.hello_timer is not None:
-            self.hello_timer.cancel()
-        later = getattr(self, "resync_later", None)
-        if later is not None:
-            later.cancel()
+        # getattr: websocket_connect may not have run, or not to its end
+        for pending in (getattr(self, "hello_timer", None), getattr(self, "resync_later", None)):
+            if pending is not None:
+                pending.cancel()
         outbox = getattr(self, "outbox", None)
         if outbox is not None:
             outbox.closed = True

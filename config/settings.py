@@ -197,6 +197,13 @@ STADIUM = {
     # port where a process outside the web server (the flusher) serves its
     # Prometheus metrics; 0: off (quiz.metrics.serve_exporter)
     "METRICS_PORT": env.int("STADIUM_METRICS_PORT", default=0),
+    # sockets one token may hold in one server process; past it the oldest
+    # closes with 4409 (a phone that reconnects always gets in)
+    "MAX_SOCKETS_PER_TOKEN": env.int("STADIUM_MAX_SOCKETS_PER_TOKEN", default=3),
+    "MAX_HOST_SOCKETS_PER_TOKEN": env.int("STADIUM_MAX_HOST_SOCKETS_PER_TOKEN", default=5),
+    "MAX_SCREEN_SOCKETS_PER_TOKEN": env.int("STADIUM_MAX_SCREEN_SOCKETS_PER_TOKEN", default=50),
+    # a resync rebuilds the whole welcome from Redis: at most one per socket this often
+    "RESYNC_INTERVAL_S": env.float("STADIUM_RESYNC_INTERVAL_S", default=1.0),
 }
 
 LOGGING = {

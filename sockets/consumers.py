@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -30,11 +31,17 @@ from . import messages as m
 from .limits import TokenBucket
 from .outbox import Outbox
 from .relay import RELAYS, GameRelay, relay_for
+from .seats import SEATS, Key
 from .snapshot import welcome
 
 log = logging.getLogger(__name__)
 
 KINDS = {"player": "play", "host": "host", "screen": "screen"}  # metric label per role
+SEAT_CAPS = {  # settings.STADIUM keys: sockets per token, per role
+    "player": "MAX_SOCKETS_PER_TOKEN",
+    "host": "MAX_HOST_SOCKETS_PER_TOKEN",
+    "screen": "MAX_SCREEN_SOCKETS_PER_TOKEN",
+}
 ENGINE_CODES = {
     "unknown_player": "not_allowed",
     "question_open": "bad_request",
@@ -51,6 +58,18 @@ def gone_code(relay: GameRelay) -> str:
 class GameConsumer(AsyncConsumer):
     role = "player"
     channel_layer_alias = None  # type: ignore[assignment]
+    # set once hello succeeds; class defaults so cleanup works whatever failed
+    relay: GameRelay | None = None
+    registered = False
+    seat: Key | None = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        # websocket_disconnect does not run when a handler raised or the task
+        # was cancelled; the relay and the gauge must forget this socket anyway.
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self.unregister()
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels' own dispatch first hops to a thread to close stale
@@ -72,6 +91,10 @@ class GameConsumer(AsyncConsumer):
         self.closing = False
         self.max_bytes: int = cfg["MAX_FRAME_BYTES"]
         self.bucket = TokenBucket(cfg["RATE_PER_S"], cfg["RATE_BURST"])
+        self.resync_gap_s: float = cfg["RESYNC_INTERVAL_S"]
+        self.resync_busy = False  # a resync is being built or waits its turn
+        self.resync_later: asyncio.Future[None] | None = None
+        self.last_resync = float("-inf")
         self.outbox = Outbox(self.base_send, cfg["SEND_QUEUE_MAX"])
         await self.base_send({"type": "websocket.accept"})
         loop = asyncio.get_running_loop()
@@ -80,12 +103,36 @@ class GameConsumer(AsyncConsumer):
         )
 
     async def websocket_disconnect(self, message: dict[str, Any]) -> None:
-        self.hello_timer.cancel()
-        self.outbox.closed = True
-        if self.relay is not None:
+        self.unregister()
+        raise StopConsumer()
+
+    def register(self, relay: GameRelay, seat: Key) -> None:
+        relay.add(self)
+        self.relay = relay
+        self.registered = True
+        metrics.CONNECTIONS.labels(KINDS[self.role]).inc()
+        self.seat = seat
+        cap = settings.STADIUM[SEAT_CAPS[self.role]]
+        for old in SEATS.take(seat, self, cap):
+            old.close_soon(m.CLOSE_REPLACED)
+
+    def unregister(self) -> None:
+        """Forget this socket everywhere; safe to call on every exit path."""
+        # getattr: websocket_connect may not have run, or not to its end
+        for pending in (getattr(self, "hello_timer", None), getattr(self, "resync_later", None)):
+            if pending is not None:
+                pending.cancel()
+        outbox = getattr(self, "outbox", None)
+        if outbox is not None:
+            outbox.closed = True
+        if self.seat is not None:
+            SEATS.leave(self.seat, self)
+            self.seat = None
+        if self.registered:
+            self.registered = False
+            assert self.relay is not None
             self.relay.remove(self)
             metrics.CONNECTIONS.labels(KINDS[self.role]).dec()
-        raise StopConsumer()
 
     def push(self, frame: str) -> None:
         self.outbox.push(frame)
@@ -116,6 +163,8 @@ class GameConsumer(AsyncConsumer):
             raw = message.get("bytes") or b""
             if len(raw) > self.max_bytes:
                 return self.close_soon(m.CLOSE_TOO_LARGE)
+            if self.relay is None:
+                return self.close_soon(m.CLOSE_NO_HELLO)
             return self.error("bad_json", "send JSON text frames, not binary")
         if len(text) > self.max_bytes and len(text.encode()) > self.max_bytes:
             return self.close_soon(m.CLOSE_TOO_LARGE)
@@ -141,6 +190,12 @@ class GameConsumer(AsyncConsumer):
                 self.hello_timer.cancel()
                 return self.close_soon(m.CLOSE_TRY_AGAIN)
             self.error("unavailable", "the game store is unreachable; retry", kind)
+        except Exception:
+            # A bug, not the client's fault: say so in the log, and close
+            # with a code the client reconnects on rather than leave it
+            # waiting for a reply that will never come.
+            log.exception("%s socket of game pin %s: %s frame failed", self.role, self.pin, kind)
+            self.close_soon(m.CLOSE_SERVER_ERROR)
 
     async def dispatch_frame(self, kind: str, msg: Any) -> None:
         if kind == "ping":
@@ -150,7 +205,7 @@ class GameConsumer(AsyncConsumer):
                 )
             )
         if kind == "resync":
-            return await self.send_welcome()
+            return await self.resync()
         if kind == "hello":
             return self.error("bad_request", "already authenticated", kind)
         if kind in m.HOST_COMMANDS:
@@ -182,9 +237,8 @@ class GameConsumer(AsyncConsumer):
         self.hello_timer.cancel()
         relay = await relay_for(game, self.pin)
         self.outbox.hold()  # broadcasts from now on wait behind the welcome
-        relay.add(self)
-        self.relay = relay
-        metrics.CONNECTIONS.labels(KINDS[self.role]).inc()
+        who = self.player if self.player is not None else hash_token(msg.token)
+        self.register(relay, (game, self.role, who))
         await self.send_welcome()
 
     async def authenticate(self, game: str, token: str) -> bool:
@@ -204,6 +258,42 @@ class GameConsumer(AsyncConsumer):
         if token_matches(token, st.host_token_hash):
             return True
         return self.role == "screen" and token_matches(token, st.screen_token_hash)
+
+    async def resync(self) -> None:
+        """A fresh welcome, built at most once per ``RESYNC_INTERVAL_S``: each
+        is a full read of the game. One early request waits its turn (an
+        honest client that saw two gaps in a second still gets its welcome);
+        any more while it waits are refused with ``rate_limited``."""
+        if self.resync_busy:
+            return self.error("rate_limited", "a resync is already on its way", "resync")
+        wait = self.last_resync + self.resync_gap_s - time.monotonic()
+        self.resync_busy = True
+        if wait > 0:
+            # not in this handler: the socket's answers must not wait behind it
+            self.resync_later = asyncio.ensure_future(self._resync_after(wait))
+            return
+        try:
+            await self._resync_now()
+        finally:
+            self.resync_busy = False
+
+    async def _resync_now(self) -> None:
+        self.last_resync = time.monotonic()
+        await self.send_welcome()
+
+    async def _resync_after(self, wait: float) -> None:
+        try:
+            await asyncio.sleep(wait)
+            if not self.closing and self.registered:
+                await self._resync_now()
+        except EngineUnavailable:
+            self.error("unavailable", "the game store is unreachable; retry", "resync")
+        except Exception:
+            log.exception("%s socket of game pin %s: resync failed", self.role, self.pin)
+            self.close_soon(m.CLOSE_SERVER_ERROR)
+        finally:
+            self.resync_busy = False
+            self.resync_later = None
 
     async def send_welcome(self) -> None:
         """The snapshot, chained at the seq this connection had when it was

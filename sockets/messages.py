@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, ValidationError
 
 # Close codes
 CLOSE_NO_HELLO = 4401
@@ -17,8 +17,15 @@ CLOSE_NO_GAME = 4404
 CLOSE_FLOOD = 4429
 CLOSE_TOO_LARGE = 1009
 CLOSE_TRY_AGAIN = 1013  # the token could not be checked (Redis unreachable): reconnect later
+CLOSE_REPLACED = 4409
+CLOSE_SERVER_ERROR = 1011
 
 HOST_COMMANDS = frozenset({"start_question", "close_question", "end_game", "kick", "lock_join"})
+
+
+# Client timestamps are echoed: numbers a browser's JSON.parse reads back as
+# the same finite number (no NaN, no Infinity, no integer beyond 2**53).
+Stamp = Annotated[int, Field(ge=-(2**53), le=2**53)] | FiniteFloat
 
 
 class _Msg(BaseModel):
@@ -34,12 +41,12 @@ class Answer(_Msg):
     type: Literal["answer"]
     question: Annotated[int, Field(ge=1, le=1000)]
     choices: Annotated[list[Annotated[int, Field(ge=0, le=63)]], Field(min_length=1, max_length=6)]
-    ts: float | int | None = None
+    ts: Stamp | None = None
 
 
 class Ping(_Msg):
     type: Literal["ping"]
-    ts: float | int | str | None = None
+    ts: Stamp | Annotated[str, Field(max_length=200)] | None = None
 
 
 class StartQuestion(_Msg):
@@ -49,7 +56,7 @@ class StartQuestion(_Msg):
 
 class Kick(_Msg):
     type: Literal["kick"]
-    player: Annotated[int, Field(ge=1)]
+    player: Annotated[int, Field(ge=1, le=2**53)]
 
 
 class LockJoin(_Msg):
@@ -80,10 +87,15 @@ def parse(text: str) -> tuple[str, Any]:
     """(type, validated message) or raise :class:`Refusal`."""
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
+        # RecursionError: about a thousand nested brackets fit in a frame
         raise Refusal("bad_json", "the frame is not valid JSON") from None
     if not isinstance(data, dict):
         raise Refusal("bad_json", "the frame must be a JSON object")
+    if "\\u" in text and not _encodable(data):
+        # A \ud800 escape decodes to a lone surrogate: anything echoed from
+        # such a frame could not be sent back as UTF-8.
+        raise Refusal("bad_request", "the frame holds an unpaired surrogate (\\ud800-\\udfff)")
     kind = data.get("type")
     if not isinstance(kind, str):
         raise Refusal("bad_request", "the frame needs a string field 'type'")
@@ -100,8 +112,18 @@ def parse(text: str) -> tuple[str, Any]:
         raise Refusal("bad_request", f"{where}: {err['msg']}", kind) from None
 
 
+def _encodable(data: Any) -> bool:
+    try:
+        json.dumps(data, ensure_ascii=False).encode()
+    except (UnicodeEncodeError, ValueError, RecursionError):
+        return False
+    return True
+
+
 def dumps(obj: dict[str, Any]) -> str:
-    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
+    # allow_nan=False: browsers' JSON.parse refuses NaN and Infinity, so a
+    # frame holding them must fail here, loudly, not on the phone.
+    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
 def error_frame(code: str, message: str, seq: str, ref: str | None = None) -> str:

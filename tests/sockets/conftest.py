@@ -24,6 +24,9 @@ import websockets
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
+# the protocol class production runs (scripts/run.sh): uvicorn's wsproto one,
+# closing oversize fragmented messages with 1009
+WS_IMPL = "sockets.ws_server:WSProtocol"
 
 
 def _free_port() -> int:
@@ -41,6 +44,13 @@ def _db_url() -> str:
 class Server:
     port: int
     proc: subprocess.Popen[bytes]
+    log: Path | None = None  # its stderr, when start_server was given a log path
+
+    def tracebacks(self) -> str:
+        """The server's log when it holds a traceback, else ''."""
+        assert self.log is not None
+        text = self.log.read_text(errors="replace")
+        return text if "Traceback" in text else ""
 
     @property
     def http(self) -> str:
@@ -51,7 +61,7 @@ class Server:
         return f"ws://127.0.0.1:{self.port}"
 
 
-def start_server(extra_env: dict[str, str] | None = None) -> Server:
+def start_server(extra_env: dict[str, str] | None = None, log: Path | None = None) -> Server:
     port = _free_port()
     env = {
         **os.environ,
@@ -62,14 +72,14 @@ def start_server(extra_env: dict[str, str] | None = None) -> Server:
     }
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "config.asgi:application", "--port", str(port),
-         "--ws", "wsproto", "--ws-max-size", "4096", "--no-access-log", "--log-level", "warning"],
-        cwd=ROOT, env=env,
+         "--ws", WS_IMPL, "--ws-max-size", "4096", "--no-access-log", "--log-level", "warning"],
+        cwd=ROOT, env=env, stderr=log.open("wb") if log else None,
     )  # fmt: skip
     deadline = time.time() + 20
     while time.time() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code in (200, 503):
-                return Server(port, proc)
+                return Server(port, proc, log)
         except httpx.HTTPError:
             time.sleep(0.1)
     proc.kill()
@@ -90,6 +100,15 @@ def servers(django_db_setup: Any) -> Iterator[list[Server]]:
 @pytest.fixture
 def server(servers: list[Server]) -> Server:
     return servers[0]
+
+
+@pytest.fixture(scope="module")
+def logged_server(django_db_setup: Any, tmp_path_factory: Any) -> Iterator[Server]:
+    """A server of this module's own, its stderr in a file to scan for tracebacks."""
+    s = start_server(log=tmp_path_factory.mktemp("server") / "stderr.log")
+    yield s
+    s.proc.terminate()
+    s.proc.wait(10)
 
 
 @dataclass

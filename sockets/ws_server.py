@@ -1,0 +1,51 @@
+"""uvicorn's wsproto WebSocket protocol, closing oversize messages cleanly.
+
+Select it with ``--ws sockets.ws_server:WSProtocol`` (scripts/run.sh,
+docker-compose.yml). uvicorn already counts the bytes of a fragmented
+message against ``--ws-max-size``, but past the limit it writes the 1009
+close frame and closes the TCP connection at once. The rest of the message
+is still arriving then, and a socket closed with unread data is reset by the
+kernel: the reset destroys the close frame in flight, so the client sees
+1006 (abnormal closure) instead of 1009. Here the server keeps reading, and
+discards, until the client answers the close or uvicorn's close timeout
+passes, as the WebSocket closing handshake has it. Only the receive side
+changes; sending (the fan-out hot path) is uvicorn's own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from uvicorn.protocols.websockets.wsproto_impl import FrameTooLargeError
+from uvicorn.protocols.websockets.wsproto_impl import WSProtocol as UvicornWSProtocol
+from wsproto import events
+
+
+class WSProtocol(UvicornWSProtocol):
+    def handle_message(self, event: events.TextMessage | events.BytesMessage) -> None:
+        try:
+            self.buffer.extend(event)
+        except FrameTooLargeError:
+            self.refuse_too_large()
+            return
+        if event.message_finished:
+            self.queue.put_nowait(self.buffer.to_message())
+            self.buffer.clear()
+            if not self.read_paused:
+                self.read_paused = True
+                self.transport.pause_reading()
+
+    def refuse_too_large(self) -> None:
+        self.buffer.clear()
+        self.close_sent = True  # from now on handle_events drops all but the peer's close
+        reason = f"Message exceeds the maximum size ({self.config.ws_max_size} bytes)"
+        closed: Any = {"type": "websocket.disconnect", "code": 1009, "reason": reason}
+        self.queue.put_nowait(closed)
+        if self.transport.is_closing():
+            return
+        self.transport.write(self.conn.send(events.CloseConnection(code=1009, reason=reason)))
+        if self.read_paused:
+            self.read_paused = False
+            self.transport.resume_reading()
+        # handle_close closes the transport when the peer's close arrives
+        self.close_timer = self.loop.call_later(self.close_timeout, self.transport.close)

@@ -32,7 +32,7 @@ EXPOSE 8000
 # The same server command as scripts/run.sh and the README; --workers comes
 # from WEB_CONCURRENCY (uvicorn reads it).
 CMD ["python", "-m", "uvicorn", "config.asgi:application", "--host", "0.0.0.0", "--port", "8000", \
-     "--loop", "uvloop", "--http", "config.http_protocol:TimedHttpToolsProtocol", "--ws", "wsproto", "--ws-max-size", "65536", "--ws-per-message-deflate", "false", \
+     "--loop", "uvloop", "--http", "config.http_protocol:TimedHttpToolsProtocol", "--ws", "sockets.ws_server:WSProtocol", "--ws-max-size", "65536", "--ws-per-message-deflate", "false", \
      "--no-access-log", "--proxy-headers"]
 
 # --- load test (Locust master and workers) ------------------------------------

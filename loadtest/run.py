@@ -41,7 +41,11 @@ def parse() -> argparse.Namespace:
     ap.add_argument("--rate", type=float, default=100, help="players joining per second")
     ap.add_argument("--processes", type=int, default=1, help="Locust processes (1: no workers)")
     ap.add_argument("--workers", type=int, default=2, help="server worker processes")
-    ap.add_argument("--ws", default="wsproto", choices=["websockets", "wsproto"])
+    ap.add_argument(
+        "--ws",
+        default="sockets.ws_server:WSProtocol",
+        choices=["sockets.ws_server:WSProtocol", "websockets", "wsproto"],
+    )
     ap.add_argument("--ws-client", default="light", choices=["light", "websocket-client"])
     ap.add_argument("--time-limit", type=int, default=20, help="seconds per question")
     ap.add_argument("--pace", type=float, default=0, help="host closes after (default: limit+1)")

@@ -95,6 +95,7 @@ class Stack:
             "server",
             [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1",
              "--port", str(self.port), "--workers", str(self.workers), "--loop", "uvloop",
+             "--http", "config.http_protocol:TimedHttpToolsProtocol",
              "--ws", self.ws, "--ws-per-message-deflate", "false", "--no-access-log",
              "--log-level", "warning", "--backlog", "8192"],
         )  # fmt: skip

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Start Stadium: the ASGI server (several worker processes) and the flusher.
 # uvicorn with wsproto: measured by make bench-fanout (about 26 KB of RSS per
-# idle player, sends as fast as the websockets implementation); frames over
-# 64 KiB are cut at the transport, smaller limits are the consumers' own.
+# idle player, sends as fast as the websockets implementation); our subclass
+# (sockets/ws_server.py) closes messages over 64 KiB with a clean 1009, whole
+# or fragmented; smaller limits are the consumers' own.
 # The HTTP protocol is uvicorn's httptools one with request read deadlines
 # (config/http_protocol.py): slow clients cannot hold connections open.
 set -euo pipefail
@@ -18,4 +19,4 @@ if $PY manage.py help flush_scores >/dev/null 2>&1; then
 fi
 echo "Stadium on http://$HOST:$PORT/ ($WORKERS workers)"
 $PY -m uvicorn config.asgi:application --host "$HOST" --port "$PORT" --workers "$WORKERS" \
-  --loop uvloop --http config.http_protocol:TimedHttpToolsProtocol --ws wsproto --ws-max-size 65536 --ws-per-message-deflate false --no-access-log --proxy-headers
+  --loop uvloop --http config.http_protocol:TimedHttpToolsProtocol --ws sockets.ws_server:WSProtocol --ws-max-size 65536 --ws-per-message-deflate false --no-access-log --proxy-headers

@@ -20,6 +20,7 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from channels.consumer import AsyncConsumer, get_handler_name
 from channels.exceptions import StopConsumer
+from django import db
 from django.conf import settings
 
 from engine import EngineUnavailable, ops
@@ -400,10 +401,8 @@ class GameConsumer(AsyncConsumer):
 
     async def save_results(self, game: str) -> None:
         """Flush the final scores to PostgreSQL, then tell the host they are saved."""
-        from quiz.services.flush import game_save
-
         try:
-            await sync_to_async(game_save, thread_sensitive=False)(game_id=game)
+            await sync_to_async(_save_and_release, thread_sensitive=False)(game)
         except Exception:
             log.exception("game %s: saving results failed; the flusher will retry", game)
             return self.error(
@@ -414,6 +413,18 @@ class GameConsumer(AsyncConsumer):
                 {"type": "saved", "results": f"/api/games/{self.pin}/results", "seq": self.seq()}
             )
         )
+
+
+def _save_and_release(game: str) -> None:
+    """game_save in a worker thread, then its database connection goes back
+    to the pool: executor threads outlive the request, and a connection
+    kept by each of them would starve the host's HTTP requests."""
+    from quiz.services.flush import game_save
+
+    try:
+        game_save(game_id=game)
+    finally:
+        db.connections.close_all()
 
 
 _MESSAGES = {

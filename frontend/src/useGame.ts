@@ -75,7 +75,10 @@ export function useGame(role: Role, pin: string, token: string | null): GameHand
     return ok;
   }, []);
 
-  const retryNow = useCallback(() => sock.current?.reconnectNow(), []);
+  const retryNow = useCallback(() => {
+    setFinal(null);
+    sock.current?.reconnectNow();
+  }, []);
   const offset = rttOffset ?? state.clockOffset;
   return { state, send, final, retryIn, offset, retryNow };
 }

@@ -95,7 +95,8 @@ class Server:
         self.web = subprocess.Popen(
             [
                 sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1",
-                "--port", str(self.port), "--ws", "websockets", "--ws-per-message-deflate", "false",
+                "--port", str(self.port), "--http", "config.http_protocol:TimedHttpToolsProtocol",
+                "--ws", "sockets.ws_server:WSProtocol", "--ws-per-message-deflate", "false",
             ],
             cwd=ROOT, env=self.env, stdout=self.log, stderr=self.log,
         )  # fmt: skip

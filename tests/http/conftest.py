@@ -79,7 +79,7 @@ def start_server(env: dict[str, str] | None = None, *, wait_healthy: bool = True
     log = tempfile.NamedTemporaryFile(prefix="stadium-http-", suffix=".log", delete=False)  # noqa: SIM115
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1",
-         "--port", str(port), "--loop", "uvloop", "--http", HTTP_PROTOCOL, "--ws", "wsproto",
+         "--port", str(port), "--loop", "uvloop", "--http", HTTP_PROTOCOL, "--ws", "sockets.ws_server:WSProtocol",
          "--ws-max-size", "65536", "--ws-per-message-deflate", "false", "--no-access-log",
          "--proxy-headers"],
         cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT,

@@ -27,6 +27,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # the protocol class production runs (scripts/run.sh): uvicorn's wsproto one,
 # closing oversize fragmented messages with 1009
 WS_IMPL = "sockets.ws_server:WSProtocol"
+# and its HTTP protocol, with request read deadlines (config/http_protocol.py)
+HTTP_IMPL = "config.http_protocol:TimedHttpToolsProtocol"
 
 
 def _free_port() -> int:
@@ -72,7 +74,7 @@ def start_server(extra_env: dict[str, str] | None = None, log: Path | None = Non
     }
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "config.asgi:application", "--port", str(port),
-         "--ws", WS_IMPL, "--ws-max-size", "4096", "--no-access-log", "--log-level", "warning"],
+         "--http", HTTP_IMPL, "--ws", WS_IMPL, "--ws-max-size", "4096", "--no-access-log", "--log-level", "warning"],
         cwd=ROOT, env=env, stderr=log.open("wb") if log else None,
     )  # fmt: skip
     deadline = time.time() + 20

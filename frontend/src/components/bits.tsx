@@ -128,3 +128,14 @@ export function ConnectionBanner({ connection, retryIn, onRetry }: { connection:
     </div>
   );
 }
+
+/** Closed with 4409: the same game is open in another tab or on another device. */
+export function Replaced({ onUseHere }: { onUseHere(): void }) {
+  return (
+    <main className="page narrow center" data-testid="replaced">
+      <h1>Open somewhere else</h1>
+      <p>This game was opened in another tab or on another device.</p>
+      <button type="button" className="btn primary" onClick={onUseHere}>Use it here</button>
+    </main>
+  );
+}

@@ -209,6 +209,8 @@ export const CLOSE_FLOODING = 4429;
 export const CLOSE_TOO_LARGE = 1009;
 /** The server could not check the token (Redis unreachable): reconnect with backoff. */
 export const CLOSE_TRY_AGAIN = 1013;
+/** the same token opened a newer socket (another tab or device): no automatic reconnect */
+export const CLOSE_REPLACED = 4409;
 
 /** Plain words for the WebSocket error codes. */
 export function socketErrorText(code: string, fallback?: string): string {

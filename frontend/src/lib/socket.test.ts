@@ -67,7 +67,7 @@ describe('GameSocket', () => {
   });
 
   it('does not reconnect when kicked, refused or when the game is gone', () => {
-    for (const [code, reason] of [[4403, 'kicked'], [4401, 'unauthorized'], [4404, 'no_game']] as const) {
+    for (const [code, reason] of [[4403, 'kicked'], [4401, 'unauthorized'], [4404, 'no_game'], [4409, 'replaced']] as const) {
       const { sockets, timers, log, sock } = harness();
       sock.start();
       sockets[0].open();

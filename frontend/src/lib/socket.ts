@@ -2,9 +2,9 @@
 // reconnect with backoff when the network drops (docs/protocol.md).
 
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
-import { CLOSE_BAD_HELLO, CLOSE_KICKED, CLOSE_NO_GAME, parseFrame, type ServerFrame } from './protocol';
+import { CLOSE_BAD_HELLO, CLOSE_KICKED, CLOSE_NO_GAME, CLOSE_REPLACED, parseFrame, type ServerFrame } from './protocol';
 
-export type FinalReason = 'kicked' | 'unauthorized' | 'no_game' | 'stopped';
+export type FinalReason = 'kicked' | 'unauthorized' | 'no_game' | 'replaced' | 'stopped';
 
 export interface SocketEvents {
   onFrame(frame: ServerFrame): void;
@@ -125,6 +125,9 @@ export class GameSocket {
       if (code === CLOSE_KICKED) return this.events.onFinal('kicked', code);
       if (code === CLOSE_BAD_HELLO) return this.events.onFinal('unauthorized', code);
       if (code === CLOSE_NO_GAME) return this.events.onFinal('no_game', code);
+      // Two tabs of one token reconnecting by themselves would close each
+      // other in turn: the person chooses where to play.
+      if (code === CLOSE_REPLACED) return this.events.onFinal('replaced', code);
       // Any other code, CLOSE_TRY_AGAIN (1013, Redis unreachable) included,
       // is worth another try: with backoff, so a stadium does not stampede.
       const delay = backoffDelay(this.attempt, this.backoff, this.deps.random);

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { hostKey, store } from '../api';
-import { ConnectionBanner, Countdown, Distribution, Leaderboard, Podium } from '../components/bits';
+import { ConnectionBanner, Replaced, Countdown, Distribution, Leaderboard, Podium } from '../components/bits';
 import { socketErrorText } from '../lib/protocol';
 import { useGame } from '../useGame';
 
@@ -26,6 +26,7 @@ function Console({ pin, stored }: { pin: string; stored: HostStored }) {
   const q = state.question;
   const screenUrl = `/screen/${pin}#token=${encodeURIComponent(stored.screen_token)}`;
 
+  if (final === 'replaced') return <Replaced onUseHere={retryNow} />;
   if (final === 'unauthorized' || final === 'no_game') {
     return <main className="page narrow"><h1>Game {pin}</h1><p className="error">This game is no longer available.</p><a href="/host">Back to your quizzes</a></main>;
   }

@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, errorText, playerKey, store, type Joined } from '../api';
-import { ConnectionBanner, Countdown, Podium, Shape } from '../components/bits';
+import { ConnectionBanner, Replaced, Countdown, Podium, Shape } from '../components/bits';
 import { secondsLeft } from '../lib/clock';
 import { socketErrorText } from '../lib/protocol';
 import { ordinal, pointsToNextPlace } from '../lib/state';
@@ -85,6 +85,7 @@ function PlayerGame({ pin, stored, onLeave }: { pin: string; stored: Stored; onL
   const now = useTicker(open, 250);
   const timeUp = open && q ? secondsLeft(q.deadline_ms, offset, now) === 0 : false;
 
+  if (final === 'replaced') return <Replaced onUseHere={retryNow} />;
   if (final === 'kicked' || state.kicked) {
     return (
       <main className="page narrow center">

@@ -1,7 +1,7 @@
 import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
 import { screenKey, store } from '../api';
-import { ConnectionBanner, Countdown, Distribution, Leaderboard, Podium, Shape } from '../components/bits';
+import { ConnectionBanner, Replaced, Countdown, Distribution, Leaderboard, Podium, Shape } from '../components/bits';
 import { useGame } from '../useGame';
 
 /** The token comes in the URL's hash from the host console, is kept in
@@ -35,6 +35,7 @@ function Screen({ pin, token }: { pin: string; token: string }) {
 
   const g = state.game;
   const q = state.question;
+  if (final === 'replaced') return <Replaced onUseHere={retryNow} />;
   if (final === 'unauthorized' || final === 'no_game') return <main className="page screen"><h1>This game is no longer available.</h1></main>;
   if (!g) return <main className="page screen"><p className="muted">Connecting…</p></main>;
 

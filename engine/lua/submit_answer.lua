@@ -6,6 +6,12 @@
 -- O(log players) work: the streak is kept lazily as the round of the last
 -- correct answer, so nothing here walks over other players.
 --
+-- Layouts (engine/layout.py), read and written here:
+--   Stats total,streak,streak_round,correct,best,version,reached_ms,last_round,last_points,kicked
+--   RecordedAnswer choices|points|bonus|correct|elapsed_ms
+--   LogEntry p,q,c,t,pts,b,ok,tot,str,v
+--   and the question hash (QUESTION_FIELDS): counts "answered", "c0".."c5"
+--
 -- KEYS[1] g:{id}:meta    KEYS[2] g:{id}:q:<n>   KEYS[3] g:{id}:ans:<n>
 -- KEYS[4] g:{id}:stats   KEYS[5] g:{id}:board   KEYS[6] g:{id}:events
 -- KEYS[7] g:{id}:log     KEYS[8] g:{id}:dirty

@@ -5,8 +5,8 @@
 -- kick) bumped the version and marked the player again, so the version check
 -- and the SREM must not interleave with it, or that mark would be lost.
 --
--- Layouts (engine/layout.py), read here (the 6th field, version):
---   Stats total,streak,streak_round,correct,best,version,reached_ms,last_round,last_points,kicked
+-- Layouts (engine/layout.py), read here:
+--   Stats: 6 version
 --
 -- KEYS[1] g:{id}:dirty   KEYS[2] g:{id}:stats
 -- ARGV    player id, version written, player id, version written, ...

@@ -3,8 +3,8 @@
 -- Atomic because the uniqueness check, the capacity check and the writes
 -- must not interleave with another join of the same nickname.
 --
--- Layouts (engine/layout.py), written here:
---   Stats total,streak,streak_round,correct,best,version,reached_ms,last_round,last_points,kicked
+-- Layouts (engine/layout.py), written here (every field: a new player's):
+--   Stats: 1 total, 2 streak, 3 streak_round, 4 correct, 5 best, 6 version, 7 reached_ms, 8 last_round, 9 last_points, 10 kicked
 --
 -- KEYS[1] g:{id}:meta     KEYS[2] g:{id}:players  KEYS[3] g:{id}:nicks
 -- KEYS[4] g:{id}:tokens   KEYS[5] g:{id}:board    KEYS[6] g:{id}:stats

@@ -11,10 +11,9 @@
 -- script that does O(players + answers) work: it runs once per game, in
 -- recovery, never in play.
 --
--- Layouts (engine/layout.py), written here as Python packed them:
---   Stats total,streak,streak_round,correct,best,version,reached_ms,last_round,last_points,kicked
---   RecordedAnswer choices|points|bonus|correct|elapsed_ms
---   and the question and meta hashes, as field, value pairs.
+-- Layouts (engine/layout.py): Stats and RecordedAnswer values are written
+-- as Python packed them (not parsed here); the question and meta hashes
+-- arrive as field, value pairs.
 --
 -- KEYS    every key of the game, in engine.keys.all_of order: [1] meta
 --         [2] players [3] nicks [4] tokens [5] board [6] stats [7] events

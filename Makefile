@@ -35,6 +35,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy engine
+	$(VENV)/bin/lint-imports
 
 test: install services
 	$(MAKE) lint

@@ -4,16 +4,24 @@ It takes a redis client and plain values and returns plain values
 (:mod:`engine.types`). Layout:
 
 - :mod:`engine.keys`: the key schema, hash-tagged per game (Cluster-safe);
+  only engine modules use it;
+- :mod:`engine.layout`: the packed values (stats, recorded answer, log
+  entry, question and meta hashes, snapshot), one definition each;
 - ``engine/lua/``: one Lua script per atomic operation;
-- :mod:`engine.ops`: each operation as the calls it makes and a decoder;
+- :mod:`engine.calls`: an operation as data (the calls it makes, a decoder);
+- :mod:`engine.ops`: the operations of live play;
+- :mod:`engine.flush`, :mod:`engine.answer_log`: the write-behind's reads
+  and releases; :mod:`engine.restore`: a game laid down again;
+  :mod:`engine.keyspace`: a game's keys as a whole, and Redis's clock;
 - :mod:`engine.aio` / :mod:`engine.sync`: run operations async or blocking;
 - :mod:`engine.batching`: micro-batching of answer submissions;
 - :mod:`engine.scoring`: the scoring rules and the composite board score.
 """
 
-from . import keys, ops, scoring
+from . import answer_log, flush, keys, keyspace, layout, ops, restore, scoring
 from .aio import Engine
 from .errors import EngineError, EngineUnavailable
+from .layout import RecordedAnswer, Snapshot, Stats
 from .sync import SyncEngine
 from .types import (
     AnswerResult,
@@ -24,11 +32,9 @@ from .types import (
     OpenResult,
     Question,
     QuestionState,
-    RecordedAnswer,
     Reply,
     Settings,
     Standing,
-    Stats,
 )
 
 __all__ = [
@@ -48,8 +54,14 @@ __all__ = [
     "Settings",
     "Standing",
     "Stats",
+    "Snapshot",
     "SyncEngine",
+    "answer_log",
+    "flush",
     "keys",
+    "keyspace",
+    "layout",
     "ops",
+    "restore",
     "scoring",
 ]

@@ -24,7 +24,7 @@ def question(game: str, n: int) -> str:
 
 
 def answers(game: str, n: int) -> str:
-    """Hash: player id -> recorded answer; the one-answer guard."""
+    """Hash: player id -> :class:`engine.layout.RecordedAnswer`; the one-answer guard."""
     return _k(game, f"ans:{n}")
 
 
@@ -49,7 +49,7 @@ def board(game: str) -> str:
 
 
 def stats(game: str) -> str:
-    """Hash: player id -> packed stats (see :data:`engine.types.STATS_FIELDS`)."""
+    """Hash: player id -> packed stats (:class:`engine.layout.Stats`)."""
     return _k(game, "stats")
 
 
@@ -59,7 +59,8 @@ def events(game: str) -> str:
 
 
 def log(game: str) -> str:
-    """Stream: every accepted answer, for the flusher's consumer group."""
+    """Stream: every accepted answer (:class:`engine.layout.LogEntry`), for
+    the flusher's consumer group."""
     return _k(game, "log")
 
 

@@ -1,17 +1,30 @@
-"""Engine operations as data: the Redis calls each one makes and how its
-reply is decoded. No I/O happens here (redis-py's split of commands from
-connections): :mod:`engine.aio` and :mod:`engine.sync` run the same
-operations over an async or a blocking client.
+"""The operations of live play, as data (:class:`engine.calls.Op`): the
+Redis calls each one makes and how its reply is decoded. Values are packed
+and unpacked by :mod:`engine.layout`. :mod:`engine.aio` and
+:mod:`engine.sync` run them over an async or a blocking client.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from collections.abc import Sequence
+from typing import Any
 
 from . import keys
+from .calls import Call as Call  # re-exported: callers build and run ops by these names
+from .calls import Op as Op
+from .calls import cmd, script
+from .calls import combine as combine
+from .calls import text as _s
+from .layout import (
+    META_FIELDS,
+    QUESTION_FIELDS,
+    RecordedAnswer,
+    Stats,
+    meta_settings,
+    meta_unpack,
+    question_args,
+    question_unpack,
+)
 from .scoring import decode
 from .types import (
     AnswerResult,
@@ -21,44 +34,12 @@ from .types import (
     OpenResult,
     Question,
     QuestionState,
-    RecordedAnswer,
     Reply,
     Settings,
     Standing,
-    Stats,
 )
 
-T = TypeVar("T")
-
 DEFAULT_EVENTS_MAXLEN = 20_000
-
-
-@dataclass(frozen=True, slots=True)
-class Call:
-    """One Redis call: a script by name (``script`` set) or a plain command."""
-
-    args: tuple[Any, ...]
-    script: str | None = None
-    nkeys: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Op(Generic[T]):
-    calls: Sequence[Call]
-    decode: Callable[[list[Any]], T]
-
-
-def _s(v: Any) -> str:
-    return v.decode() if isinstance(v, bytes) else str(v)
-
-
-def script(name: str, keys_: Sequence[str], args: Sequence[Any]) -> Call:
-    return Call(args=(*keys_, *args), script=name, nkeys=len(keys_))
-
-
-def cmd(*args: Any) -> Call:
-    return Call(args=args)
-
 
 # --- writes -----------------------------------------------------------------
 
@@ -68,21 +49,8 @@ def create_game(game: str, questions: Sequence[Question], settings: Settings) ->
         raise ValueError("a game needs at least one question")
     args: list[Any] = [len(questions)]
     for n, q in enumerate(questions, 1):
-        args += [
-            json.dumps(q.public(n), separators=(",", ":")),
-            ",".join(str(c) for c in sorted(q.correct)),
-            len(q.choices),
-            q.time_limit * 1000,
-            q.multiplier,
-        ]
-    args += [
-        "reveal", settings.reveal,
-        "max_players", settings.max_players,
-        "late_join", int(settings.late_join),
-        "host_hash", settings.host_token_hash,
-        "screen_hash", settings.screen_token_hash,
-        "title", settings.title,
-    ]  # fmt: skip
+        args += question_args(q, n)
+    args += [x for pair in meta_settings(settings) for x in pair]
     ks = [keys.meta(game)] + [keys.question(game, n) for n in range(1, len(questions) + 1)]
 
     def dec(r: list[Any]) -> Reply:
@@ -223,70 +191,13 @@ def game_of_pin(pin_code: str) -> Op[str | None]:
     return Op([cmd("GET", keys.pin(pin_code))], lambda r: None if r[0] is None else _s(r[0]))
 
 
-_META_FIELDS = (
-    "state", "q", "round", "nq", "created_ms", "epoch", "count", "reveal", "max_players",
-    "late_join", "join_locked", "title", "host_hash", "screen_hash", "finished_ms",
-)  # fmt: skip
-
-
-def _game_state(game: str, v: list[Any]) -> GameState | None:
-    if v[0] is None:
-        return None
-    s = [_s(x) if x is not None else "" for x in v]
-    return GameState(
-        game=game,
-        state=s[0],
-        question=int(s[1] or 0),
-        round=int(s[2] or 0),
-        n_questions=int(s[3] or 0),
-        created_ms=int(s[4] or 0),
-        epoch=int(s[5] or 1),
-        players=int(s[6] or 0),
-        reveal=s[7] or "live",
-        max_players=int(s[8] or 0),
-        late_join=s[9] != "0",
-        join_locked=s[10] == "1",
-        title=s[11],
-        host_token_hash=s[12],
-        screen_token_hash=s[13],
-        finished_ms=int(s[14] or 0),
-    )
-
-
 def game_state(game: str) -> Op[GameState | None]:
-    return Op([cmd("HMGET", keys.meta(game), *_META_FIELDS)], lambda r: _game_state(game, r[0]))
-
-
-_Q_FIELDS = (
-    "state", "public", "correct", "limit_ms", "mult", "round", "opened_ms", "deadline_ms",
-    "closed_ms", "answered", "nchoices", "c0", "c1", "c2", "c3", "c4", "c5",
-)  # fmt: skip
-
-
-def _question_state(n: int, v: list[Any]) -> QuestionState | None:
-    if v[0] is None:
-        return None
-    s = [_s(x) if x is not None else "" for x in v]
-    nchoices = int(s[10] or 0)
-    return QuestionState(
-        number=n,
-        state=s[0],
-        public=json.loads(s[1]),
-        correct={int(c) for c in s[2].split(",") if c},
-        limit_ms=int(s[3] or 0),
-        multiplier=int(s[4] or 0),
-        round=int(s[5] or 0),
-        opened_ms=int(s[6] or 0),
-        deadline_ms=int(s[7] or 0),
-        closed_ms=int(s[8] or 0),
-        answered=int(s[9] or 0),
-        counts=[int(c or 0) for c in s[11 : 11 + nchoices]],
-    )
+    return Op([cmd("HMGET", keys.meta(game), *META_FIELDS)], lambda r: meta_unpack(game, r[0]))
 
 
 def question_state(game: str, n: int) -> Op[QuestionState | None]:
     return Op(
-        [cmd("HMGET", keys.question(game, n), *_Q_FIELDS)], lambda r: _question_state(n, r[0])
+        [cmd("HMGET", keys.question(game, n), *QUESTION_FIELDS)], lambda r: question_unpack(n, r[0])
     )
 
 
@@ -294,10 +205,10 @@ def snapshot(game: str, n: int) -> Op[tuple[GameState | None, QuestionState | No
     """Game state and question ``n`` in one round trip (``n`` as last known)."""
     return Op(
         [
-            cmd("HMGET", keys.meta(game), *_META_FIELDS),
-            cmd("HMGET", keys.question(game, max(n, 1)), *_Q_FIELDS),
+            cmd("HMGET", keys.meta(game), *META_FIELDS),
+            cmd("HMGET", keys.question(game, max(n, 1)), *QUESTION_FIELDS),
         ],
-        lambda r: (_game_state(game, r[0]), _question_state(max(n, 1), r[1]) if n else None),
+        lambda r: (meta_unpack(game, r[0]), question_unpack(max(n, 1), r[1]) if n else None),
     )
 
 
@@ -376,17 +287,3 @@ def all_players(game: str) -> Op[dict[int, str]]:
         [cmd("HGETALL", keys.players(game))],
         lambda r: {int(k): _s(v) for k, v in r[0].items()},
     )
-
-
-def combine(*parts: Op[Any]) -> Op[tuple[Any, ...]]:
-    """Several operations in one round trip; decodes to a tuple of their results."""
-    calls: list[Call] = []
-    bounds: list[tuple[int, int]] = []
-    for p in parts:
-        bounds.append((len(calls), len(calls) + len(p.calls)))
-        calls += p.calls
-
-    def dec(r: list[Any]) -> tuple[Any, ...]:
-        return tuple(p.decode(r[a:b]) for p, (a, b) in zip(parts, bounds, strict=True))
-
-    return Op(calls, dec)

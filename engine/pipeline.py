@@ -1,4 +1,4 @@
-"""Turning :class:`engine.ops.Call` lists into redis-py pipeline commands,
+"""Turning :class:`engine.calls.Call` lists into redis-py pipeline commands,
 shared by the async and the blocking executors.
 
 The same code runs on a Redis Cluster client (redis-py's RedisCluster, either
@@ -15,8 +15,8 @@ from redis.exceptions import ClusterDownError, NoScriptError, ResponseError, Try
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from .calls import Call
 from .errors import EngineError, EngineUnavailable
-from .ops import Call
 from .scripts import SCRIPTS
 
 # On Redis Cluster, CLUSTERDOWN (a failover in progress) and TRYAGAIN (a slot

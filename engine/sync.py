@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from . import ops
-from .ops import Call, Op
+from .calls import Call, Op
 from .pipeline import TRANSIENT, check, missing_scripts, queue, unavailable
 from .scripts import SCRIPTS
 from .types import Reply

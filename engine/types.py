@@ -9,21 +9,10 @@ of the WebSocket protocol where one exists (``not_open``, ``too_late``,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-# Order of the comma-packed integers in g:{id}:stats (see submit_answer.lua).
-STATS_FIELDS = (
-    "total",
-    "streak",
-    "streak_round",
-    "correct",
-    "best",
-    "version",
-    "reached_ms",
-    "last_round",
-    "last_points",
-    "kicked",
-)
+if TYPE_CHECKING:  # packed values: engine.layout (which builds these types)
+    from .layout import RecordedAnswer, Stats
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,29 +106,6 @@ class AnswerResult:
 
 
 @dataclass(frozen=True, slots=True)
-class Stats:
-    total: int = 0
-    streak: int = 0
-    streak_round: int = 0
-    correct: int = 0
-    best: int = 0
-    version: int = 0
-    reached_ms: int = 0
-    last_round: int = 0
-    last_points: int = 0
-    kicked: bool = False
-
-    @classmethod
-    def unpack(cls, raw: str | bytes | None) -> Stats | None:
-        if raw is None:
-            return None
-        if isinstance(raw, bytes):
-            raw = raw.decode()
-        v = [int(x) for x in raw.split(",")]
-        return cls(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], bool(v[9]))
-
-
-@dataclass(frozen=True, slots=True)
 class QuestionState:
     number: int
     state: str  # ready, open, closed
@@ -209,24 +175,6 @@ class Standing:
     rank: int
     stats: Stats
     answer: RecordedAnswer | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class RecordedAnswer:
-    choices: list[int]
-    points: int
-    bonus: int
-    correct: bool
-    elapsed_ms: int
-
-    @classmethod
-    def unpack(cls, raw: str | bytes | None) -> RecordedAnswer | None:
-        if raw is None:
-            return None
-        if isinstance(raw, bytes):
-            raw = raw.decode()
-        c, p, b, ok, t = raw.split("|")
-        return cls([int(x) for x in c.split(",") if x], int(p), int(b), ok == "1", int(t))
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,10 +30,10 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from engine import Settings, keys, ops, scoring  # noqa: E402
-from engine.types import Stats  # noqa: E402
+from engine.flush import PlayerRow  # noqa: E402
+from engine.layout import Stats  # noqa: E402
 from quiz.documents import engine_questions  # noqa: E402
 from quiz.flush import pg_side  # noqa: E402
-from quiz.flush.redis_side import PlayerRow  # noqa: E402
 from quiz.models import Game  # noqa: E402
 from quiz.redis import redis_sync, sync_engine  # noqa: E402
 from quiz.services.flush import game_flush  # noqa: E402
@@ -54,14 +54,6 @@ def _stats(n: int, version: int = 2) -> Stats:
     # a spread of totals so the board has real ranks
     total = (n * 7919) % 30_000
     return Stats(total, 1, 1, 1, 1, version, 1_000 + n % 5_000, 1, total % 1_000, False)
-
-
-def _pack(s: Stats) -> str:
-    return ",".join(
-        str(int(x))
-        for x in (s.total, s.streak, s.streak_round, s.correct, s.best, s.version,
-                  s.reached_ms, s.last_round, s.last_points, s.kicked)
-    )  # fmt: skip
 
 
 def _game(host: Any) -> Game:
@@ -94,7 +86,7 @@ def _prepare_redis(gid: str, n: int, version: int) -> None:
         ids = range(lo, min(lo + CHUNK, n + 1))
         pipe = r.pipeline(transaction=False)
         pipe.hset(keys.players(gid), mapping={i: f"P{i}" for i in ids})
-        pipe.hset(keys.stats(gid), mapping={i: _pack(_stats(i, version)) for i in ids})
+        pipe.hset(keys.stats(gid), mapping={i: _stats(i, version).pack() for i in ids})
         pipe.zadd(
             keys.board(gid),
             {str(i): scoring.composite(_stats(i).total, _stats(i).reached_ms) for i in ids},

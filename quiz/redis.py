@@ -7,7 +7,7 @@ REDIS_URL names a single server (``redis://``, ``rediss://``, ``unix://``) or
 a Redis Cluster: ``redis+cluster://host:port`` (``rediss+cluster://`` for
 TLS), any one node as the seed; the client discovers the others. The engine
 runs unchanged on a cluster because every key of a game shares one hash slot
-(:mod:`engine.keys`). Use :func:`client_from_url` wherever a client is built
+(docs/engine.md, key schema). Use :func:`client_from_url` wherever a client is built
 from a URL, so that code works on both.
 """
 

@@ -5,6 +5,8 @@
 -- Atomic so that the state flip and its event happen once, in order with
 -- the answers around them.
 --
+-- Layouts (engine/layout.py): the meta and question hashes, by field name.
+--
 -- KEYS[1] g:{id}:meta   KEYS[2] g:{id}:q:<n>   KEYS[3] g:{id}:events
 -- ARGV[1] n   ARGV[2] events stream MAXLEN
 --

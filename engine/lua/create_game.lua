@@ -3,6 +3,9 @@
 -- Atomic because a half-created game (meta without its questions) would let
 -- players join a game that cannot be played.
 --
+-- Layouts (engine/layout.py): the question hash (question_args gives the
+-- five values per question) and the meta hash (meta_new is what it writes).
+--
 -- KEYS[1]      g:{id}:meta
 -- KEYS[2..n+1] g:{id}:q:1 .. g:{id}:q:n
 -- ARGV[1]      n, the number of questions

@@ -3,6 +3,8 @@
 -- Atomic so that no answer can land between the question's close and the
 -- game's end.
 --
+-- Layouts (engine/layout.py): the meta and question hashes, by field name.
+--
 -- KEYS[1] g:{id}:meta   KEYS[2] g:{id}:events   KEYS[3] g:{id}:q:<current>
 -- (KEYS[3] is the question the caller read as current; the script checks it
 -- against meta and refuses with "retry" if the game moved on meanwhile.)

@@ -3,6 +3,9 @@
 -- Atomic because the uniqueness check, the capacity check and the writes
 -- must not interleave with another join of the same nickname.
 --
+-- Layouts (engine/layout.py), written here (every field: a new player's):
+--   Stats: 1 total, 2 streak, 3 streak_round, 4 correct, 5 best, 6 version, 7 reached_ms, 8 last_round, 9 last_points, 10 kicked
+--
 -- KEYS[1] g:{id}:meta     KEYS[2] g:{id}:players  KEYS[3] g:{id}:nicks
 -- KEYS[4] g:{id}:tokens   KEYS[5] g:{id}:board    KEYS[6] g:{id}:stats
 -- KEYS[7] g:{id}:events   KEYS[8] g:{id}:dirty
@@ -35,7 +38,7 @@ redis.call('HSET', KEYS[3], ARGV[2], pid)
 redis.call('HSET', KEYS[4], ARGV[3], pid)
 -- composite score: total * 2^30 + (2^30 - 1 - ms since the game opened)
 redis.call('ZADD', KEYS[5], 1073741823 - ms, pid)
--- stats: total,streak,streak_round,correct,best,version,reached_ms,last_round,last_points,kicked
+-- stats: a new player's (layout above): version 1, reached_ms = join time
 redis.call('HSET', KEYS[6], pid, '0,0,0,0,0,1,' .. ms .. ',0,0,0')
 redis.call('SADD', KEYS[8], pid)
 redis.call('XADD', KEYS[7], 'MAXLEN', '~', ARGV[4], '*', 't', 'join', 'p', pid)

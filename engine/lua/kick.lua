@@ -5,6 +5,9 @@
 -- Atomic so that a concurrent answer either lands before the kick (and is
 -- kept in the log) or is refused after it; never half of each.
 --
+-- Layouts (engine/layout.py), read and written here (other fields kept as they are):
+--   Stats: 6 version, 10 kicked
+--
 -- KEYS[1] g:{id}:meta  KEYS[2] g:{id}:stats  KEYS[3] g:{id}:board
 -- KEYS[4] g:{id}:events  KEYS[5] g:{id}:dirty
 -- ARGV[1] player id   ARGV[2] events stream MAXLEN

@@ -3,6 +3,8 @@
 -- Atomic so that the opening time every answer is scored against is the one
 -- written, and so that two hosts (or two processes) cannot open two questions.
 --
+-- Layouts (engine/layout.py): the meta and question hashes, by field name.
+--
 -- KEYS[1] g:{id}:meta   KEYS[2] g:{id}:q:<n>   KEYS[3] g:{id}:events
 -- ARGV[1] n   ARGV[2] events stream MAXLEN
 --

@@ -6,6 +6,12 @@
 -- O(log players) work: the streak is kept lazily as the round of the last
 -- correct answer, so nothing here walks over other players.
 --
+-- Layouts (engine/layout.py), read and written here:
+--   Stats: 1 total, 2 streak, 3 streak_round, 4 correct, 5 best, 6 version, 7 reached_ms, 8 last_round, 9 last_points, 10 kicked
+--   RecordedAnswer choices|points|bonus|correct|elapsed_ms
+--   LogEntry p,q,c,t,pts,b,ok,tot,str,v
+--   and the question hash (QUESTION_FIELDS): counts "answered", "c0".."c5"
+--
 -- KEYS[1] g:{id}:meta    KEYS[2] g:{id}:q:<n>   KEYS[3] g:{id}:ans:<n>
 -- KEYS[4] g:{id}:stats   KEYS[5] g:{id}:board   KEYS[6] g:{id}:events
 -- KEYS[7] g:{id}:log     KEYS[8] g:{id}:dirty
@@ -40,8 +46,7 @@ local st = redis.call('HGET', KEYS[4], pid)
 if not st then return {'unknown_player'} end
 local s = {}
 for v in string.gmatch(st, '[^,]+') do s[#s + 1] = tonumber(v) end
--- s: 1 total, 2 streak, 3 streak_round, 4 correct, 5 best, 6 version,
---    7 reached_ms, 8 last_round, 9 last_points, 10 kicked
+-- s: the Stats fields by position (header)
 if s[10] == 1 then return {'kicked'} end
 
 local nchoices = tonumber(q[5])

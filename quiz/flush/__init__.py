@@ -2,9 +2,8 @@
 runs them is :mod:`quiz.services.flush`; docs/persistence.md tells why it
 never loses or doubles a change):
 
-- :mod:`quiz.flush.redis_side`: what a flush reads from Redis (changed
-  players, their stats and ranks, the answer log through a consumer group)
-  and how it lets go of what is safely in PostgreSQL;
+- Redis: the engine's :mod:`engine.flush` and :mod:`engine.answer_log`
+  (what a flush reads, and how it lets go of what is safely in PostgreSQL);
 - :mod:`quiz.flush.pg_side`: the bulk writes (COPY into temporary tables,
   then one INSERT ... SELECT ... ON CONFLICT per table);
 - :mod:`quiz.flush.faults`: pause points for the crash tests.

@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .redis_side import LogEntry, PlayerRow
+from engine.flush import PlayerRow
+from engine.layout import LogEntry
 
 # ON COMMIT DELETE ROWS: a temp table is empty at the start of every
 # transaction, so a rolled-back flush leaves nothing for the next one.

@@ -36,12 +36,12 @@ from django.db.models import Q
 from django.utils import timezone
 from redis.exceptions import RedisError
 
-from engine import EngineUnavailable, keys, ops
+from engine import EngineError, Snapshot, SyncEngine, answer_log, flush, keyspace, ops
 from quiz import metrics
-from quiz.flush import pg_side, redis_side
+from quiz.flush import pg_side
 from quiz.flush.faults import pause_at
 from quiz.models import Game
-from quiz.redis import redis_sync, sync_engine
+from quiz.redis import sync_engine
 
 from . import ServiceError
 from .games import question_close_expired
@@ -95,25 +95,25 @@ def _versions_in_pg(cur: Any, game_pk: int, numbers: set[int]) -> dict[int, int]
 
 
 def _scores_write(
-    cur: Any, r: Any, gid: str, game_pk: int, res: FlushResult, progress: Progress
+    cur: Any, eng: SyncEngine, gid: str, game_pk: int, res: FlushResult, progress: Progress
 ) -> tuple[dict[int, int], list[int]]:
     """Step 1: new players and changed scores. Returns the versions written
     and the kicked players."""
     batch = settings.STADIUM["FLUSH_BATCH"]
-    dirty = redis_side.dirty_members(r, gid, batch=batch)
+    dirty = flush.dirty_members(eng, gid, batch=batch)
     versions: dict[int, int] = {}
     kicked: list[int] = []
     done = 0
-    parts = list(redis_side.chunks(dirty, batch))
+    parts = list(flush.chunks(dirty, batch))
     # Read the next batch from Redis while PostgreSQL writes this one: the two
     # waits overlap (a read changes nothing, so reading ahead is always safe).
     with ThreadPoolExecutor(max_workers=1) as ahead:
-        reads = [ahead.submit(redis_side.players_read, r, gid, parts[0])] if parts else []
+        reads = [ahead.submit(eng.run, flush.players_read(gid, parts[0]))] if parts else []
         for i in range(len(parts)):
             rows = reads[i].result()
             if i + 1 < len(parts):
-                reads.append(ahead.submit(redis_side.players_read, r, gid, parts[i + 1]))
-            done += _scores_batch(cur, r, gid, game_pk, rows, res, versions, kicked)
+                reads.append(ahead.submit(eng.run, flush.players_read(gid, parts[i + 1])))
+            done += _scores_batch(cur, eng, gid, game_pk, rows, res, versions, kicked)
             progress(f"game {gid}: scores {done}/{len(dirty)}")
             pause_at("mid_batch")
     pg_side.players_kicked(cur, game_pk, kicked)
@@ -121,7 +121,7 @@ def _scores_write(
 
 
 def _scores_batch(
-    cur: Any, r: Any, gid: str, game_pk: int, rows: list[Any], res: FlushResult,
+    cur: Any, eng: SyncEngine, gid: str, game_pk: int, rows: list[Any], res: FlushResult,
     versions: dict[int, int], kicked: list[int],
 ) -> int:  # fmt: skip
     """One batch of step 1: new players first, then the version-guarded upsert."""
@@ -129,7 +129,7 @@ def _scores_batch(
     fresh = set(pg_side.numbers_new(cur, game_pk))
     new = [p for p in rows if p.number in fresh]
     if new:
-        who = redis_side.identities(r, gid, [p.number for p in new])
+        who = flush.identities(eng, gid, [p.number for p in new])
         res.players += pg_side.players_insert(
             cur,
             game_pk,
@@ -147,38 +147,37 @@ def _scores_batch(
 
 
 def _answers_write(
-    cur: Any, r: Any, gid: str, game_pk: int, versions: dict[int, int], res: FlushResult,
+    cur: Any, eng: SyncEngine, gid: str, game_pk: int, versions: dict[int, int], res: FlushResult,
     progress: Progress,
 ) -> list[str]:  # fmt: skip
     """Step 2: answers the written scores include. Returns the log ids to
     acknowledge after the commit."""
     batch = settings.STADIUM["FLUSH_BATCH"]
-    entries, empty = redis_side.log_read(r, gid, batch=batch)
+    entries, empty = answer_log.read(eng, gid, batch=batch)
     # A pending entry of a player that is not dirty any more (its score went
     # in by an earlier flush that died before XACK): PostgreSQL's version says.
     others = {e.player for e in entries} - versions.keys()
     covered = {**_versions_in_pg(cur, game_pk, others), **versions} if others else versions
     take = [e for e in entries if e.version <= covered.get(e.player, 0)]
     done = 0
-    for part in redis_side.chunks(take, batch):
+    for part in flush.chunks(take, batch):
         res.answers += pg_side.answers_insert(cur, game_pk, part)
         done += len(part)
         progress(f"game {gid}: answers {done}/{len(take)} ({len(entries) - len(take)} left)")
     if take:
-        res.lag_s = (redis_side.redis_ms(r) - min(e.ms for e in take)) / 1000
+        res.lag_s = (eng.run(keyspace.clock()) - min(e.ms for e in take)) / 1000
     return [e.id for e in take] + empty
 
 
-def _game_write(game_pk: int, snap: dict[str, Any] | None, res: FlushResult) -> None:
+def _game_write(game_pk: int, snap: Snapshot | None, res: FlushResult) -> None:
     """Step 3: the game row (state, epoch, snapshot for rebuild_game)."""
     game = Game.objects.select_for_update().get(pk=game_pk)
     if snap is not None:
-        meta = snap["meta"]
-        game.state = meta.get("state", game.state)
-        game.epoch = max(game.epoch, int(meta.get("epoch", 1)))
-        game.snapshot = snap
+        game.state = snap.state or game.state
+        game.epoch = max(game.epoch, snap.epoch)
+        game.snapshot = snap.record()
         if game.state == Game.State.FINISHED and game.finished is None:
-            ms = int(meta.get("finished_ms") or 0)
+            ms = snap.finished_ms
             game.finished = datetime.fromtimestamp(ms / 1000, UTC) if ms else timezone.now()
     game.flushed = timezone.now()
     game.save(update_fields=["state", "epoch", "snapshot", "finished", "flushed"])
@@ -196,7 +195,7 @@ def game_flush(*, game_id: str, final: bool = False, progress: Progress = _quiet
     """Copy what changed in one game (``game_id``: its Redis id, Game.key)
     to PostgreSQL. ``final`` (or a game over in Redis) also writes every
     player's rank."""
-    r = redis_sync()
+    eng = sync_engine()
     gid = str(game_id)
     game_pk = _pk_of(gid)
     batch = settings.STADIUM["FLUSH_BATCH"]
@@ -206,31 +205,30 @@ def game_flush(*, game_id: str, final: bool = False, progress: Progress = _quiet
         cur = _cursor()
         pg_side.lock_game(cur, game_pk)
         pg_side.temp_tables(cur)
-        redis_side.group_ensure(r, gid)
-        versions, _kicked = _scores_write(cur, r, gid, game_pk, res, progress)
-        ack = _answers_write(cur, r, gid, game_pk, versions, res, progress)
+        eng.run(answer_log.group_ensure(gid))
+        versions, _kicked = _scores_write(cur, eng, gid, game_pk, res, progress)
+        ack = _answers_write(cur, eng, gid, game_pk, versions, res, progress)
         # read last: the snapshot is never behind the answers just copied
-        snap = redis_side.game_read(r, gid)
-        over = snap is not None and snap["meta"].get("state") == Game.State.FINISHED
+        snap = flush.snapshot(eng, gid)
+        over = snap is not None and snap.state == Game.State.FINISHED
         if final or over:
-            res.ranks = pg_side.ranks_update(
-                cur, game_pk, redis_side.board_ranks(r, gid, batch=batch)
-            )
+            res.ranks = pg_side.ranks_update(cur, game_pk, flush.board_ranks(eng, gid, batch=batch))
         _game_write(game_pk, snap, res)
         pause_at("before_commit")
     pause_at("after_commit")
-    redis_side.log_ack(r, gid, ack, batch=batch)
-    redis_side.dirty_clean(r, gid, versions.items())
+    eng.run(answer_log.ack(gid, ack, batch=batch))
+    eng.run(flush.dirty_clean(gid, versions.items()))
     pause_at("after_ack")
-    redis_side.log_trim(r, gid)
+    answer_log.trim(eng, gid)
     res.seconds = time.perf_counter() - t0
     return res
 
 
-def _settled(r: Any, gid: str) -> bool:
+def _settled(eng: SyncEngine, gid: str) -> bool:
     """Nothing left in Redis that PostgreSQL lacks: no dirty mark, nothing
     pending or undelivered in the log."""
-    return not r.scard(keys.dirty(gid)) and redis_side.log_settled(r, gid)
+    dirty, log = eng.run(ops.combine(flush.dirty_count(gid), answer_log.position(gid)))
+    return not dirty and log.settled
 
 
 def _save(*, game_id: str, progress: Progress) -> tuple[FlushResult, Game]:
@@ -248,13 +246,12 @@ def _save(*, game_id: str, progress: Progress) -> tuple[FlushResult, Game]:
         # No answer can land after the final flush once the game is over.
         eng.end_game(game=gid)
     total = FlushResult(game=gid)
-    r = redis_sync()
     for _ in range(SAVE_PASSES):
         res = game_flush(game_id=gid, final=True, progress=progress)
         for f in ("players", "answers", "scores", "ranks", "seconds"):
             setattr(total, f, getattr(total, f) + getattr(res, f))
         total.lag_s, total.state = max(total.lag_s, res.lag_s), res.state
-        if _settled(r, gid):
+        if _settled(eng, gid):
             break
     else:
         raise ServiceError("unavailable", f"game {gid} did not settle, retry", status=503)
@@ -263,11 +260,9 @@ def _save(*, game_id: str, progress: Progress) -> tuple[FlushResult, Game]:
     Game.objects.filter(pk=game.pk, finished__isnull=True).update(finished=now)
     game.refresh_from_db()
     # Only now may Redis forget the game: PostgreSQL holds all of it.
-    ttl = settings.STADIUM["FINISHED_TTL_S"]
-    pipe = r.pipeline(transaction=False)
-    for k in keys.all_of(gid, max(state.n_questions, 1)):
-        pipe.expire(k, ttl)
-    pipe.execute()
+    eng.run(
+        keyspace.expire_game(gid, max(state.n_questions, 1), settings.STADIUM["FINISHED_TTL_S"])
+    )
     if game.pin:
         eng.run(ops.release_pin(game.pin, gid))
     return total, game
@@ -293,18 +288,17 @@ def games_live(*, only: str | None = None) -> list[str]:
     ids = list(qs.order_by("pk").values_list("key", flat=True))
     if not ids:
         return []
-    pipe = redis_sync().pipeline(transaction=False)
-    for gid in ids:
-        pipe.exists(keys.meta(gid))
-    return [gid for gid, there in zip(ids, pipe.execute(), strict=True) if there]
+    there = sync_engine().run(keyspace.games_present(ids))
+    return [gid for gid, live in zip(ids, there, strict=True) if live]
 
 
 def flush_all(*, only: str | None = None, progress: Progress = _quiet) -> list[FlushResult]:
     """One pass over the live games; a game over in Redis is saved."""
     out = []
-    r = redis_sync()
+    eng = sync_engine()
     for gid in games_live(only=only):
-        if redis_side.text(r.hget(keys.meta(gid), "state") or b"") == Game.State.FINISHED:
+        state = eng.run(ops.game_state(gid))
+        if state is not None and state.state == Game.State.FINISHED:
             try:
                 res, _game = _save(game_id=gid, progress=progress)
             except ServiceError as e:  # not settled yet: the next pass retries
@@ -320,7 +314,9 @@ def flush_all(*, only: str | None = None, progress: Progress = _quiet) -> list[F
     return out
 
 
-TRANSIENT = (DatabaseError, RedisError, EngineUnavailable, pg_side.FlushError)
+# EngineError: an error reply (a consumer group lost with a Redis restart
+# mid-flush) is retried like a lost connection.
+TRANSIENT = (DatabaseError, RedisError, EngineError, pg_side.FlushError)
 
 
 def flush_loop(

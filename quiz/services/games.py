@@ -18,7 +18,7 @@ from typing import Any
 import pydantic
 from django.contrib.auth.models import AbstractBaseUser
 
-from engine import GameState, Settings, keys, ops
+from engine import GameState, Settings, keyspace, ops
 from engine.auth import hash_token, new_token
 from quiz.documents import document_parse, engine_questions
 from quiz.models import Game
@@ -102,7 +102,7 @@ def game_open(
     except BaseException:
         # Leave nothing half-made behind: no row and no keys without a PIN.
         with contextlib.suppress(Exception):  # Redis may be the one that failed
-            eng.redis.delete(*keys.all_of(gid, len(document["questions"])))
+            eng.run(keyspace.delete_game(gid, len(document["questions"])))
         game.delete()
         raise
     game.pin = pin
@@ -150,8 +150,7 @@ def question_close_expired(*, game_id: str) -> bool:
     st = eng.run(ops.game_state(game_id))
     if st is None or st.state != "question":
         return False
-    q = eng.run(ops.question_state(game_id, st.question))
-    secs, micros = eng.redis.time()
-    if q is None or q.state != "open" or secs * 1000 + micros // 1000 < q.deadline_ms:
+    q, now_ms = eng.run(ops.combine(ops.question_state(game_id, st.question), keyspace.clock()))
+    if q is None or q.state != "open" or now_ms < q.deadline_ms:
         return False
     return eng.run(ops.close_question(game_id, q.number)).changed

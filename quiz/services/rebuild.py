@@ -12,25 +12,20 @@ says how long that window was.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from engine import Settings, keys, ops, scoring
+from engine import RecordedAnswer, Settings, Snapshot, Stats, ops, restore
 from quiz.documents import engine_questions
-from quiz.flush import pg_side, redis_side
+from quiz.flush import pg_side
 from quiz.models import Answer, Game, Player, Score
 from quiz.nicknames import nickname_key
-from quiz.redis import redis_sync, sync_engine
+from quiz.redis import sync_engine
 
 from . import NotFound, ServiceError
-
-PIPE_CHUNK = 5_000  # commands per pipeline round trip
-_RESTORED_ELSEWHERE = {"epoch", "count", "next_pid"}
-_Q_FIELDS = ("state", "round", "opened_ms", "deadline_ms", "closed_ms")
 
 
 def _game_live(pin: str) -> Game:
@@ -40,37 +35,23 @@ def _game_live(pin: str) -> Game:
     return game
 
 
-class _Pipe:
-    """A pipeline sent every PIPE_CHUNK commands, so memory stays flat."""
-
-    def __init__(self, r: Any) -> None:
-        self.r = r
-        self.pipe = r.pipeline(transaction=False)
-        self.n = 0
-
-    def __call__(self, *args: Any) -> None:
-        self.pipe.execute_command(*args)
-        self.n += 1
-        if self.n % PIPE_CHUNK == 0:
-            self.pipe.execute()
-
-    def flush(self) -> None:
-        self.pipe.execute()
-
-
-def _stats(s: Score | None, p: Player) -> str:
+def _stats(s: Score | None, p: Player) -> Stats:
+    # The version goes one past PostgreSQL's, so the next flush writes the
+    # restored stats back and Redis and PostgreSQL agree again (verify_game
+    # compares versions). Until a player's first points, reached_ms is the
+    # join time.
     if s is None:
-        v = [0, 0, 0, 0, 0, 1, p.joined_ms, 0, 0]
-    else:
-        v = [s.total, s.streak, s.streak_round, s.correct_count, s.best_streak, s.version + 1,
-             s.reached_ms, s.last_round, s.last_points]  # fmt: skip
-    return ",".join(map(str, [*v, int(p.kicked)]))
+        return Stats(version=1, reached_ms=p.joined_ms, kicked=p.kicked)
+    return Stats(
+        s.total, s.streak, s.streak_round, s.correct_count, s.best_streak, s.version + 1,
+        s.reached_ms, s.last_round, s.last_points, p.kicked,
+    )  # fmt: skip
 
 
 def game_rebuild(*, pin: str, force: bool = False) -> dict[str, Any]:
     game = _game_live(pin)
-    # Hold the game's flush lock: a flusher must not snapshot a half-rebuilt
-    # game (its meta exists from the first write on).
+    # Under the game's flush lock: a flusher of this game waits until the game
+    # is back in Redis and its new epoch is in PostgreSQL.
     with transaction.atomic():
         with connection.cursor() as cur:
             pg_side.lock_game(cur, game.pk)
@@ -79,86 +60,63 @@ def game_rebuild(*, pin: str, force: bool = False) -> dict[str, Any]:
 
 def _rebuild(game: Game, *, pin: str, force: bool) -> dict[str, Any]:
     gid = game.key
-    r = redis_sync()
-    nq = len(game.document["questions"])
-    if r.exists(keys.meta(gid)):
-        if not force:
-            raise ServiceError("game_exists", f"game {gid} is in Redis; --force replaces it")
-        r.delete(*keys.all_of(gid, nq))
-    snap = game.snapshot or {}
-    smeta: dict[str, str] = dict(snap.get("meta", {}))
+    snap = Snapshot.from_record(game.snapshot)
+    scores = {s.player_id: s for s in Score.objects.filter(game=game)}
+    players = [
+        restore.PlayerRecord(
+            p.number,
+            p.nickname,
+            nickname_key(p.nickname),
+            p.token_hash,
+            _stats(scores.get(p.pk), p),
+        )
+        for p in Player.objects.filter(game=game)
+    ]
+    answers = [
+        restore.AnswerRecord(q, number, RecordedAnswer(list(choices), pts, bonus, ok, elapsed))
+        for number, q, choices, pts, bonus, ok, elapsed in Answer.objects.filter(
+            game=game
+        ).values_list(
+            "player__number", "question", "choices", "points", "bonus", "correct", "elapsed_ms"
+        )
+    ]
     eng = sync_engine()
-    eng.run(
-        ops.create_game(
+    done = eng.run(
+        restore.restore_game(
             gid,
-            engine_questions(game.document),
-            Settings(
+            questions=engine_questions(game.document),
+            settings=Settings(
                 reveal=game.reveal, max_players=game.max_players, late_join=game.late_join,
                 host_token_hash=game.host_token_hash, screen_token_hash=game.screen_token_hash,
                 title=game.title,
             ),
+            snapshot=snap,
+            players=players,
+            answers=answers,
+            durable_epoch=game.epoch,
+            replace=force,
+            maxlen=settings.STADIUM["EVENTS_MAXLEN"],
         )
     )  # fmt: skip
-    players = list(Player.objects.filter(game=game))
-    scores = {s.player_id: s for s in Score.objects.filter(game=game)}
-    answers = list(
-        Answer.objects.filter(game=game).values_list(
-            "player__number", "question", "choices", "points", "bonus", "correct", "elapsed_ms"
-        )
-    )
-    epoch = max(int(smeta.get("epoch", 1)), game.epoch) + 1
-    on_board = [p for p in players if not p.kicked]
-    next_pid = max([int(smeta.get("next_pid", 0))] + [p.number for p in players])
-
-    put = _Pipe(r)
-    meta = {k: v for k, v in smeta.items() if k not in _RESTORED_ELSEWHERE}
-    meta.update(epoch=str(epoch), count=str(len(on_board)), next_pid=str(next_pid))
-    put("HSET", keys.meta(gid), *[x for kv in meta.items() for x in kv])
-    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for number, q, choices, pts, bonus, ok, elapsed in answers:
-        rec = f"{','.join(map(str, choices))}|{pts}|{bonus}|{int(ok)}|{elapsed}"
-        put("HSET", keys.answers(gid, q), number, rec)
-        counts[q]["answered"] += 1
-        for c in choices:
-            counts[q][f"c{c}"] += 1
-    for n_str, qs in snap.get("questions", {}).items():
-        n = int(n_str)
-        fields = {f: qs[f] for f in _Q_FIELDS if f in qs} | dict(counts.get(n, {}))
-        put("HSET", keys.question(gid, n), *[x for kv in fields.items() for x in kv])
-    for p in players:
-        s = scores.get(p.pk)
-        put("HSET", keys.players(gid), p.number, p.nickname)
-        put("HSET", keys.nicks(gid), nickname_key(p.nickname), p.number)
-        if p.token_hash:
-            put("HSET", keys.tokens(gid), p.token_hash, p.number)
-        put("HSET", keys.stats(gid), p.number, _stats(s, p))
-        # dirty: the next flush writes the bumped versions back, so PostgreSQL
-        # and Redis agree again (verify_game compares versions)
-        put("SADD", keys.dirty(gid), p.number)
-        if not p.kicked:
-            total, reached = (s.total, s.reached_ms) if s else (0, p.joined_ms)
-            put("ZADD", keys.board(gid), scoring.composite(total, reached), p.number)
-    put.flush()
-
-    pin_ok = bool(eng.run(ops.claim_pin(pin, gid))) or redis_side.text(r.get(keys.pin(pin))) == gid
-    redis_side.group_ensure(r, gid)
-    maxlen = settings.STADIUM["EVENTS_MAXLEN"]
-    seq = r.xadd(keys.events(gid), {"t": "resync", "epoch": epoch}, maxlen=maxlen)
-    Game.objects.filter(pk=game.pk).update(epoch=epoch)
+    if done.status == "game_exists":
+        raise ServiceError("game_exists", f"game {gid} is in Redis; --force replaces it")
+    pin_ok = bool(eng.run(ops.claim_pin(pin, gid))) or eng.run(ops.game_of_pin(pin)) == gid
+    Game.objects.filter(pk=game.pk).update(epoch=done.epoch)
     window = (timezone.now() - game.flushed).total_seconds() if game.flushed else None
+    kicked = sum(p.stats.kicked for p in players)
     return {
         "game": game.pk,
         "key": gid,
         "pin": pin,
         "pin_restored": pin_ok,
-        "state": smeta.get("state", "lobby"),
-        "question": int(smeta.get("q", 0)),
+        "state": snap.state or "lobby",
+        "question": snap.question,
         "players": len(players),
-        "kicked": len(players) - len(on_board),
+        "kicked": kicked,
         "scores": len(scores),
         "answers": len(answers),
-        "epoch": epoch,
-        "resync_event": redis_side.text(seq),
+        "epoch": done.epoch,
+        "resync_event": done.event,
         "last_flush": game.flushed.isoformat() if game.flushed else None,
         "unrecoverable_window_s": window,
     }

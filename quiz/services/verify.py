@@ -14,16 +14,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Sum
 
-from engine import keys
-from engine.types import RecordedAnswer, Stats
-from quiz.flush import redis_side
+from engine import SyncEngine, answer_log, flush, ops
 from quiz.models import Answer, Game, Score
-from quiz.redis import redis_sync
+from quiz.redis import sync_engine
 
 from . import NotFound
 
@@ -101,24 +98,34 @@ def _pg_checks(game: Game, rep: VerifyReport) -> dict[int, Score]:
     return scores
 
 
-def _redis_checks(r: Any, game: Game, scores: dict[int, Score], rep: VerifyReport, nq: int) -> None:
+def _redis_checks(
+    eng: SyncEngine, game: Game, scores: dict[int, Score], rep: VerifyReport, nq: int
+) -> None:
     d = rep.differences
     gid = game.key
-    stats = {int(k): Stats.unpack(v) for k, v in r.hgetall(keys.stats(gid)).items()}
+    stats, recorded_all, pending, dirty, st = eng.run(
+        ops.combine(
+            flush.stats_all(gid),
+            flush.answers_all(gid, nq),
+            answer_log.length(gid),
+            flush.dirty_count(gid),
+            ops.game_state(gid),
+        )
+    )
     for number in stats.keys() - scores.keys():
         d.append(f"player {number}: in Redis, not in PostgreSQL")
     for number in scores.keys() - stats.keys():
         d.append(f"player {number}: in PostgreSQL, not in Redis")
     kicked = set()
-    for number, st in stats.items():
+    for number, redis_st in stats.items():
         s = scores.get(number)
-        if st is None or s is None:
+        if s is None:
             continue
-        if st.kicked:
+        if redis_st.kicked:
             kicked.add(number)
-        if st.total != s.total or st.version != s.version:
+        if redis_st.total != s.total or redis_st.version != s.version:
             d.append(
-                f"player {number}: Redis total {st.total} v{st.version} != "
+                f"player {number}: Redis total {redis_st.total} v{redis_st.version} != "
                 f"PostgreSQL {s.total} v{s.version}"
             )
     answers: dict[int, dict[int, int]] = defaultdict(dict)
@@ -127,26 +134,23 @@ def _redis_checks(r: Any, game: Game, scores: dict[int, Score], rep: VerifyRepor
     ):
         answers[q][number] = pts
     for n in range(1, nq + 1):
-        recorded = {
-            int(p): RecordedAnswer.unpack(v) for p, v in r.hgetall(keys.answers(gid, n)).items()
-        }
+        recorded = recorded_all.get(n, {})
         rows = answers.get(n, {})
         if len(recorded) != len(rows):
             d.append(f"question {n}: {len(recorded)} answers in Redis, {len(rows)} in PostgreSQL")
         for p, ra in recorded.items():
             if p not in rows:
                 d.append(f"question {n} player {p}: answer in Redis, not in PostgreSQL")
-            elif ra is not None and rows[p] != ra.points:
+            elif rows[p] != ra.points:
                 d.append(f"question {n} player {p}: {ra.points} points in Redis, {rows[p]} in PG")
-    pending = r.xlen(keys.log(gid))
     if pending:
         d.append(f"{pending} answers still in the log, not flushed")
-    if r.scard(keys.dirty(gid)):
-        d.append(f"{r.scard(keys.dirty(gid))} players changed in Redis since the last flush")
-    over = redis_side.text(r.hget(keys.meta(gid), "state") or b"") == Game.State.FINISHED
+    if dirty:
+        d.append(f"{dirty} players changed in Redis since the last flush")
+    over = st is not None and st.state == Game.State.FINISHED
     if over or game.saved is not None:
         rep.ranks_checked = True
-        ranks = dict(redis_side.board_ranks(r, gid, batch=10_000))
+        ranks = dict(flush.board_ranks(eng, gid, batch=10_000))
         for number, s in scores.items():
             want = 0 if number in kicked else ranks.get(number, 0)
             if s.rank != want:
@@ -160,11 +164,11 @@ def game_verify(*, ref: str) -> VerifyReport:
     rep = VerifyReport(game=game.pk)
     connection.ensure_connection()
     scores = _pg_checks(game, rep)
-    r = redis_sync()
+    eng = sync_engine()
     nq = len(game.document.get("questions", []))
-    if r.exists(keys.meta(game.key)):
+    if eng.run(ops.game_state(game.key)) is not None:
         rep.redis = True
-        _redis_checks(r, game, scores, rep, nq)
+        _redis_checks(eng, game, scores, rep, nq)
     else:
         rep.notes.append("game not in Redis (expired or lost): PostgreSQL checks only")
         if game.saved is not None:

@@ -5,10 +5,12 @@ script is given, as engine.ops builds the calls for one game."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from redis.crc import key_slot
 
-from engine import Settings, keys, ops
+from engine import Settings, answer_log, flush, keys, keyspace, ops, restore
+from engine.layout import RecordedAnswer, Snapshot, Stats
 from engine.ops import Call
 from engine.scripts import SCRIPTS
 
@@ -31,8 +33,23 @@ def _script_calls() -> list[Call]:
         ops.submit_answer(GAME, 7, 2, [1]).calls,
         ops.top(GAME, 10).calls,
         ops.window(GAME, 7, 3).calls,
+        flush.players_read(GAME, [1, 2]).calls,
+        flush.dirty_clean(GAME, [(1, 3)]).calls,
+        answer_log.group_ensure(GAME).calls,
+        answer_log.position(GAME).calls,
+        _restore_call(two),
     ]
     return [c for calls in op_lists for c in calls]
+
+
+def _restore_call(questions: list[Any]) -> list[Call]:
+    player = restore.PlayerRecord(7, "a", "a", "h", Stats(version=2))
+    answer = restore.AnswerRecord(2, 7, RecordedAnswer([1], 0, 0, False, 10))
+    op = restore.restore_game(
+        GAME, questions=questions, settings=Settings(), snapshot=Snapshot({}, {}),
+        players=[player], answers=[answer],
+    )  # fmt: skip
+    return list(op.calls)
 
 
 def test_every_script_gets_keys_of_one_slot() -> None:
@@ -58,20 +75,38 @@ def test_pipelined_reads_and_all_keys_share_the_slot() -> None:
         *ops.nicknames(GAME, [1]).calls,
         *ops.all_players(GAME).calls,
         *ops.player_of_token(GAME, "h").calls,
+        *flush.dirty_scan(GAME, 0, 10).calls,
+        *flush.dirty_count(GAME).calls,
+        *flush.tokens_scan(GAME, 0, 10).calls,
+        *flush.meta_all(GAME).calls,
+        *flush.questions_progress(GAME, 3).calls,
+        *flush.board_page(GAME, 0, 10).calls,
+        *flush.stats_all(GAME).calls,
+        *flush.answers_all(GAME, 3).calls,
+        *answer_log.newest(GAME).calls,
+        *answer_log.ack(GAME, ["1-0"], batch=10).calls,
+        *answer_log.trim_before(GAME, "1-0").calls,
+        *answer_log.length(GAME).calls,
+        *keyspace.delete_game(GAME, 3).calls,
+        *keyspace.expire_game(GAME, 3, 60).calls,
+        *keyspace.games_present([GAME]).calls,
     ]
     assert {key_slot(str(c.args[1]).encode()) for c in cmds} == {slot}
+    (read,) = answer_log.deliver(GAME, ">", 10).calls
+    assert key_slot(str(read.args[read.args.index("STREAMS") + 1]).encode()) == slot
     assert {key_slot(k.encode()) for k in keys.all_of(GAME, 30)} == {slot}
 
 
 def test_scripts_only_touch_keys_they_are_given() -> None:
     """A static check of the Lua sources: every key argument of a
     redis.call is a KEYS[...] entry (or a local alias of one)."""
-    call = re.compile(r"redis\.call\('(\w+)'(?:,\s*([^,)]+))?")
+    call = re.compile(r"redis\.p?call\('(\w+)'(?:,\s*([^,)]+))?(?:,\s*([^,)]+))?")
     keyless = {"TIME"}
+    subcommand = {"XGROUP", "XINFO"}  # the key comes after the subcommand
     for name, s in SCRIPTS.items():
         aliases = set(re.findall(r"local (\w+) = KEYS\[\d+\]", s.source))
-        for cmd, first in call.findall(s.source):
+        for cmd, first, second in call.findall(s.source):
             if cmd in keyless:
                 continue
-            first = first.strip()
-            assert first.startswith("KEYS[") or first in aliases, (name, cmd, first)
+            key = (second if cmd in subcommand else first).strip()
+            assert key.startswith("KEYS[") or key in aliases, (name, cmd, key)

@@ -1,0 +1,288 @@
+"""The packed values of a game in Redis: one Python definition of each.
+
+The Lua scripts in ``engine/lua/`` write and read the same values in Lua
+(Redis runs no Python); each script's header names the layouts it touches
+and points here, and ``tests/engine/test_layout.py`` checks that both sides
+agree, packed here and read by the scripts, and the other way round. So a
+new stats field touches the Lua that writes it, :class:`Stats` and its tests.
+
+- :class:`Stats`: ``g:{id}:stats`` values, comma-packed integers;
+- :class:`RecordedAnswer`: ``g:{id}:ans:<n>`` values, the one-answer guard;
+- :class:`LogEntry`: ``g:{id}:log`` entries, the flusher's answer log;
+- the question hash ``g:{id}:q:<n>`` and the meta hash ``g:{id}:meta``:
+  their fields, what game creation writes and how a read is decoded;
+- :class:`Snapshot`: meta and question progress as PostgreSQL keeps them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+from typing import Any
+
+from .types import GameState, Question, QuestionState, Settings
+
+
+def _str(raw: str | bytes) -> str:
+    return raw.decode() if isinstance(raw, bytes) else raw
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """A player's running figures, written by join, submit_answer and kick."""
+
+    total: int = 0
+    streak: int = 0
+    streak_round: int = 0  # round of the last correct answer: the lazy streak
+    correct: int = 0
+    best: int = 0
+    version: int = 0  # bumped by every change; the flusher's upsert guard
+    reached_ms: int = 0  # when the total was reached (the tie-break)
+    last_round: int = 0
+    last_points: int = 0
+    kicked: bool = False
+
+    def pack(self) -> str:
+        return ",".join([str(int(getattr(self, f))) for f in STATS_FIELDS])
+
+    @classmethod
+    def unpack(cls, raw: str | bytes | None) -> Stats | None:
+        if raw is None:
+            return None
+        v = [int(x) for x in _str(raw).split(",")]
+        return cls(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], bool(v[9]))
+
+
+STATS_FIELDS = tuple(f.name for f in fields(Stats))
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedAnswer:
+    """One accepted answer as the one-answer guard keeps it."""
+
+    choices: list[int]
+    points: int  # bonus included
+    bonus: int
+    correct: bool
+    elapsed_ms: int
+
+    def pack(self) -> str:
+        picked = ",".join(map(str, self.choices))
+        return f"{picked}|{self.points}|{self.bonus}|{int(self.correct)}|{self.elapsed_ms}"
+
+    @classmethod
+    def unpack(cls, raw: str | bytes | None) -> RecordedAnswer | None:
+        if raw is None:
+            return None
+        c, p, b, ok, t = _str(raw).split("|")
+        return cls([int(x) for x in c.split(",") if x], int(p), int(b), ok == "1", int(t))
+
+
+ANSWER_FIELDS = tuple(f.name for f in fields(RecordedAnswer))
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    """One entry of the answer log: the answer and the stats it led to."""
+
+    id: str
+    player: int
+    question: int
+    choices: str  # "0,2", as submitted
+    elapsed_ms: int
+    points: int
+    bonus: int
+    correct: bool
+    total: int
+    streak: int
+    version: int
+
+    @property
+    def ms(self) -> int:
+        return int(self.id.split("-")[0])
+
+    def choices_json(self) -> str:
+        return json.dumps([int(c) for c in self.choices.split(",") if c])
+
+    @classmethod
+    def unpack(cls, eid: str, f: Mapping[Any, Any] | None) -> LogEntry | None:
+        """None for an entry deleted while pending (nothing left to copy)."""
+        if not f:
+            return None
+        g = {_str(k): _str(v) for k, v in f.items()}
+        return cls(
+            id=eid,
+            player=int(g["p"]),
+            question=int(g["q"]),
+            choices=g["c"],
+            elapsed_ms=int(g["t"]),
+            points=int(g["pts"]),
+            bonus=int(g["b"]),
+            correct=g["ok"] == "1",
+            total=int(g["tot"]),
+            streak=int(g["str"]),
+            version=int(g["v"]),
+        )
+
+
+# Stream field of each LogEntry attribute, in the order submit_answer writes them.
+LOG_FIELDS = {
+    "player": "p", "question": "q", "choices": "c", "elapsed_ms": "t", "points": "pts",
+    "bonus": "b", "correct": "ok", "total": "tot", "streak": "str", "version": "v",
+}  # fmt: skip
+
+
+# --- the question hash g:{id}:q:<n> ------------------------------------------
+
+MAX_CHOICES = 6  # per-choice counts c0..c5
+QUESTION_FIELDS = (
+    "state", "public", "correct", "limit_ms", "mult", "round", "opened_ms", "deadline_ms",
+    "closed_ms", "answered", "nchoices", *(f"c{i}" for i in range(MAX_CHOICES)),
+)  # fmt: skip
+# What a question's play changed, kept in the snapshot (the rest comes from
+# the quiz document, the counts from the answers).
+QUESTION_PROGRESS = ("state", "round", "opened_ms", "deadline_ms", "closed_ms")
+
+
+def question_args(q: Question, n: int) -> list[Any]:
+    """The five values game creation writes per question: public JSON (no
+    correct set), correct indexes "1,3", number of choices, limit in ms and
+    multiplier."""
+    return [
+        json.dumps(q.public(n), separators=(",", ":")),
+        ",".join(str(c) for c in sorted(q.correct)),
+        len(q.choices),
+        q.time_limit * 1000,
+        q.multiplier,
+    ]
+
+
+def question_counts(picks: Sequence[Sequence[int]]) -> dict[str, int]:
+    """The ``answered`` and per-choice ``c<i>`` fields for these answers."""
+    out: dict[str, int] = {}
+    for chosen in picks:
+        out["answered"] = out.get("answered", 0) + 1
+        for c in chosen:
+            out[f"c{c}"] = out.get(f"c{c}", 0) + 1
+    return out
+
+
+def question_unpack(n: int, v: Sequence[Any]) -> QuestionState | None:
+    """An HMGET of QUESTION_FIELDS; None when the question does not exist."""
+    if v[0] is None:
+        return None
+    s = [_str(x) if x is not None else "" for x in v]
+    nchoices = int(s[10] or 0)
+    return QuestionState(
+        number=n,
+        state=s[0],
+        public=json.loads(s[1]),
+        correct={int(c) for c in s[2].split(",") if c},
+        limit_ms=int(s[3] or 0),
+        multiplier=int(s[4] or 0),
+        round=int(s[5] or 0),
+        opened_ms=int(s[6] or 0),
+        deadline_ms=int(s[7] or 0),
+        closed_ms=int(s[8] or 0),
+        answered=int(s[9] or 0),
+        counts=[int(c or 0) for c in s[11 : 11 + nchoices]],
+    )
+
+
+# --- the meta hash g:{id}:meta ------------------------------------------------
+
+META_FIELDS = (
+    "state", "q", "round", "nq", "created_ms", "epoch", "count", "reveal", "max_players",
+    "late_join", "join_locked", "title", "host_hash", "screen_hash", "finished_ms",
+)  # fmt: skip
+
+
+def meta_settings(settings: Settings) -> list[tuple[str, Any]]:
+    """The settings' meta fields, as game creation writes them."""
+    return [
+        ("reveal", settings.reveal),
+        ("max_players", settings.max_players),
+        ("late_join", int(settings.late_join)),
+        ("host_hash", settings.host_token_hash),
+        ("screen_hash", settings.screen_token_hash),
+        ("title", settings.title),
+    ]
+
+
+def meta_new(n_questions: int, settings: Settings) -> dict[str, str]:
+    """A new game's meta hash but its ``created_ms`` (Redis time): what
+    create_game.lua writes."""
+    fresh: dict[str, Any] = {
+        "state": "lobby", "q": 0, "round": 0, "nq": n_questions, "epoch": 1, "next_pid": 0,
+        "count": 0, "join_locked": 0, **dict(meta_settings(settings)),
+    }  # fmt: skip
+    return {k: str(v) for k, v in fresh.items()}
+
+
+def meta_unpack(game: str, v: Sequence[Any]) -> GameState | None:
+    """An HMGET of META_FIELDS; None when the game does not exist."""
+    if v[0] is None:
+        return None
+    s = [_str(x) if x is not None else "" for x in v]
+    return GameState(
+        game=game,
+        state=s[0],
+        question=int(s[1] or 0),
+        round=int(s[2] or 0),
+        n_questions=int(s[3] or 0),
+        created_ms=int(s[4] or 0),
+        epoch=int(s[5] or 1),
+        players=int(s[6] or 0),
+        reveal=s[7] or "live",
+        max_players=int(s[8] or 0),
+        late_join=s[9] != "0",
+        join_locked=s[10] == "1",
+        title=s[11],
+        host_token_hash=s[12],
+        screen_token_hash=s[13],
+        finished_ms=int(s[14] or 0),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """The meta hash (every field) and each question's progress: what the
+    flusher keeps in PostgreSQL (Game.snapshot, as :meth:`record`) and what
+    rebuild_game lays down again."""
+
+    meta: dict[str, str]
+    questions: dict[int, dict[str, str]]
+
+    def record(self) -> dict[str, Any]:
+        """The JSON document (question numbers as strings: JSON keys)."""
+        return {
+            "meta": dict(self.meta),
+            "questions": {str(n): q for n, q in self.questions.items()},
+        }
+
+    @classmethod
+    def from_record(cls, rec: Mapping[str, Any] | None) -> Snapshot:
+        rec = rec or {}
+        questions = {int(n): dict(q) for n, q in rec.get("questions", {}).items()}
+        return cls(dict(rec.get("meta", {})), questions)
+
+    @property
+    def state(self) -> str:
+        return self.meta.get("state", "")
+
+    @property
+    def question(self) -> int:
+        return int(self.meta.get("q", 0))
+
+    @property
+    def epoch(self) -> int:
+        return int(self.meta.get("epoch", 1))
+
+    @property
+    def next_player(self) -> int:
+        return int(self.meta.get("next_pid", 0))
+
+    @property
+    def finished_ms(self) -> int:
+        return int(self.meta.get("finished_ms") or 0)

@@ -1,0 +1,125 @@
+"""``restore_game``: a game laid down again in Redis from plain values (its
+durable record), in one atomic script on the game's slot
+(``engine/lua/restore_game.lua``). rebuild_game feeds it from PostgreSQL
+after Redis lost the game; the PIN, on another slot, is claimed apart
+(:func:`engine.ops.claim_pin`).
+
+The caller gives what was recorded; the engine derives the rest the way
+play would have left it: the meta hash of a new game overlaid with the
+snapshot, the player count, the next player id, the board scores, the
+per-choice counts, a dirty mark per player and an epoch past both records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from . import keys
+from .answer_log import GROUP
+from .calls import Op, script
+from .calls import text as _s
+from .layout import (
+    QUESTION_PROGRESS,
+    RecordedAnswer,
+    Snapshot,
+    Stats,
+    meta_new,
+    question_args,
+    question_counts,
+)
+from .ops import DEFAULT_EVENTS_MAXLEN
+from .scoring import composite
+from .types import Question, Settings
+
+# Meta fields the restore derives instead of taking from the snapshot.
+DERIVED_META = ("epoch", "count", "next_pid")
+
+
+@dataclass(frozen=True, slots=True)
+class PlayerRecord:
+    number: int
+    nickname: str
+    nickname_key: str  # the case-folded uniqueness key
+    token_hash: str  # "": none recorded (the player's token stays refused)
+    stats: Stats
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRecord:
+    question: int
+    player: int
+    answer: RecordedAnswer
+
+
+@dataclass(frozen=True, slots=True)
+class Restored:
+    status: str  # "ok" or "game_exists"
+    epoch: int = 0
+    event: str = ""  # id of the resync event
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+def _pairs(fields: dict[str, Any]) -> list[Any]:
+    return [len(fields), *(x for kv in fields.items() for x in kv)]
+
+
+def restore_game(
+    game: str,
+    *,
+    questions: Sequence[Question],
+    settings: Settings,
+    snapshot: Snapshot,
+    players: Sequence[PlayerRecord],
+    answers: Sequence[AnswerRecord],
+    durable_epoch: int = 1,
+    replace: bool = False,
+    maxlen: int = DEFAULT_EVENTS_MAXLEN,
+) -> Op[Restored]:
+    """Every key of ``game`` from these values (``replace``: drop a game
+    still there in the same step; otherwise refused with ``game_exists``).
+    Stats versions are kept as given: pass them past the durable ones, so
+    the next flush writes them back."""
+    n = len(questions)
+    if not n:
+        raise ValueError("a game needs at least one question")
+    if any(not 1 <= a.question <= n for a in answers):
+        raise ValueError(f"an answer to a question outside 1..{n}")
+    epoch = max(snapshot.epoch, durable_epoch) + 1
+    on_board = [p for p in players if not p.stats.kicked]
+    meta: dict[str, Any] = meta_new(n, settings)
+    meta.update((k, v) for k, v in snapshot.meta.items() if k not in DERIVED_META)
+    meta.update(
+        epoch=epoch,
+        count=len(on_board),
+        next_pid=max([snapshot.next_player, *(p.number for p in players)]),
+    )
+    picks: dict[int, list[list[int]]] = {}
+    for a in answers:
+        picks.setdefault(a.question, []).append(a.answer.choices)
+    args: list[Any] = [int(replace), maxlen, GROUP, epoch, n, *_pairs(meta)]
+    for q in range(1, n + 1):
+        done = snapshot.questions.get(q, {})
+        fields: dict[str, Any] = {f: done[f] for f in QUESTION_PROGRESS if f in done}
+        fields |= question_counts(picks.get(q, []))
+        args += [*question_args(questions[q - 1], q), *_pairs(fields)]
+    args.append(len(players))
+    for p in players:
+        st = p.stats
+        score = "" if st.kicked else composite(st.total, st.reached_ms)
+        args += [p.number, p.nickname, p.nickname_key, p.token_hash, st.pack(), score]
+    args.append(len(answers))
+    for a in answers:
+        args += [a.question, a.player, a.answer.pack()]
+
+    def dec(r: list[Any]) -> Restored:
+        x = r[0]
+        if _s(x[0]) != "ok":
+            return Restored(_s(x[0]))
+        return Restored("ok", epoch, _s(x[1]))
+
+    return Op([script("restore_game", keys.all_of(game, n), args)], dec)

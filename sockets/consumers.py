@@ -25,7 +25,7 @@ from django.conf import settings
 
 from engine import EngineUnavailable, ops
 from engine.auth import hash_token, token_matches
-from quiz import metrics
+from quiz import metrics, ratelimit
 from quiz.redis import async_engine
 
 from . import messages as m
@@ -232,15 +232,37 @@ class GameConsumer(AsyncConsumer):
             # A PIN whose game Redis lost (restart without AOF) is back after
             # rebuild_game: a phone of it must retry, not give up.
             lost = any(r.lost and r.pin == self.pin for r in RELAYS.values())
-            return self.close_soon(m.CLOSE_TRY_AGAIN if lost else m.CLOSE_NO_GAME)
+            if lost:
+                return self.close_soon(m.CLOSE_TRY_AGAIN)
+            return await self.refuse_hello(m.CLOSE_NO_GAME)
         if not await self.authenticate(game, msg.token):
-            return self.close_soon(m.CLOSE_NO_HELLO)
+            return await self.refuse_hello(m.CLOSE_NO_HELLO)
         self.hello_timer.cancel()
         relay = await relay_for(game, self.pin)
         self.outbox.hold()  # broadcasts from now on wait behind the welcome
         who = self.player if self.player is not None else hash_token(msg.token)
         self.register(relay, (game, self.role, who))
         await self.send_welcome()
+
+    async def refuse_hello(self, code: int) -> None:
+        """A hello with an unknown PIN or a wrong token counts as a PIN probe
+        of the client's address, like an HTTP join with an unknown PIN. Past
+        the limit every refused hello closes with 4429, so a prober can no
+        longer tell a live PIN (4401) from a dead one (4404); a valid token
+        is never refused, so a stadium's phones behind one address keep
+        reconnecting whatever strangers there mistype."""
+        limit, addr = ratelimit.pin_probe(), self.client_addr()
+        try:
+            await ratelimit.acheck(limit, addr)
+        except ratelimit.RateLimited:
+            return self.close_soon(m.CLOSE_FLOOD)
+        await ratelimit.afail(limit, addr)
+        self.close_soon(code)
+
+    def client_addr(self) -> str:
+        # uvicorn puts a trusted proxy's X-Forwarded-For here (--proxy-headers)
+        client = self.scope.get("client")
+        return str(client[0]) if client else "unknown"
 
     async def authenticate(self, game: str, token: str) -> bool:
         eng = async_engine()

@@ -10,12 +10,17 @@ import asyncio
 import contextlib
 import json
 import math
+import secrets
 import time
 
 import pytest
+import redis
 import websockets
+from django.conf import settings
 
-from .conftest import Client, Server, connect
+from quiz import ratelimit
+
+from .conftest import Client, Server, connect, start_server
 from .helpers import open_game
 from .test_metrics import delta, scrape
 
@@ -199,3 +204,42 @@ async def test_fragmented_oversize_message_closes_with_1009(logged_server: Serve
             await c.ws.send("x" * 1024 for _ in range(200))
         assert await c.closed() == 1009
     assert server.tracebacks() == ""
+
+
+async def test_refused_hellos_count_as_pin_probes_and_valid_tokens_still_get_in(
+    django_db_setup: object,
+) -> None:
+    """Unknown PINs and wrong tokens at the WebSocket door count against the
+    address like HTTP joins with unknown PINs; past the limit every refused
+    hello closes 4429 (live and dead PINs look alike), while a player with a
+    valid token behind the same address is still welcomed."""
+    server = start_server(extra_env={"STADIUM_PIN_PROBES_PER_ADDR": "3"})
+    addr = f"10.{secrets.randbelow(250)}.{secrets.randbelow(250)}.{secrets.randbelow(250)}"
+    headers = {"Origin": server.http, "X-Forwarded-For": addr}
+
+    async def hello(pin: str, token: str) -> Client:
+        ws = await websockets.connect(
+            f"{server.ws}/ws/play/{pin}/", additional_headers=headers, ping_interval=None
+        )
+        c = Client(ws)
+        c.task = asyncio.ensure_future(c._read())
+        await c.send({"type": "hello", "token": token})
+        return c
+
+    try:
+        g = await open_game(1)
+        dead = "000000" if g.pin != "000000" else "000001"
+        codes = []
+        for pin in (dead, g.pin, dead, g.pin, dead, g.pin):  # wrong token on the live PIN
+            codes.append(await (await hello(pin, "not-a-token")).closed())
+        assert codes == [4404, 4401, 4404, 4429, 4429, 4429]
+        ok = await hello(g.pin, g.tokens[0])
+        welcome = await ok.expect("welcome")
+        assert welcome["you"]["player"] == g.players[0]
+        await ok.close()
+    finally:
+        server.proc.terminate()
+        server.proc.wait(10)
+        r = redis.Redis.from_url(settings.REDIS_URL)
+        r.delete(ratelimit.pin_probe().key(addr))
+        r.close()

@@ -63,6 +63,13 @@ def start_redis(tmp: str) -> subprocess.Popen[bytes]:
 
 
 SERVERS = {
+    # what scripts/run.sh serves: wsproto with the clean-1009 subclass and
+    # the HTTP protocol with read deadlines
+    "uvicorn-stadium": ["-m", "uvicorn", "config.asgi:application",
+                        "--http", "config.http_protocol:TimedHttpToolsProtocol",
+                        "--ws", "sockets.ws_server:WSProtocol", "--ws-per-message-deflate", "false",
+                        "--loop", "uvloop", "--no-access-log", "--log-level", "warning",
+                        "--backlog", "8192", "--port"],
     "uvicorn-wsproto": ["-m", "uvicorn", "config.asgi:application", "--ws", "wsproto",
                         "--loop", "uvloop", "--no-access-log", "--log-level", "warning",
                         "--backlog", "8192", "--port"],
@@ -242,7 +249,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1000,5000")
     ap.add_argument("--repeats", type=int, default=5)
-    ap.add_argument("--server", choices=sorted(SERVERS), default="uvicorn-wsproto")
+    ap.add_argument("--server", choices=sorted(SERVERS), default="uvicorn-stadium")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         rproc = start_redis(tmp)

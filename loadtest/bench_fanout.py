@@ -81,7 +81,10 @@ SERVERS = {
 
 
 def start_server(port: int, url: str, kind: str) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "STADIUM_BENCH": "1", "REDIS_URL": url, "STADIUM_RATE_BURST": "1000"}
+    # every bench socket says hello with the one screen token: lift the
+    # sockets-per-token cap, which would close all but the newest 50
+    env = {**os.environ, "STADIUM_BENCH": "1", "REDIS_URL": url, "STADIUM_RATE_BURST": "1000",
+           "STADIUM_MAX_SCREEN_SOCKETS_PER_TOKEN": "1000000"}  # fmt: skip
     proc = subprocess.Popen([sys.executable, *SERVERS[kind], str(port)], cwd=ROOT, env=env)
     for _ in range(200):
         try:

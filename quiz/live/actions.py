@@ -1,10 +1,11 @@
-"""The state changes of a live game, one function each: the only callers of
-the engine operations that change a game (the WebSocket consumers, the
-flusher's final save). Each takes keyword-only plain values and returns an
-:class:`Outcome`: ``ok``, or a refusal status that
-:mod:`quiz.live.refusals` turns into a protocol code for the transport.
-``engine.EngineUnavailable`` passes through: Redis being unreachable is not
-a refusal, the caller says "retry".
+"""The state changes of a running game, one function each, so that every
+caller changes a game the same way (joining is quiz/services/players.py). The
+WebSocket consumers (sockets/commands.py) call the async ones; the flusher,
+which runs blocking, calls the ``*_blocking``/``*_unsaved`` twins. Each
+takes keyword-only plain values and returns an :class:`Outcome`: ``ok``, or
+a refusal status that :mod:`quiz.live.refusals` turns into a protocol code
+for the transport. ``engine.EngineUnavailable`` passes through: Redis being
+unreachable is not a refusal, the caller says "retry".
 """
 
 from __future__ import annotations
@@ -49,6 +50,13 @@ async def question_close(*, game: str, question: int | None = None) -> Outcome:
             return Outcome("not_open")
         question = st.question
     r = await eng.run(ops.close_question(game, question))
+    return Outcome(r.status, r.changed)
+
+
+def question_close_blocking(*, game: str, question: int) -> Outcome:
+    """:func:`question_close` of a known question, blocking: for the
+    flusher's deadline fallback when no relay runs."""
+    r = sync_engine().run(ops.close_question(game, question))
     return Outcome(r.status, r.changed)
 
 

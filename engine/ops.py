@@ -105,12 +105,8 @@ def question_start(game: str, current: int, n: int) -> Op[OpenResult]:
     as current, 0 for none) in the same step if it is open. Refused with
     ``retry`` when the game moved on since that read: :meth:`Engine.question_start`
     reads and retries."""
-    ks = [
-        keys.meta(game),
-        keys.events(game),
-        keys.question(game, max(current, 1)),
-        keys.question(game, n),
-    ]
+    ks = [keys.meta(game), keys.events(game), keys.question(game, max(current, 1))]
+    ks.append(keys.question(game, n))
     return Op([script("question_start", ks, [current, n, EVENTS_MAXLEN])], _opened)
 
 
@@ -146,8 +142,7 @@ def lock_join(game: str, locked: bool) -> Op[Reply]:
 def submit_call(
     game: str, player: int, n: int, choices: Sequence[int], maxlen: int | Knob = EVENTS_MAXLEN
 ) -> Call:
-    """The submit_answer call; ``maxlen`` is given only by the answer pipe,
-    which packs the call's bytes itself."""
+    """``maxlen``: given by the answer pipe only, which packs the bytes itself."""
     ks = (
         keys.meta(game),
         keys.question(game, n),

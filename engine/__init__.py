@@ -8,7 +8,8 @@ It takes a redis client and plain values and returns plain values
 - :mod:`engine.layout`: the packed values (stats, recorded answer, log
   entry, question and meta hashes, snapshot), one definition each;
 - ``engine/lua/``: one Lua script per atomic operation;
-- :mod:`engine.calls`: an operation as data (the calls it makes, a decoder);
+- :mod:`engine.calls`: an operation as data (the calls it makes, a decoder)
+  and the engine settings its calls leave to the executor (knobs);
 - :mod:`engine.ops`: the operations of live play;
 - :mod:`engine.flush`, :mod:`engine.answer_log`: the write-behind's reads
   and releases; :mod:`engine.restore`: a game laid down again;

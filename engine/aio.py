@@ -15,13 +15,15 @@ from typing import Any, TypeVar
 
 from . import keys, ops
 from .batching import AnswerBatcher, AnswerPipe, Observer
+from .calls import DEFAULT_EVENTS_MAXLEN, knobs
 from .errors import EngineUnavailable
 from .ops import Call, Op
 from .pipeline import TRANSIENT, check, missing_scripts, queue, unavailable
 from .scripts import SCRIPTS
-from .types import AnswerResult, Event, Reply
+from .types import AnswerResult, Event, OpenResult, Reply
 
 T = TypeVar("T")
+RETRIES = 10  # reads and tries of an operation refused with "retry" (the game moved on)
 
 
 class Engine:
@@ -29,14 +31,16 @@ class Engine:
         self,
         redis: Any,
         *,
-        events_maxlen: int = ops.DEFAULT_EVENTS_MAXLEN,
+        events_maxlen: int = DEFAULT_EVENTS_MAXLEN,
         batch_max: int = 512,
         batch_in_flight: int = 2,
         batching: bool = True,
         batch_observer: Observer | None = None,
     ) -> None:
         self.redis = redis
+        # Settings of every operation this engine runs (engine.calls.Knob).
         self.events_maxlen = events_maxlen
+        self.knobs = knobs(events_maxlen=events_maxlen)
         # Micro-batching: the raw pipe where the client allows it, else the
         # generic batcher over redis-py pipelines (e.g. on Redis Cluster). A
         # caller may also set ``batcher`` itself; a set batcher takes precedence.
@@ -71,13 +75,13 @@ class Engine:
         refused with NOSCRIPT (they never ran)."""
         try:
             pipe = self.redis.pipeline(transaction=False)
-            queue(pipe, calls)
+            queue(pipe, calls, self.knobs)
             results: list[Any] = await pipe.execute(raise_on_error=False)
             missing = missing_scripts(results)
             if missing:
                 await self.load_scripts()
                 pipe = self.redis.pipeline(transaction=False)
-                queue(pipe, [calls[i] for i in missing])
+                queue(pipe, [calls[i] for i in missing], self.knobs)
                 again = await pipe.execute(raise_on_error=False)
                 for i, r in zip(missing, again, strict=True):
                     results[i] = r
@@ -97,17 +101,30 @@ class Engine:
                 maxlen=self.events_maxlen,
             )  # fmt: skip
             return ops.decode_answer(raw)
-        call = ops.submit_call(game, player, question, choices, self.events_maxlen)
+        call = ops.submit_call(game, player, question, choices)
         if self.batcher is None:
             return ops.decode_answer((await self.call_many([call]))[0])
         return ops.decode_answer(await self.batcher.submit(call))
 
+    async def question_start(self, *, game: str, question: int | None = None) -> OpenResult:
+        """Open ``question`` (None: the one after the current), closing the
+        open one in the same step (ops.question_start, retried while the
+        game moves on under it)."""
+        for _ in range(RETRIES):
+            st = await self.run(ops.game_state(game))
+            if st is None:
+                return OpenResult("unknown_game")
+            r = await self.run(ops.question_start(game, st.question, question or st.question + 1))
+            if r.status != "retry":
+                return r
+        return OpenResult("retry")
+
     async def end_game(self, *, game: str) -> Reply:
-        for _ in range(10):
+        for _ in range(RETRIES):
             st = await self.run(ops.game_state(game))
             if st is None:
                 return Reply("unknown_game")
-            r = await self.run(ops.end_game(game, st.question, maxlen=self.events_maxlen))
+            r = await self.run(ops.end_game(game, st.question))
             if r.status != "retry":
                 return r
         return Reply("retry")

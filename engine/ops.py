@@ -1,7 +1,9 @@
 """The operations of live play, as data (:class:`engine.calls.Op`): the
 Redis calls each one makes and how its reply is decoded. Values are packed
 and unpacked by :mod:`engine.layout`. :mod:`engine.aio` and
-:mod:`engine.sync` run them over an async or a blocking client.
+:mod:`engine.sync` run them over an async or a blocking client, and give
+every script the events stream's MAXLEN of the engine that runs it
+(:data:`engine.calls.EVENTS_MAXLEN`).
 """
 
 from __future__ import annotations
@@ -10,9 +12,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import keys
+from .calls import DEFAULT_EVENTS_MAXLEN as DEFAULT_EVENTS_MAXLEN
+from .calls import EVENTS_MAXLEN, Knob, cmd, script
 from .calls import Call as Call  # re-exported: callers build and run ops by these names
 from .calls import Op as Op
-from .calls import cmd, script
 from .calls import combine as combine
 from .calls import text as _s
 from .layout import (
@@ -39,8 +42,6 @@ from .types import (
     Standing,
 )
 
-DEFAULT_EVENTS_MAXLEN = 20_000
-
 # --- writes -----------------------------------------------------------------
 
 
@@ -66,7 +67,6 @@ def join(
     nickname: str,
     nickname_key: str,
     token_hash: str,
-    maxlen: int = DEFAULT_EVENTS_MAXLEN,
 ) -> Op[JoinResult]:
     ks = [
         keys.meta(game),
@@ -85,19 +85,29 @@ def join(
             return JoinResult(_s(x[0]))
         return JoinResult("ok", int(x[1]), int(x[2]))
 
-    return Op([script("join", ks, [nickname, nickname_key, token_hash, maxlen])], dec)
+    return Op([script("join", ks, [nickname, nickname_key, token_hash, EVENTS_MAXLEN])], dec)
 
 
-def open_question(game: str, n: int, *, maxlen: int = DEFAULT_EVENTS_MAXLEN) -> Op[OpenResult]:
+def _opened(r: list[Any]) -> OpenResult:
+    x = r[0]
+    if _s(x[0]) != "ok":
+        return OpenResult(_s(x[0]))
+    return OpenResult("ok", int(x[1]), int(x[2]), int(x[3]), bool(int(x[4])))
+
+
+def open_question(game: str, n: int) -> Op[OpenResult]:
     ks = [keys.meta(game), keys.question(game, n), keys.events(game)]
+    return Op([script("open_question", ks, [n, EVENTS_MAXLEN])], _opened)
 
-    def dec(r: list[Any]) -> OpenResult:
-        x = r[0]
-        if _s(x[0]) != "ok":
-            return OpenResult(_s(x[0]))
-        return OpenResult("ok", int(x[1]), int(x[2]), int(x[3]), bool(int(x[4])))
 
-    return Op([script("open_question", ks, [n, maxlen])], dec)
+def question_start(game: str, current: int, n: int) -> Op[OpenResult]:
+    """Open question ``n``, closing ``current`` (the question the caller read
+    as current, 0 for none) in the same step if it is open. Refused with
+    ``retry`` when the game moved on since that read: :meth:`Engine.question_start`
+    reads and retries."""
+    ks = [keys.meta(game), keys.events(game), keys.question(game, max(current, 1))]
+    ks.append(keys.question(game, n))
+    return Op([script("question_start", ks, [current, n, EVENTS_MAXLEN])], _opened)
 
 
 def _reply(r: list[Any]) -> Reply:
@@ -109,29 +119,30 @@ def _reply(r: list[Any]) -> Reply:
     return Reply("ok", bool(int(x[2])), int(x[1]))
 
 
-def close_question(game: str, n: int, *, maxlen: int = DEFAULT_EVENTS_MAXLEN) -> Op[Reply]:
+def close_question(game: str, n: int) -> Op[Reply]:
     ks = [keys.meta(game), keys.question(game, n), keys.events(game)]
-    return Op([script("close_question", ks, [n, maxlen])], _reply)
+    return Op([script("close_question", ks, [n, EVENTS_MAXLEN])], _reply)
 
 
-def end_game(game: str, current: int, *, maxlen: int = DEFAULT_EVENTS_MAXLEN) -> Op[Reply]:
+def end_game(game: str, current: int) -> Op[Reply]:
     ks = [keys.meta(game), keys.events(game), keys.question(game, max(current, 1))]
-    return Op([script("end_game", ks, [current, maxlen])], _reply)
+    return Op([script("end_game", ks, [current, EVENTS_MAXLEN])], _reply)
 
 
-def kick(game: str, player: int, *, maxlen: int = DEFAULT_EVENTS_MAXLEN) -> Op[Reply]:
+def kick(game: str, player: int) -> Op[Reply]:
     ks = [keys.meta(game), keys.stats(game), keys.board(game), keys.events(game), keys.dirty(game)]
-    return Op([script("kick", ks, [player, maxlen])], _reply)
+    return Op([script("kick", ks, [player, EVENTS_MAXLEN])], _reply)
 
 
-def lock_join(game: str, locked: bool, *, maxlen: int = DEFAULT_EVENTS_MAXLEN) -> Op[Reply]:
+def lock_join(game: str, locked: bool) -> Op[Reply]:
     ks = [keys.meta(game), keys.events(game)]
-    return Op([script("lock_join", ks, [int(locked), maxlen])], _reply)
+    return Op([script("lock_join", ks, [int(locked), EVENTS_MAXLEN])], _reply)
 
 
 def submit_call(
-    game: str, player: int, n: int, choices: Sequence[int], maxlen: int = DEFAULT_EVENTS_MAXLEN
+    game: str, player: int, n: int, choices: Sequence[int], maxlen: int | Knob = EVENTS_MAXLEN
 ) -> Call:
+    """``maxlen``: given by the answer pipe only, which packs the bytes itself."""
     ks = (
         keys.meta(game),
         keys.question(game, n),
@@ -170,10 +181,8 @@ def decode_answer(x: Any) -> AnswerResult:
     return AnswerResult(status)
 
 
-def submit_answer(
-    game: str, player: int, n: int, choices: Sequence[int], *, maxlen: int = DEFAULT_EVENTS_MAXLEN
-) -> Op[AnswerResult]:
-    return Op([submit_call(game, player, n, choices, maxlen)], lambda r: decode_answer(r[0]))
+def submit_answer(game: str, player: int, n: int, choices: Sequence[int]) -> Op[AnswerResult]:
+    return Op([submit_call(game, player, n, choices)], lambda r: decode_answer(r[0]))
 
 
 def claim_pin(pin_code: str, game: str) -> Op[bool]:

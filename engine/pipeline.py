@@ -8,14 +8,14 @@ primary, so the NOSCRIPT reload below covers the whole cluster."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from redis.exceptions import ClusterDownError, NoScriptError, ResponseError, TryAgainError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from .calls import Call
+from .calls import DEFAULT_KNOBS, Call, Knob, bind
 from .errors import EngineError, EngineUnavailable
 from .scripts import SCRIPTS
 
@@ -24,12 +24,14 @@ from .scripts import SCRIPTS
 TRANSIENT = (RedisConnectionError, RedisTimeoutError, OSError, ClusterDownError, TryAgainError)
 
 
-def queue(pipe: Any, calls: Sequence[Call]) -> None:
+def queue(pipe: Any, calls: Sequence[Call], knobs: Mapping[Knob, Any] = DEFAULT_KNOBS) -> None:
+    """Queue ``calls`` on ``pipe``, scripts with the executor's ``knobs`` bound."""
     for c in calls:
         if c.script is None:
             pipe.execute_command(*c.args)
         else:
-            pipe.execute_command("EVALSHA", SCRIPTS[c.script].sha, c.nkeys, *c.args)
+            args = bind(c.args, knobs)
+            pipe.execute_command("EVALSHA", SCRIPTS[c.script].sha, c.nkeys, *args)
 
 
 def missing_scripts(results: list[Any]) -> list[int]:

@@ -18,7 +18,7 @@ from typing import Any
 
 from . import keys
 from .answer_log import GROUP
-from .calls import Op, script
+from .calls import EVENTS_MAXLEN, Op, script
 from .calls import text as _s
 from .layout import (
     QUESTION_PROGRESS,
@@ -29,7 +29,6 @@ from .layout import (
     question_args,
     question_counts,
 )
-from .ops import DEFAULT_EVENTS_MAXLEN
 from .scoring import composite
 from .types import Question, Settings
 
@@ -78,7 +77,6 @@ def restore_game(
     answers: Sequence[AnswerRecord],
     durable_epoch: int = 1,
     replace: bool = False,
-    maxlen: int = DEFAULT_EVENTS_MAXLEN,
 ) -> Op[Restored]:
     """Every key of ``game`` from these values (``replace``: drop a game
     still there in the same step; otherwise refused with ``game_exists``).
@@ -101,7 +99,7 @@ def restore_game(
     picks: dict[int, list[list[int]]] = {}
     for a in answers:
         picks.setdefault(a.question, []).append(a.answer.choices)
-    args: list[Any] = [int(replace), maxlen, GROUP, epoch, n, *_pairs(meta)]
+    args: list[Any] = [int(replace), EVENTS_MAXLEN, GROUP, epoch, n, *_pairs(meta)]
     for q in range(1, n + 1):
         done = snapshot.questions.get(q, {})
         fields: dict[str, Any] = {f: done[f] for f in QUESTION_PROGRESS if f in done}

@@ -7,18 +7,21 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from . import ops
-from .calls import Call, Op
+from .calls import DEFAULT_EVENTS_MAXLEN, Call, Op, knobs
 from .pipeline import TRANSIENT, check, missing_scripts, queue, unavailable
 from .scripts import SCRIPTS
-from .types import Reply
+from .types import OpenResult, Reply
 
 T = TypeVar("T")
+RETRIES = 10  # reads and tries of an operation refused with "retry" (the game moved on)
 
 
 class SyncEngine:
-    def __init__(self, redis: Any, *, events_maxlen: int = ops.DEFAULT_EVENTS_MAXLEN) -> None:
+    def __init__(self, redis: Any, *, events_maxlen: int = DEFAULT_EVENTS_MAXLEN) -> None:
         self.redis = redis
+        # Settings of every operation this engine runs (engine.calls.Knob).
         self.events_maxlen = events_maxlen
+        self.knobs = knobs(events_maxlen=events_maxlen)
 
     def load_scripts(self) -> None:
         try:
@@ -30,13 +33,13 @@ class SyncEngine:
     def call_many(self, calls: Sequence[Call]) -> list[Any]:
         try:
             pipe = self.redis.pipeline(transaction=False)
-            queue(pipe, calls)
+            queue(pipe, calls, self.knobs)
             results: list[Any] = pipe.execute(raise_on_error=False)
             missing = missing_scripts(results)
             if missing:
                 self.load_scripts()
                 pipe = self.redis.pipeline(transaction=False)
-                queue(pipe, [calls[i] for i in missing])
+                queue(pipe, [calls[i] for i in missing], self.knobs)
                 for i, r in zip(missing, pipe.execute(raise_on_error=False), strict=True):
                     results[i] = r
         except TRANSIENT as e:
@@ -46,12 +49,23 @@ class SyncEngine:
     def run(self, op: Op[T]) -> T:
         return op.decode(self.call_many(op.calls))
 
+    def question_start(self, *, game: str, question: int | None = None) -> OpenResult:
+        """Blocking twin of :meth:`engine.aio.Engine.question_start`."""
+        for _ in range(RETRIES):
+            st = self.run(ops.game_state(game))
+            if st is None:
+                return OpenResult("unknown_game")
+            r = self.run(ops.question_start(game, st.question, question or st.question + 1))
+            if r.status != "retry":
+                return r
+        return OpenResult("retry")
+
     def end_game(self, *, game: str) -> Reply:
-        for _ in range(10):
+        for _ in range(RETRIES):
             st = self.run(ops.game_state(game))
             if st is None:
                 return Reply("unknown_game")
-            r = self.run(ops.end_game(game, st.question, maxlen=self.events_maxlen))
+            r = self.run(ops.end_game(game, st.question))
             if r.status != "retry":
                 return r
         return Reply("retry")

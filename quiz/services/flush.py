@@ -40,6 +40,7 @@ from engine import EngineError, Snapshot, SyncEngine, answer_log, flush, keyspac
 from quiz import metrics
 from quiz.flush import pg_side
 from quiz.flush.faults import pause_at
+from quiz.live.actions import game_end_unsaved
 from quiz.models import Game
 from quiz.redis import sync_engine
 
@@ -244,7 +245,7 @@ def _save(*, game_id: str, progress: Progress) -> tuple[FlushResult, Game]:
         raise ServiceError("unknown_game", f"game {gid} is not in Redis", status=409)
     if state.state != Game.State.FINISHED:
         # No answer can land after the final flush once the game is over.
-        eng.end_game(game=gid)
+        game_end_unsaved(game=gid)
     total = FlushResult(game=gid)
     for _ in range(SAVE_PASSES):
         res = game_flush(game_id=gid, final=True, progress=progress)

@@ -9,24 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
-
 from engine import ops
 from engine.auth import hash_token, new_token
+from quiz.live import refusals
 from quiz.nicknames import NicknameError, nickname_clean, nickname_key
 from quiz.redis import async_engine
 
 from . import ServiceError
 from .games import game_live
-
-# The engine's refusals, as HTTP statuses and messages for a human.
-JOIN_REFUSALS: dict[str, tuple[int, str]] = {
-    "nickname_taken": (409, "this nickname is taken in this game"),
-    "game_full": (409, "this game is full"),
-    "join_locked": (403, "this game does not take new players now"),
-    "game_finished": (410, "this game is over"),
-    "unknown_game": (404, "no game with this PIN"),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +40,9 @@ async def player_join(*, pin: str, nickname: str) -> JoinedPlayer:
             nickname=name,
             nickname_key=nickname_key(name),
             token_hash=hash_token(token),
-            maxlen=settings.STADIUM["EVENTS_MAXLEN"],
         )
     )
     if not result.ok:
-        status, message = JOIN_REFUSALS.get(result.status, (409, result.status))
-        raise ServiceError(result.status, message, status=status)
+        no = refusals.for_http(result.status)
+        raise ServiceError(no.code, no.message, status=no.status)
     return JoinedPlayer(game=state.game, player=result.player, token=token, nickname=name)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -95,7 +94,6 @@ def _rebuild(game: Game, *, pin: str, force: bool) -> dict[str, Any]:
             answers=answers,
             durable_epoch=game.epoch,
             replace=force,
-            maxlen=settings.STADIUM["EVENTS_MAXLEN"],
         )
     )  # fmt: skip
     if done.status == "game_exists":

@@ -25,6 +25,8 @@ def _script_calls() -> list[Call]:
         ops.create_game(GAME, two, Settings()).calls,
         ops.join(GAME, nickname="a", nickname_key="a", token_hash="h").calls,
         ops.open_question(GAME, 2).calls,
+        ops.question_start(GAME, 1, 2).calls,
+        ops.question_start(GAME, 0, 1).calls,
         ops.close_question(GAME, 2).calls,
         ops.end_game(GAME, 2).calls,
         ops.end_game(GAME, 0).calls,

@@ -1,0 +1,107 @@
+"""The state changes of a running game, one function each, so that every
+caller changes a game the same way (joining is quiz/services/players.py). The
+WebSocket consumers (sockets/commands.py) call the async ones; the flusher,
+which runs blocking, calls the ``*_blocking``/``*_unsaved`` twins. Each
+takes keyword-only plain values and returns an :class:`Outcome`: ``ok``, or
+a refusal status that :mod:`quiz.live.refusals` turns into a protocol code
+for the transport. ``engine.EngineUnavailable`` passes through: Redis being
+unreachable is not a refusal, the caller says "retry".
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from asgiref.sync import sync_to_async
+from django import db
+
+from engine import ops
+from quiz.redis import async_engine, sync_engine
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    status: str = "ok"  # "ok" or a refusal status (quiz.live.refusals)
+    changed: bool = False  # False for a replay: the game already was so
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+async def question_start(*, game: str, question: int | None = None) -> Outcome:
+    """Open ``question`` (None: the one after the current), closing the open
+    question in the same atomic step (engine/lua/question_start.lua)."""
+    r = await async_engine().question_start(game=game, question=question)
+    return Outcome(r.status, r.changed)
+
+
+async def question_close(*, game: str, question: int | None = None) -> Outcome:
+    """Close ``question`` (None: the current one, ``not_open`` if there is
+    none). Idempotent: the deadline, "everyone answered" and the host may
+    all ask; the first one closes."""
+    eng = async_engine()
+    if question is None:
+        st = await eng.run(ops.game_state(game))
+        if st is None or not st.question:
+            return Outcome("not_open")
+        question = st.question
+    r = await eng.run(ops.close_question(game, question))
+    return Outcome(r.status, r.changed)
+
+
+def question_close_blocking(*, game: str, question: int) -> Outcome:
+    """:func:`question_close` of a known question, blocking: for the
+    flusher's deadline fallback when no relay runs."""
+    r = sync_engine().run(ops.close_question(game, question))
+    return Outcome(r.status, r.changed)
+
+
+async def game_end(*, game: str) -> Outcome:
+    """Finish the game (closing its open question), then save its final
+    scores to PostgreSQL. ``save_pending`` when the game ended but the save
+    failed: the flusher saves it later."""
+    r = await async_engine().end_game(game=game)
+    if not r.ok:
+        return Outcome(r.status)
+    try:
+        await sync_to_async(_save_and_release, thread_sensitive=False)(game)
+    except Exception:
+        log.exception("game %s: saving results failed; the flusher will retry", game)
+        return Outcome("save_pending", r.changed)
+    return Outcome("ok", r.changed)
+
+
+def game_end_unsaved(*, game: str) -> Outcome:
+    """Finish the game in Redis only, blocking: for the final save itself
+    (quiz/services/flush.py), which ends a game before its last flush so
+    that no answer lands after it."""
+    r = sync_engine().end_game(game=game)
+    return Outcome(r.status, r.changed)
+
+
+def _save_and_release(game: str) -> None:
+    """game_save in a worker thread, then its database connection goes back
+    to the pool: executor threads outlive the request, and a connection
+    kept by each of them would starve the host's HTTP requests."""
+    from quiz.services.flush import game_save  # the flush module ends games through here
+
+    try:
+        game_save(game_id=game)
+    finally:
+        db.connections.close_all()
+
+
+async def player_kick(*, game: str, player: int) -> Outcome:
+    """Remove ``player``: off the board, token refused, sockets closed (4403)."""
+    r = await async_engine().run(ops.kick(game, player))
+    return Outcome(r.status, r.changed)
+
+
+async def join_lock(*, game: str, locked: bool) -> Outcome:
+    """Stop (``locked``) or allow again new players joining."""
+    r = await async_engine().run(ops.lock_join(game, locked))
+    return Outcome(r.status, r.changed)

@@ -1,0 +1,162 @@
+"""Client frames after hello, turned into calls: one table from frame type
+to the roles that may send it and its handler (docs/protocol.md, "Client to
+server"). Game state changes go through :mod:`quiz.live.actions`; refusals
+are worded by :mod:`quiz.live.refusals`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from quiz import metrics
+from quiz.live import actions
+from quiz.live.refusals import SOCKET, Refusal, for_socket
+from quiz.redis import async_engine
+
+from . import messages as m
+
+if TYPE_CHECKING:
+    from .consumers import GameConsumer
+
+Handler = Callable[["GameConsumer", Any], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    roles: frozenset[str]  # who may send the frame
+    handler: Handler | None  # None: nobody may, once authenticated
+    refused: Refusal | None = None  # the error for anyone else
+
+
+ANYONE = frozenset({"player", "host", "screen"})
+HOST = frozenset({"host"})
+
+
+async def dispatch(c: GameConsumer, kind: str, msg: Any) -> None:
+    route = ROUTES.get(kind)
+    if route is None:  # parse() refuses unknown types first; kept for safety
+        return c.error("unknown_type", f"unknown message type {kind!r}", kind)
+    if c.role not in route.roles or route.handler is None:
+        assert route.refused is not None
+        return c.refuse(route.refused, kind)
+    await route.handler(c, msg)
+
+
+def refuse(c: GameConsumer, status: str, kind: str) -> None:
+    """An engine or action refusal of the frame ``kind``, as its protocol code."""
+    assert c.relay is not None
+    c.refuse(for_socket(status, frame=kind, seen_finished=c.relay.finished), kind)
+
+
+async def ping(c: GameConsumer, msg: m.Ping) -> None:
+    c.push(m.dumps({"type": "pong", "ts": msg.ts, "server_ms": c.relay_ms(), "seq": c.seq()}))
+
+
+async def resync(c: GameConsumer, _msg: Any) -> None:
+    await c.resync()
+
+
+# --- players ----------------------------------------------------------------
+
+
+def refuse_answer(c: GameConsumer, code: str, message: str) -> None:
+    metrics.ANSWERS_REFUSED.labels(code).inc()
+    c.error(code, message, "answer")
+
+
+async def answer(c: GameConsumer, msg: m.Answer) -> None:
+    relay = c.relay
+    assert relay is not None and c.player is not None
+    current = relay.question.number if relay.question else 0
+    if current == 0:
+        return refuse_answer(c, "not_open", "no question is open")
+    if msg.question != current:
+        return refuse_answer(c, "wrong_question", f"question {current} is the current one")
+    if len(set(msg.choices)) != len(msg.choices):
+        return refuse_answer(c, "bad_choice", "a choice is repeated")
+    res = await async_engine().submit_answer(
+        game=relay.game, player=c.player, question=msg.question, choices=msg.choices
+    )
+    if res.status == "kicked":
+        metrics.ANSWERS_REFUSED.labels("kicked").inc()
+        c.push(m.dumps({"type": "kicked", "seq": c.seq()}))
+        return c.close_soon(m.CLOSE_KICKED)
+    if not res.ok:
+        no = for_socket(res.status, frame="answer", seen_finished=relay.finished)
+        return refuse_answer(c, no.code, no.message)
+    metrics.ANSWERS_ACCEPTED.inc()
+    ack: dict[str, Any] = {
+        "type": "answer_ack",
+        "seq": c.seq(),
+        "question": msg.question,
+        "choices": msg.choices,
+    }
+    if msg.ts is not None:
+        ack["ts"] = msg.ts
+    if relay.state is not None and relay.state.reveal == "on_close":
+        ack["locked"] = True
+    else:
+        ack.update(
+            points=res.points,
+            bonus=res.bonus,
+            total=res.total,
+            rank=res.rank,
+            streak=res.streak,
+        )
+    c.push(m.dumps(ack))
+
+
+# --- the host ---------------------------------------------------------------
+# The frames and broadcasts these changes cause come from the events stream
+# (sockets/relay.py); a handler only reports a refusal, or the save.
+
+
+async def start_question(c: GameConsumer, msg: m.StartQuestion) -> None:
+    assert c.relay is not None
+    done = await actions.question_start(game=c.relay.game, question=msg.question)
+    if not done.ok:
+        refuse(c, done.status, "start_question")
+
+
+async def close_question(c: GameConsumer, _msg: Any) -> None:
+    assert c.relay is not None
+    done = await actions.question_close(game=c.relay.game)
+    if not done.ok:
+        refuse(c, done.status, "close_question")
+
+
+async def end_game(c: GameConsumer, _msg: Any) -> None:
+    assert c.relay is not None
+    done = await actions.game_end(game=c.relay.game)
+    if not done.ok:
+        return refuse(c, done.status, "end_game")
+    c.push(m.dumps({"type": "saved", "results": f"/api/games/{c.pin}/results", "seq": c.seq()}))
+
+
+async def kick(c: GameConsumer, msg: m.Kick) -> None:
+    assert c.relay is not None
+    done = await actions.player_kick(game=c.relay.game, player=msg.player)
+    if not done.ok:
+        refuse(c, done.status, "kick")
+
+
+async def lock_join(c: GameConsumer, msg: m.LockJoin) -> None:
+    assert c.relay is not None
+    done = await actions.join_lock(game=c.relay.game, locked=msg.locked)
+    if not done.ok:
+        refuse(c, done.status, "lock_join")
+
+
+ROUTES: dict[str, Route] = {
+    "ping": Route(ANYONE, ping),
+    "resync": Route(ANYONE, resync),
+    "hello": Route(frozenset(), None, SOCKET["already_authenticated"]),
+    "answer": Route(frozenset({"player"}), answer, SOCKET["not_player"]),
+    "start_question": Route(HOST, start_question, SOCKET["not_host"]),
+    "close_question": Route(HOST, close_question, SOCKET["not_host"]),
+    "end_game": Route(HOST, end_game, SOCKET["not_host"]),
+    "kick": Route(HOST, kick, SOCKET["not_host"]),
+    "lock_join": Route(HOST, lock_join, SOCKET["not_host"]),
+}

@@ -441,7 +441,7 @@ def _save_and_release(game: str) -> None:
     """game_save in a worker thread, then its database connection goes back
     to the pool: executor threads outlive the request, and a connection
     kept by each of them would starve the host's HTTP requests."""
-    from quiz.services.flush import game_save
+    from quiz.flush import game_save
 
     try:
         game_save(game_id=game)

@@ -13,7 +13,8 @@ messages.py write by hand (``answer_ack``, ``pong``, ``saved``, ``error``)
 have their types here too.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: Python 3.11 cannot see
+# NotRequired in a TypedDict whose annotations are strings.
 
 from collections.abc import Iterable
 from typing import Literal, NotRequired, TypedDict

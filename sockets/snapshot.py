@@ -6,7 +6,8 @@ game is. Its pieces (board entries, the question as players see it) are the
 relay's own builders from :mod:`sockets.frames`.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: Python 3.11 cannot see
+# NotRequired in a TypedDict whose annotations are strings.
 
 from typing import Any, Literal, NotRequired, TypedDict
 

@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 
 
 class Broadcaster(RelayView):
+    """A game's reactions and ticks; :class:`sockets.relay.GameRelay` runs them."""
+
     def __init__(self, game: str, pin: str, engine: Engine) -> None:
         cfg = settings.STADIUM
         super().__init__(game, pin, engine, cfg["TOP_N"], cfg["ALL_ANSWERED_GRACE_MS"] / 1000)
@@ -53,7 +55,8 @@ class Broadcaster(RelayView):
         self.roster_due = False
         self.resync_due = False  # clients missed something: resync once Redis answers
 
-    # The stream position: the seq of the frames the event being handled sends.
+    # The stream position (the seq of the frames the event being handled
+    # sends) and the send registry, as the fault tests and the bench read them.
     @property
     def last_id(self) -> str:
         return self.cursor.last_id

@@ -33,10 +33,9 @@ from engine import Settings, keys, ops, scoring  # noqa: E402
 from engine.flush import PlayerRow  # noqa: E402
 from engine.layout import Stats  # noqa: E402
 from quiz.documents import engine_questions  # noqa: E402
-from quiz.flush import pg_side  # noqa: E402
+from quiz.flush import game_flush, pg_side  # noqa: E402
 from quiz.models import Game  # noqa: E402
 from quiz.redis import redis_sync, sync_engine  # noqa: E402
-from quiz.services.flush import game_flush  # noqa: E402
 
 from .machine import describe  # noqa: E402
 

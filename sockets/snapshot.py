@@ -2,19 +2,103 @@
 
 Read from Redis in one round trip (the true state lives there, never only in
 a message), so a reconnecting or resyncing client resumes exactly where the
-game is.
+game is. Its pieces (board entries, the question as players see it) are the
+relay's own builders from :mod:`sockets.frames`.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: Python 3.11 cannot see
+# NotRequired in a TypedDict whose annotations are strings.
 
-from typing import Any
+from typing import Any, Literal, NotRequired, TypedDict
 
-from engine import EngineUnavailable, ops
+from engine import EngineUnavailable, GameState, QuestionState, ops
 
-from .relay import GameRelay, _entry
+from . import frames
+from .view import RelayView
 
 
-async def welcome(relay: GameRelay, *, role: str, player: int | None, seq: str) -> dict[str, Any]:
+class WelcomeGame(TypedDict):
+    game: str
+    pin: str
+    title: str
+    state: str
+    question: int
+    n_questions: int
+    players: int
+    reveal: str
+    join_open: bool
+    epoch: int
+
+
+class WelcomeQuestion(frames.QuestionPublic):
+    state: str
+    answered: int
+    correct: NotRequired[list[int]]  # once closed
+    distribution: NotRequired[list[int]]
+
+
+class WelcomeBoard(TypedDict):
+    top: list[frames.Entry]
+    players: int
+    answered: int
+
+
+class YourAnswer(TypedDict):
+    question: int
+    choices: list[int]
+    points: NotRequired[int]  # unless the reveal hides them
+    bonus: NotRequired[int]
+
+
+class You(TypedDict):
+    player: int
+    nickname: str
+    # all or none: none when the game's keys expired after it finished
+    score: NotRequired[int]
+    rank: NotRequired[int | None]  # None while an on_close question hides it
+    streak: NotRequired[int]
+    correct_count: NotRequired[int]
+    answer: NotRequired[YourAnswer | None]
+
+
+class Welcome(TypedDict):
+    type: Literal["welcome"]
+    role: str
+    seq: str
+    server_ms: int
+    game: WelcomeGame
+    question: WelcomeQuestion | None
+    leaderboard: WelcomeBoard
+    you: NotRequired[You]  # players
+    players_list: NotRequired[list[frames.PlayerRef]]  # hosts
+    distribution: NotRequired[list[int]]  # hosts, while a question is current
+
+
+def welcome_game(game: str, pin: str, st: GameState | None) -> WelcomeGame:
+    return {
+        "game": game,
+        "pin": pin,
+        "title": st.title if st else "",
+        "state": st.state if st else "finished",
+        "question": st.question if st else 0,
+        "n_questions": st.n_questions if st else 0,
+        "players": st.players if st else 0,
+        "reveal": st.reveal if st else "live",
+        "join_open": st.join_open if st else False,
+        "epoch": st.epoch if st else 0,
+    }
+
+
+def welcome_question(q: QuestionState) -> WelcomeQuestion:
+    # mypy cannot know that a QuestionPublic holds neither optional key
+    qf: WelcomeQuestion = {**frames.question_public(q), "state": q.state, "answered": q.answered}  # type: ignore[typeddict-item]
+    if q.state == "closed":
+        qf["correct"] = sorted(q.correct)
+        qf["distribution"] = q.counts
+    return qf
+
+
+async def welcome(relay: RelayView, *, role: str, player: int | None, seq: str) -> Welcome:
     eng = relay.engine
     game = relay.game
     n = relay.question.number if relay.question else (relay.state.question if relay.state else 0)
@@ -32,61 +116,39 @@ async def welcome(relay: GameRelay, *, role: str, player: int | None, seq: str) 
         raise EngineUnavailable(f"game {game} is not in Redis")
     if st is not None and st.question != n:  # the game moved on meanwhile: read again
         return await welcome(relay, role=role, player=player, seq=seq)
-    top = res[1]
-    frame: dict[str, Any] = {
+    hide = st is not None and st.reveal == "on_close" and q is not None and q.state == "open"
+    frame: Welcome = {
         "type": "welcome",
         "role": role,
         "seq": seq,
         "server_ms": relay.server_ms(),
-        "game": {
-            "game": game,
-            "pin": relay.pin,
-            "title": st.title if st else "",
-            "state": st.state if st else "finished",
-            "question": st.question if st else 0,
-            "n_questions": st.n_questions if st else 0,
+        "game": welcome_game(game, relay.pin, st),
+        "question": welcome_question(q)
+        if q is not None and st is not None and st.question
+        else None,
+        "leaderboard": {
+            "top": relay.top if hide else frames.entries(res[1]),
             "players": st.players if st else 0,
-            "reveal": st.reveal if st else "live",
-            "join_open": st.join_open if st else False,
-            "epoch": st.epoch if st else 0,
+            "answered": q.answered if q else 0,
         },
     }
-    hide = st is not None and st.reveal == "on_close" and q is not None and q.state == "open"
-    qf: dict[str, Any] | None = None
-    if q is not None and st is not None and st.question:
-        qf = {**q.public, "opened_ms": q.opened_ms, "deadline_ms": q.deadline_ms}
-        qf.update(state=q.state, answered=q.answered)
-        if q.state == "closed":
-            qf.update(correct=sorted(q.correct), distribution=q.counts)
-    frame["question"] = qf
-    frame["leaderboard"] = {
-        "top": relay.top if hide else [_entry(e) for e in top],
-        "players": st.players if st else 0,
-        "answered": q.answered if q else 0,
-    }
     if player is not None:
+        you: You = {"player": player, "nickname": res[3][0]}
         standing = res[2][0]
-        nickname = res[3][0]
-        you: dict[str, Any] = {"player": player, "nickname": nickname}
         if standing is not None and st is not None:
             s = standing.stats
             score, rank = standing.score, standing.rank
             if hide and s.last_round == st.round:
                 score, rank = s.total - s.last_points, None
-            you.update(
-                score=score,
-                rank=rank,
-                streak=st.streak_of(s, q),
-                correct_count=s.correct,
-            )
+            you["score"], you["rank"] = score, rank
+            you["streak"], you["correct_count"] = st.streak_of(s, q), s.correct
             a = standing.answer
+            mine: YourAnswer | None = None
             if a is not None and q is not None:
-                mine: dict[str, Any] = {"question": q.number, "choices": a.choices}
+                mine = {"question": q.number, "choices": a.choices}
                 if not hide:
-                    mine.update(points=a.points, bonus=a.bonus)
-                you["answer"] = mine
-            else:
-                you["answer"] = None
+                    mine["points"], mine["bonus"] = a.points, a.bonus
+            you["answer"] = mine
         frame["you"] = you
     if role == "host":
         frame["players_list"] = [{"player": e.player, "nickname": e.nickname} for e in res[-1]]

@@ -1,10 +1,38 @@
-"""The write-behind from Redis to PostgreSQL, in parts (the service that
-runs them is :mod:`quiz.services.flush`; docs/persistence.md tells why it
-never loses or doubles a change):
+"""The write-behind from Redis to PostgreSQL (docs/persistence.md tells why
+it never loses or doubles a change). Its parts:
 
-- Redis: the engine's :mod:`engine.flush` and :mod:`engine.answer_log`
-  (what a flush reads, and how it lets go of what is safely in PostgreSQL);
-- :mod:`quiz.flush.pg_side`: the bulk writes (COPY into temporary tables,
+- :mod:`quiz.flush.game`: one flush of one game (``game_flush``), in one
+  transaction, in three steps that each return what they wrote;
+- :mod:`quiz.flush.save`: a game's final flushes and release (``game_save``);
+- :mod:`quiz.flush.one_pass`: one pass over the live games (``flush_all``);
+- :mod:`quiz.flush.worker`: the loop, its backoff and metrics (``flush_loop``);
+- :mod:`quiz.flush.pg_side`: all of its SQL (COPY into temporary tables,
   then one INSERT ... SELECT ... ON CONFLICT per table);
+- :mod:`quiz.flush.result` and :mod:`quiz.flush.errors`: what a flush
+  returns (an immutable sum) and how it fails;
 - :mod:`quiz.flush.faults`: pause points for the crash tests.
+
+The Redis side is the engine's: :mod:`engine.flush` and :mod:`engine.answer_log`.
 """
+
+from __future__ import annotations
+
+from .errors import FlushError, NotFlushable, NotSettled, UnknownGame
+from .game import game_flush
+from .one_pass import flush_all, games_live
+from .result import FlushResult
+from .save import game_save
+from .worker import flush_loop
+
+__all__ = [
+    "FlushError",
+    "FlushResult",
+    "NotFlushable",
+    "NotSettled",
+    "UnknownGame",
+    "flush_all",
+    "flush_loop",
+    "game_flush",
+    "game_save",
+    "games_live",
+]

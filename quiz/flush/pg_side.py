@@ -1,4 +1,6 @@
-"""The bulk writes of a flush: rows go by COPY into temporary tables, then
+"""The flusher's SQL, all of it (the Game row alone goes through the ORM).
+
+The bulk writes of a flush: rows go by COPY into temporary tables, then
 one INSERT ... SELECT ... ON CONFLICT moves them into the real tables. Two
 statements per batch whatever its size, never one per row.
 
@@ -13,8 +15,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.db import connection
+
 from engine.flush import PlayerRow
 from engine.layout import LogEntry
+
+from .errors import FlushError
 
 # ON COMMIT DELETE ROWS: a temp table is empty at the start of every
 # transaction, so a rolled-back flush leaves nothing for the next one.
@@ -80,8 +86,11 @@ WHERE s.player_id = p.id AND p.game_id = %(g)s AND p.kicked AND s.rank <> 0
 """
 
 
-class FlushError(Exception):
-    """Something that must roll the flush back (it is retried)."""
+def cursor() -> Any:
+    """The psycopg cursor under Django's connection, inside Django's
+    transaction: psycopg's COPY is not reachable through the wrapper."""
+    connection.ensure_connection()
+    return connection.connection.cursor()
 
 
 def temp_tables(cur: Any) -> None:
@@ -103,6 +112,16 @@ def _copy_text(cur: Any, table: str, cols: str, rows: Sequence[Sequence[Any]]) -
 
 def _truncate(cur: Any, table: str) -> None:
     cur.execute(f"TRUNCATE {table}")
+
+
+def versions_of(cur: Any, game_pk: int, numbers: set[int]) -> dict[int, int]:
+    """The score versions PostgreSQL holds for these players."""
+    cur.execute(
+        "SELECT p.number, s.version FROM quiz_score s JOIN quiz_player p ON p.id = s.player_id "
+        "WHERE p.game_id = %s AND p.number = ANY(%s)",
+        (game_pk, list(numbers)),
+    )
+    return dict(cur.fetchall())
 
 
 def numbers_new(cur: Any, game_pk: int) -> list[int]:

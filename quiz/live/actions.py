@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from asgiref.sync import sync_to_async
 from django import db
 
-from engine import ops
+from engine import SyncEngine, ops
+from engine.aio import Engine
 from quiz.redis import async_engine, sync_engine
 
 log = logging.getLogger(__name__)
@@ -39,11 +40,14 @@ async def question_start(*, game: str, question: int | None = None) -> Outcome:
     return Outcome(r.status, r.changed)
 
 
-async def question_close(*, game: str, question: int | None = None) -> Outcome:
+async def question_close(
+    *, game: str, question: int | None = None, engine: Engine | None = None
+) -> Outcome:
     """Close ``question`` (None: the current one, ``not_open`` if there is
     none). Idempotent: the deadline, "everyone answered" and the host may
-    all ask; the first one closes."""
-    eng = async_engine()
+    all ask; the first one closes. ``engine``: the caller's own (a relay's),
+    else the process's."""
+    eng = engine or async_engine()
     if question is None:
         st = await eng.run(ops.game_state(game))
         if st is None or not st.question:
@@ -53,10 +57,12 @@ async def question_close(*, game: str, question: int | None = None) -> Outcome:
     return Outcome(r.status, r.changed)
 
 
-def question_close_blocking(*, game: str, question: int) -> Outcome:
+def question_close_blocking(
+    *, game: str, question: int, engine: SyncEngine | None = None
+) -> Outcome:
     """:func:`question_close` of a known question, blocking: for the
     flusher's deadline fallback when no relay runs."""
-    r = sync_engine().run(ops.close_question(game, question))
+    r = (engine or sync_engine()).run(ops.close_question(game, question))
     return Outcome(r.status, r.changed)
 
 
@@ -77,7 +83,7 @@ async def game_end(*, game: str) -> Outcome:
 
 def game_end_unsaved(*, game: str) -> Outcome:
     """Finish the game in Redis only, blocking: for the final save itself
-    (quiz/services/flush.py), which ends a game before its last flush so
+    (quiz/flush/save.py), which ends a game before its last flush so
     that no answer lands after it."""
     r = sync_engine().end_game(game=game)
     return Outcome(r.status, r.changed)
@@ -87,7 +93,7 @@ def _save_and_release(game: str) -> None:
     """game_save in a worker thread, then its database connection goes back
     to the pool: executor threads outlive the request, and a connection
     kept by each of them would starve the host's HTTP requests."""
-    from quiz.services.flush import game_save  # the flush module ends games through here
+    from quiz.flush import game_save  # the flush package ends games through here
 
     try:
         game_save(game_id=game)

@@ -21,6 +21,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from engine import GameState, Settings, keyspace, ops
 from engine.auth import hash_token, new_token
 from quiz.documents import document_parse, engine_questions
+from quiz.live import actions, clock
 from quiz.models import Game
 from quiz.redis import async_engine, sync_engine
 
@@ -145,12 +146,16 @@ def question_close_expired(*, game_id: str) -> bool:
 
     The relay of every server process does this while anyone is connected;
     the flush worker calls it on each pass too, so a question still closes
-    when nobody is. Close is idempotent, so the two never conflict."""
+    when nobody is. Both apply the rule of quiz.live.clock, and close is
+    idempotent, so the two never conflict."""
     eng = sync_engine()
     st = eng.run(ops.game_state(game_id))
     if st is None or st.state != "question":
         return False
     q, now_ms = eng.run(ops.combine(ops.question_state(game_id, st.question), keyspace.clock()))
-    if q is None or q.state != "open" or now_ms < q.deadline_ms:
+    if q is None or q.state != "open":
         return False
-    return eng.run(ops.close_question(game_id, q.number)).changed
+    if not clock.deadline_past(deadline_ms=q.deadline_ms, now_ms=now_ms):
+        return False
+    # the fallback's one close, the same action as the relay's
+    return actions.question_close_blocking(game=game_id, question=q.number, engine=eng).changed

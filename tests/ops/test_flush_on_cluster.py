@@ -41,8 +41,8 @@ def verified(ref: str) -> Any:
 
 @pytest.mark.django_db(transaction=True)
 def test_flush_rebuild_and_save_on_the_cluster(redis_at: Any, cluster_url: str) -> None:
+    from quiz.flush import flush_all, game_save
     from quiz.models import Score
-    from quiz.services.flush import flush_all, game_save
     from quiz.services.rebuild import game_rebuild
 
     redis_at(cluster_url)

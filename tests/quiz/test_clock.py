@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from engine import keys, ops
+from quiz.flush import flush_all
 from quiz.redis import sync_engine
-from quiz.services.flush import flush_all
 from quiz.services.games import question_close_expired
 
 

@@ -1,5 +1,7 @@
 // Types of the WebSocket protocol (docs/protocol.md). Questions are numbered
-// from 1 and choices indexed from 0 everywhere.
+// from 1 and choices indexed from 0 everywhere. The server builds these frames
+// in sockets/frames.py and sockets/snapshot.py (typed there); a field added
+// or made optional on one side only fails tests/sockets/test_frames.py.
 
 export type Role = 'player' | 'host' | 'screen';
 export type GameStateName = 'lobby' | 'question' | 'reveal' | 'finished';
@@ -17,7 +19,7 @@ export interface PlayerRef {
 }
 
 export interface GameInfo {
-  game: number;
+  game: string;
   pin: string;
   title: string;
   state: GameStateName;
@@ -45,21 +47,30 @@ export interface QuestionFrame {
   server_ms: number;
 }
 
-export interface WelcomeQuestion extends Omit<QuestionFrame, 'type' | 'seq' | 'prev'> {
+export interface WelcomeQuestion extends Omit<QuestionFrame, 'type' | 'seq' | 'prev' | 'server_ms'> {
   state: 'open' | 'closed';
-  answered?: number;
+  answered: number;
   correct?: number[];
   distribution?: number[];
 }
 
+export interface YourAnswer {
+  question: number;
+  choices: number[];
+  /** unless the reveal hides them (on_close, question open) */
+  points?: number;
+  bonus?: number;
+}
+
+/** All but player and nickname are absent once a finished game left Redis. */
 export interface YouInfo {
   player: number;
   nickname: string;
-  score: number;
-  rank: number | null;
-  streak: number;
-  correct_count: number;
-  answer: { question: number; choices: number[]; points?: number } | null;
+  score?: number;
+  rank?: number | null;
+  streak?: number;
+  correct_count?: number;
+  answer?: YourAnswer | null;
 }
 
 export interface LeaderboardInfo {
@@ -75,7 +86,7 @@ export interface WelcomeFrame {
   server_ms: number;
   game: GameInfo;
   question: WelcomeQuestion | null;
-  leaderboard: LeaderboardInfo | null;
+  leaderboard: LeaderboardInfo;
   you?: YouInfo;
   players_list?: PlayerRef[];
   distribution?: number[];
@@ -102,13 +113,13 @@ export interface QuestionClosedFrame {
   question: number;
   correct: number[];
   distribution: number[];
-  answered: number | boolean;
+  answered: number;
   players?: number;
   choices?: number[] | null;
   points?: number;
   bonus?: number;
   total?: number;
-  rank?: number | null;
+  rank?: number;
   streak?: number;
 }
 
@@ -120,6 +131,7 @@ export interface LeaderboardFrame {
   top: Entry[];
   players: number;
   answered: number;
+  server_ms?: number;
   distribution?: number[];
 }
 
@@ -130,6 +142,7 @@ export interface PlayersFrame {
   joined?: PlayerRef[];
   kicked?: number[];
   players: number;
+  join_open?: boolean;
 }
 
 export interface GameOverFrame {
@@ -138,7 +151,7 @@ export interface GameOverFrame {
   prev?: string;
   podium: Entry[];
   players: number;
-  rank?: number | null;
+  rank?: number;
   score?: number;
 }
 
@@ -151,13 +164,12 @@ export interface SavedFrame {
 export interface KickedFrame {
   type: 'kicked';
   seq?: string;
-  message?: string;
 }
 
 export interface PongFrame {
   type: 'pong';
   seq?: string;
-  ts?: number;
+  ts?: number | string | null;
   server_ms: number;
 }
 

@@ -3,7 +3,7 @@ import type { ServerFrame, WelcomeFrame } from './protocol';
 import { initialState, isGap, ordinal, pointsToNextPlace, reduce, type Action, type ViewState } from './state';
 
 const game = {
-  game: 1, pin: '123456', title: 'Capitals', state: 'lobby' as const, question: 0,
+  game: 'g1', pin: '123456', title: 'Capitals', state: 'lobby' as const, question: 0,
   n_questions: 2, players: 3, reveal: 'live' as const, join_open: true, epoch: 1,
 };
 
@@ -89,7 +89,7 @@ describe('reducer: a question round', () => {
     expect(s.needResync).toBe(false);
 
     s = run([{ type: 'question_closed', seq: '104-0', prev: '103-0', question: 1, correct: [0], distribution: [2, 1, 0, 0],
-      answered: true, choices: [0], points: 980, bonus: 0, total: 980, rank: 1, streak: 1 }], s);
+      answered: 3, choices: [0], points: 980, bonus: 0, total: 980, rank: 1, streak: 1 }], s);
     expect(s.question?.state).toBe('closed');
     expect(s.question?.correct).toEqual([0]);
     expect(s.game?.state).toBe('reveal');
@@ -99,12 +99,12 @@ describe('reducer: a question round', () => {
   it('a wrong or missing answer is reported as such', () => {
     let s = run([welcome(), question]);
     s = run([{ type: 'question_closed', seq: '102-0', prev: '101-0', question: 1, correct: [0], distribution: [0, 1, 0, 0],
-      answered: true, choices: [1], points: 0, bonus: 0, total: 0, rank: 3, streak: 0 }], s);
+      answered: 1, choices: [1], points: 0, bonus: 0, total: 0, rank: 3, streak: 0 }], s);
     expect(s.result).toMatchObject({ answered: true, right: false, points: 0, rank: 3 });
     s = run([{ ...question, seq: '103-0', prev: '102-0', question: 2 } as ServerFrame], s);
     expect(s.result).toBeNull();
     s = run([{ type: 'question_closed', seq: '104-0', prev: '103-0', question: 2, correct: [0], distribution: [0, 0, 0, 0],
-      answered: false, choices: null, points: 0, bonus: 0, total: 0, rank: 3, streak: 0 }], s);
+      answered: 0, choices: null, points: 0, bonus: 0, total: 0, rank: 3, streak: 0 }], s);
     expect(s.result).toMatchObject({ answered: false, right: false });
   });
 

@@ -35,7 +35,7 @@ export interface Result {
 }
 
 /** The player's own numbers: the welcome's `you` without the answer. */
-export type Me = Omit<YouInfo, 'answer'>;
+export type Me = Required<Omit<YouInfo, 'answer'>>;
 
 export interface ViewState {
   role: Role | null;
@@ -139,10 +139,11 @@ function applyFrame(s: ViewState, frame: ServerFrame, now: number): ViewState {
         me = {
           player: you.player,
           nickname: you.nickname,
-          score: you.score,
-          rank: you.rank,
-          streak: you.streak,
-          correct_count: you.correct_count,
+          // absent once a finished game left Redis: keep what was known
+          score: you.score ?? s.me?.score ?? 0,
+          rank: you.rank ?? s.me?.rank ?? null,
+          streak: you.streak ?? s.me?.streak ?? 0,
+          correct_count: you.correct_count ?? s.me?.correct_count ?? 0,
         };
         if (you.answer && q && you.answer.question === q.question) {
           myAnswer = { question: you.answer.question, choices: you.answer.choices, acked: true };
@@ -156,9 +157,9 @@ function applyFrame(s: ViewState, frame: ServerFrame, now: number): ViewState {
             right,
             points: answered ? (you.answer?.points ?? 0) : 0,
             bonus: 0,
-            total: you.score,
-            rank: you.rank,
-            streak: you.streak,
+            total: you.score ?? null,
+            rank: you.rank ?? null,
+            streak: you.streak ?? null,
           };
         }
       }
@@ -224,7 +225,7 @@ function applyFrame(s: ViewState, frame: ServerFrame, now: number): ViewState {
       let result = s.result;
       let me = s.me;
       if (s.role === 'player') {
-        const answered = typeof frame.answered === 'boolean' ? frame.answered : !!frame.choices;
+        const answered = !!frame.choices;
         const choices = frame.choices ?? (s.myAnswer?.question === frame.question ? s.myAnswer.choices : null);
         result = {
           question: frame.question,

@@ -1,6 +1,6 @@
 """``manage.py flush_scores``: copy what changed in Redis to PostgreSQL, once
 or ``--loop`` every ``--interval`` seconds (the worker ``make run`` and
-docker-compose start). See :mod:`quiz.services.flush` and docs/persistence.md."""
+docker-compose start). See :mod:`quiz.flush` and docs/persistence.md."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from quiz import metrics
-from quiz.services.flush import flush_all, flush_loop
+from quiz.flush import flush_all, flush_loop
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ commit); the reference writes the same rows to game B with nothing but a
 COPY into a temporary table and the same INSERT ... ON CONFLICT, with the
 rows already in memory. Both move 100,000 Score rows to a new version.
 
-Usage: ``python -m loadtest.bench_flush [--players N]`` against REDIS_URL
+Usage: ``python -m bench.bench_flush [--players N]`` against REDIS_URL
 and DATABASE_URL; everything it creates is deleted at the end.
 """
 
@@ -37,8 +37,7 @@ from quiz.flush import pg_side  # noqa: E402
 from quiz.models import Game  # noqa: E402
 from quiz.redis import redis_sync, sync_engine  # noqa: E402
 from quiz.services.flush import game_flush  # noqa: E402
-
-from .machine import describe  # noqa: E402
+from testkit.machine import describe  # noqa: E402
 
 DOC = {
     "title": "bench-flush",

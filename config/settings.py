@@ -1,4 +1,4 @@
-"""Stadium settings: 12-factor through django-environ (DESIGN section 9).
+"""Stadium settings: 12-factor through django-environ (every variable in .env.example, tuning in docs/operations.md).
 
 Defaults run on one machine with nothing set (loopback Redis and PostgreSQL,
 DEBUG off, a development secret). Production sets at least SECRET_KEY,

@@ -204,8 +204,7 @@ STADIUM = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # Structured lines: pass the game as an extra field, extra={"game": id}
-    # (quiz/logfmt.py); LOG_FORMAT=json writes one JSON object per line.
+    # LOG_FORMAT=json writes one JSON object per line (quiz/logfmt.py).
     "formatters": {
         "plain": {
             "()": "quiz.logfmt.PlainFormatter",

@@ -34,7 +34,7 @@ run: install services frontend
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy engine
+	$(VENV)/bin/mypy engine testkit
 	$(VENV)/bin/lint-imports
 
 # tests/engine runs on its own without Django (no plugin, no settings module):

@@ -1,4 +1,4 @@
-"""Stadium settings: 12-factor through django-environ (DESIGN section 9).
+"""Stadium settings: 12-factor through django-environ (every variable in .env.example, tuning in docs/operations.md).
 
 Defaults run on one machine with nothing set (loopback Redis and PostgreSQL,
 DEBUG off, a development secret). Production sets at least SECRET_KEY,
@@ -102,14 +102,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # redis+cluster://host:port names a Redis Cluster (see quiz/redis.py).
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
-CHANNEL_LAYERS = {
-    "default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
-        # channels-redis needs a plain (non-cluster) Redis: with REDIS_URL on
-        # a cluster, set CHANNEL_REDIS_URL to a standalone server.
-        "CONFIG": {"hosts": [env.str("CHANNEL_REDIS_URL", default=REDIS_URL)]},
-    }
-}
+# No Channels layer in play: players, hosts and screens get their frames from
+# each process's relay (sockets/relay.py), never through channels-redis.
+CHANNEL_LAYERS: dict[str, object] = {}
 
 # Benchmark hooks (make bench-fanout): an extra WebSocket route and the two
 # channels-redis layers it compares the relay with. Off in normal runs.
@@ -209,8 +204,7 @@ STADIUM = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # Structured lines: pass the game as an extra field, extra={"game": id}
-    # (quiz/logfmt.py); LOG_FORMAT=json writes one JSON object per line.
+    # LOG_FORMAT=json writes one JSON object per line (quiz/logfmt.py).
     "formatters": {
         "plain": {
             "()": "quiz.logfmt.PlainFormatter",

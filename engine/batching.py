@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
@@ -40,6 +41,14 @@ from .errors import EngineError, EngineUnavailable
 from .ops import Call
 from .pipeline import TRANSIENT, unavailable
 from .scripts import SCRIPTS
+
+HiredisParser: type | None
+try:
+    from redis._parsers.hiredis import _AsyncHiredisParser as HiredisParser
+except ImportError:  # a redis-py that moved or dropped it: the pipe stays off
+    HiredisParser = None
+
+log = logging.getLogger(__name__)
 
 Sender = Callable[[Sequence[Call]], Awaitable[list[Any]]]
 Observer = Callable[[int], None]
@@ -105,6 +114,24 @@ class AnswerBatcher:
                 self._dispatch()
 
 
+def _unusable(pool: Any) -> str:
+    """What a connection of ``pool`` lacks for the pipe ('' when nothing):
+    the stream reader and writer it reads and writes raw RESP on, its
+    socket timeout, and redis-py's hiredis parser (the pipe parses replies
+    with hiredis too, and was only measured against that set-up)."""
+    try:
+        conn = pool.connection_class(**pool.connection_kwargs)  # no I/O before connect()
+    except Exception as e:
+        return f"cannot make a connection of the pool: {e!r}"
+    missing = [a for a in ("_reader", "_writer", "socket_timeout") if not hasattr(conn, a)]
+    if missing:
+        return f"{type(conn).__name__} has no {', '.join(missing)}"
+    parser = getattr(conn, "_parser", None)
+    if HiredisParser is None or not isinstance(parser, HiredisParser):
+        return f"redis-py parses with {type(parser).__name__}, not hiredis"
+    return ""
+
+
 def _bulk(v: bytes) -> bytes:
     return b"$%d\r\n%s\r\n" % (len(v), v)
 
@@ -149,11 +176,20 @@ class AnswerPipe:
     @staticmethod
     def supported(redis: Any) -> bool:
         """Whether ``redis`` is a plain redis.asyncio client (not a cluster)
-        whose pool can lend a connection."""
+        whose pool lends connections the pipe can drive. A plain client whose
+        connections are not what the pipe relies on (redis-py internals that
+        a new release may change) is refused with a logged warning, and the
+        engine takes the generic path."""
         from redis.asyncio.connection import ConnectionPool
 
         pool = getattr(redis, "connection_pool", None)
-        return isinstance(pool, ConnectionPool)
+        if not isinstance(pool, ConnectionPool):
+            return False  # a cluster client: the generic path, by design
+        problem = _unusable(pool)
+        if problem:
+            log.warning("answer pipe off, answers go through redis-py pipelines: %s", problem)
+            return False
+        return True
 
     def _packed(self, game: str, player: int, question: int, choices: str, maxlen: int) -> bytes:
         key = (game, question, choices, maxlen)

@@ -2,7 +2,7 @@
 
 The Lua scripts are the authority at run time; these functions state the same
 rules in Python for callers that decode replies and for tests that check the
-numbers (DESIGN section 3).
+numbers (docs/engine.md, Scoring).
 
 Composite score: ``total * 2**30 + (2**30 - 1 - ms_since_game_open)``. A
 higher total ranks first; for equal totals, the player who reached the total
@@ -37,7 +37,7 @@ def decode(score: float | int | str | bytes) -> tuple[int, int]:
 def base_points(
     *, picked: set[int], correct: set[int], elapsed_ms: int, limit_ms: int, multiplier: int
 ) -> int:
-    """Points before the streak bonus (Kahoot's formula, DESIGN section 3)."""
+    """Points before the streak bonus (Kahoot's formula, docs/engine.md)."""
     if not picked & correct or picked - correct:
         return 0
     per = 1000 * multiplier

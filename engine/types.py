@@ -1,7 +1,7 @@
 """Plain values the engine takes and returns.
 
-Every reply has a ``status``: ``"ok"`` or the name of a refusal (DESIGN
-section 4: callers never guess). Refusal statuses are the stable error codes
+Every reply has a ``status``: ``"ok"`` or the name of a refusal (docs/engine.md:
+callers never guess). Refusal statuses are the stable error codes
 of the WebSocket protocol where one exists (``not_open``, ``too_late``,
 ``already_answered``, ``wrong_question``, ``bad_choice``, ``game_finished``).
 """

@@ -23,6 +23,8 @@ from typing import Any
 import requests
 import websocket
 
+from testkit.documents import numbered
+
 
 @dataclass
 class Game:
@@ -41,19 +43,15 @@ class Played:
 
 
 def quiz_document(n: int, time_limit: int) -> dict[str, Any]:
-    return {
-        "title": f"Load test, {n} questions",
-        "questions": [
-            {
-                "text": f"Question {i}: which one?",
-                "time_limit": time_limit,
-                "multiplier": 1 + i % 2,
-                "image": None,
-                "choices": [{"text": f"choice {c}", "correct": c == i % 4} for c in range(4)],
-            }
-            for i in range(1, n + 1)
-        ],
-    }
+    return numbered(
+        n,
+        title=f"Load test, {n} questions",
+        choices=[f"choice {c}" for c in range(4)],
+        correct=lambda i: {i % 4},
+        multiplier=lambda i: 1 + i % 2,
+        time_limit=time_limit,
+        first=1,
+    )
 
 
 def setup(url: str, *, username: str, password: str, questions: int, time_limit: int) -> Game:

@@ -28,8 +28,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from testkit.machine import describe
+from testkit.ports import free_port
+
 from . import host_driver, summary
-from .machine import describe
 from .monitor import Monitor, play_sockets
 from .stack import ROOT, Stack
 
@@ -54,7 +56,7 @@ def parse() -> argparse.Namespace:
     ap.add_argument("--url", help="target a running server; start nothing")
     ap.add_argument("--username", default="host")
     ap.add_argument("--password", default="stadium-demo")
-    ap.add_argument("--redis-port", type=int, default=6395)
+    ap.add_argument("--redis-port", type=int, default=0, help="(default: a free port)")
     ap.add_argument("--db", default="stadium_load")
     ap.add_argument("--keep-db", action="store_true", help="do not drop the private database")
     ap.add_argument("--no-verify", action="store_true", help="with --url and no DB access")
@@ -63,7 +65,9 @@ def parse() -> argparse.Namespace:
     ap.add_argument("--enforce-targets", action="store_true")
     ap.add_argument("--ack-p99-ms", type=float, default=250)
     ap.add_argument("--tick-p99-ms", type=float, default=1000)
-    return ap.parse_args()
+    a = ap.parse_args()
+    a.redis_port = a.redis_port or free_port()
+    return a
 
 
 def say(line: str) -> None:

@@ -3,8 +3,8 @@
 Nothing here touches the shared services: Redis runs as a private
 ``redis-server`` (no persistence) on its own port, the database is a private
 one created (and by default dropped) on the shared PostgreSQL, and the ASGI
-server is the ``scripts/run.sh`` command (uvicorn, W workers, uvloop) plus the
-flusher ``manage.py flush_scores --loop``. Every process started here is
+server is the ``scripts/run.sh`` command (testkit.serve: uvicorn, W workers)
+plus the flusher ``manage.py flush_scores --loop``. Every process started here is
 stopped by :meth:`Stack.stop`.
 """
 
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -22,19 +21,12 @@ from pathlib import Path
 import psutil
 import requests
 
-ROOT = Path(__file__).resolve().parents[1]
+from testkit.ports import free_port, port_free
+from testkit.redis_server import PrivateRedis
+from testkit.serve import ROOT, uvicorn_command
+
+__all__ = ["ROOT", "Stack", "free_port"]
 PG = "postgres://postgres@127.0.0.1:5432"
-
-
-def port_free(port: int) -> bool:
-    with socket.socket() as s:
-        return s.connect_ex(("127.0.0.1", port)) != 0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Stack:
@@ -50,6 +42,7 @@ class Stack:
         self.tmp = tempfile.mkdtemp(prefix="stadium-load-")
         self.port = free_port()
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
+        self.redis: PrivateRedis | None = None
         self.db_made = False
         self.env = {
             **os.environ,
@@ -81,11 +74,9 @@ class Stack:
     def start(self, say: object = print) -> None:
         if not port_free(self.redis_port):
             raise RuntimeError(f"port {self.redis_port} is busy: pick another --redis-port")
-        self._spawn(
-            "redis",
-            ["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", self.tmp, "--maxclients", "20000"],
-        )  # fmt: skip
+        self.redis = PrivateRedis(self.redis_port, args=["--maxclients", "20000"]).start()
+        assert self.redis.proc is not None
+        self.procs["redis"] = self.redis.proc  # watched by the monitor, stopped by destroy()
         subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", self.db])
         subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", self.db], check=True)
         self.db_made = True
@@ -93,11 +84,8 @@ class Stack:
         self.manage("demo_setup")  # the host account: host / stadium-demo
         self._spawn(
             "server",
-            [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1",
-             "--port", str(self.port), "--workers", str(self.workers), "--loop", "uvloop",
-             "--http", "config.http_protocol:TimedHttpToolsProtocol",
-             "--ws", self.ws, "--ws-per-message-deflate", "false", "--no-access-log",
-             "--log-level", "warning", "--backlog", "8192"],
+            uvicorn_command(self.port, workers=self.workers, options={
+                "--ws": self.ws, "--log-level": "warning", "--backlog": "8192"}),
         )  # fmt: skip
         self._spawn("flusher", [sys.executable, "manage.py", "flush_scores", "--loop"])
         end = time.monotonic() + 60
@@ -122,7 +110,7 @@ class Stack:
             return []
 
     def stop(self) -> None:
-        for name in ("flusher", "server", "redis"):
+        for name in ("flusher", "server"):
             p = self.procs.pop(name, None)
             if p is None:
                 continue
@@ -132,6 +120,8 @@ class Stack:
             except subprocess.TimeoutExpired:
                 p.kill()
                 p.wait(5)
+        if self.redis is not None:
+            self.redis.destroy()
         if self.db_made and not self.keep_db:
             subprocess.run(
                 ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "--force", self.db]

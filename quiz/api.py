@@ -1,4 +1,4 @@
-"""The JSON API (DESIGN section 6); OpenAPI page at /api/docs, schema at
+"""The JSON API (error codes in docs/protocol.md); OpenAPI page at /api/docs, schema at
 /api/openapi.json.
 
 Every refusal is ``{"error": code, "message": ...}`` with a 4xx status:

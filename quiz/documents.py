@@ -1,4 +1,4 @@
-"""The quiz document (DESIGN section 6): the one format of the API, of
+"""The quiz document (docs/protocol.md, OpenAPI at /api/docs): the one format of the API, of
 ``import_quiz`` / ``export_quiz`` and of a game's snapshot of its quiz.
 
 ``{"title": str, "questions": [{"text": str, "time_limit": int,

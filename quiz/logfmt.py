@@ -1,10 +1,7 @@
-"""Structured log lines: one JSON object per record.
-
-Convention: pass the game (and anything else worth searching by) as extra
-fields, ``log.info("question opened", extra={"game": gid, "question": n})``;
-every extra field lands as a key of the line, so operators can grep or query
-one game's story across processes. ``LOG_FORMAT=plain`` keeps the classic
-text lines (with ``game=<id>`` appended when it is set).
+"""Log line formats: ``LOG_FORMAT=json`` one JSON object per record,
+``LOG_FORMAT=plain`` the classic text lines. Fields a caller passes with
+``extra=`` are kept (as keys, or appended as ``key=value``), so none is lost
+whichever format runs.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The durable record (DESIGN section 7). Redis holds the live game;
+"""The durable record (docs/persistence.md). Redis holds the live game;
 these rows are written behind it by ``manage.py flush_scores``."""
 
 from __future__ import annotations

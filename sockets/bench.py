@@ -1,6 +1,6 @@
 """Fan-out benchmark hooks, mounted only when STADIUM_BENCH=1.
 
-``make bench-fanout`` (loadtest/bench_fanout.py) connects thousands of
+``make bench-fanout`` (bench/bench_fanout.py) connects thousands of
 clients to ``/ws/bench/<pin>/`` and asks, over one of them, for one
 leaderboard frame to be delivered to all of them through one of four paths,
 all inside this server process and to the same sockets:

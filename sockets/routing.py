@@ -1,4 +1,4 @@
-"""WebSocket routes (DESIGN section 6), behind the Origin check."""
+"""WebSocket routes (docs/protocol.md), behind the Origin check."""
 
 from channels.routing import URLRouter
 from django.conf import settings

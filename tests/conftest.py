@@ -2,6 +2,9 @@
 
 Tests never flush the whole Redis database: each one works in games with
 fresh random ids, so they can share a server with a running demo.
+
+Nothing here needs Django at import: tests/engine runs without it (its
+conftest gives ``redis_url`` from the environment instead of the settings).
 """
 
 from __future__ import annotations
@@ -11,24 +14,30 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
-from django.conf import settings
 
 from engine import Engine, SyncEngine, keys
-from quiz.redis import client_from_url  # a RedisCluster for redis+cluster:// URLs
+from testkit.redis_client import redis_client
 
 
 @pytest.fixture
-def game_id() -> Iterator[str]:
+def redis_url() -> str:
+    from django.conf import settings
+
+    return str(settings.REDIS_URL)
+
+
+@pytest.fixture
+def game_id(redis_url: str) -> Iterator[str]:
     gid = "t" + uuid.uuid4().hex[:12]
     yield gid
-    r = client_from_url(settings.REDIS_URL)
+    r = redis_client(redis_url)
     r.delete(*keys.all_of(gid, 20))
     r.close()
 
 
 @pytest.fixture
-def sync_redis() -> Iterator[Any]:
-    r = client_from_url(settings.REDIS_URL)
+def sync_redis(redis_url: str) -> Iterator[Any]:
+    r = redis_client(redis_url)
     yield r
     r.close()
 
@@ -39,8 +48,8 @@ def sync_engine(sync_redis: Any) -> SyncEngine:
 
 
 @pytest.fixture
-async def async_redis() -> AsyncIterator[Any]:
-    r = client_from_url(settings.REDIS_URL, asyncio=True, max_connections=64)
+async def async_redis(redis_url: str) -> AsyncIterator[Any]:
+    r = redis_client(redis_url, asyncio=True, max_connections=64)
     yield r
     await r.aclose()
 

@@ -1,4 +1,4 @@
-// The HTTP API (DESIGN section 6): JSON, session cookie, CSRF header.
+// The HTTP API (OpenAPI page at /api/docs; error codes in docs/protocol.md): JSON, session cookie, CSRF header.
 
 export class ApiError extends Error {
   constructor(public status: number, public code: string, message: string) {

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 
 class ServiceError(Exception):
-    """A refusal with a stable code (DESIGN section 6) and its HTTP status."""
+    """A refusal with a stable code (docs/protocol.md, Error codes) and its HTTP status."""
 
     def __init__(self, code: str, message: str, *, status: int = 400) -> None:
         super().__init__(message)

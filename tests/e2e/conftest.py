@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -23,7 +21,9 @@ from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from testkit.postgres import admin_sql
+from testkit.serve import ROOT, Uvicorn
+
 ARTIFACTS = ROOT / "test-artifacts" / "e2e"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -62,69 +62,35 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
                 item.add_marker(skip)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _admin_db(base_url: str, sql: str) -> None:
-    import psycopg
-
-    u = urllib.parse.urlparse(base_url)
-    admin = u._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql)
-
-
 class Server:
-    """uvicorn (one process) and the flusher, on a port and a database of
-    their own. ``restart()`` stops and starts uvicorn on the same port, as a
-    deploy or a crash would: clients must reconnect and resume."""
+    """uvicorn (one process, the production command) and the flusher, on a
+    port and a database of their own. ``restart()`` stops and starts uvicorn
+    on the same port, as a deploy or a crash would: clients must reconnect
+    and resume."""
 
-    def __init__(self, env: dict[str, str], port: int, log: Any) -> None:
-        self.env, self.port, self.log = env, port, log
-        self.url = f"http://127.0.0.1:{port}"
-        self.web: subprocess.Popen[bytes] | None = None
-        self.flusher = subprocess.Popen(
-            [sys.executable, "manage.py", "flush_scores", "--loop", "--interval", "0.5"],
-            cwd=ROOT, env=env, stdout=log, stderr=log,
-        )  # fmt: skip
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.web = Uvicorn(env, log=log)
+        self.port = self.web.port
+        self.url = self.web.http
+        with log.open("ab") as out:
+            self.flusher = subprocess.Popen(
+                [sys.executable, "manage.py", "flush_scores", "--loop", "--interval", "0.5"],
+                cwd=ROOT, env=env, stdout=out, stderr=out,
+            )  # fmt: skip
 
     def start(self) -> None:
-        self.web = subprocess.Popen(
-            [
-                sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1",
-                "--port", str(self.port), "--http", "config.http_protocol:TimedHttpToolsProtocol",
-                "--ws", "sockets.ws_server:WSProtocol", "--ws-per-message-deflate", "false",
-            ],
-            cwd=ROOT, env=self.env, stdout=self.log, stderr=self.log,
-        )  # fmt: skip
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                pass
-            if self.web.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the e2e server did not start: see {ARTIFACTS / 'server.log'}")
-            time.sleep(0.2)
+        try:
+            self.web.start()
+        except RuntimeError as e:
+            raise RuntimeError(
+                f"the e2e server did not start: see {ARTIFACTS / 'server.log'}"
+            ) from e
 
     def stop_web(self) -> None:
-        if self.web is not None:
-            self.web.terminate()
-            try:
-                self.web.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.web.kill()
-                self.web.wait()
-            self.web = None
+        self.web.stop()
 
     def restart(self) -> None:
-        self.stop_web()
-        self.start()
+        self.web.restart()
 
     def stop(self) -> None:
         self.stop_web()
@@ -141,8 +107,8 @@ def e2e_server() -> Iterator[Server]:
     """A Stadium server of its own (uvicorn and the flusher)."""
     base_db = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/stadium")
     db_url = urllib.parse.urlparse(base_db)._replace(path=f"/{E2E_DB}").geturl()
-    _admin_db(base_db, f'DROP DATABASE IF EXISTS "{E2E_DB}" WITH (FORCE)')
-    _admin_db(base_db, f'CREATE DATABASE "{E2E_DB}"')
+    admin_sql(base_db, f'DROP DATABASE IF EXISTS "{E2E_DB}" WITH (FORCE)')
+    admin_sql(base_db, f'CREATE DATABASE "{E2E_DB}"')
     env = {
         **os.environ,
         "DATABASE_URL": db_url,
@@ -153,7 +119,9 @@ def e2e_server() -> Iterator[Server]:
         "PYTHONUNBUFFERED": "1",
     }
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = open(ARTIFACTS / "server.log", "w")  # noqa: SIM115 (closed at teardown)
+    log_path = ARTIFACTS / "server.log"
+    log_path.write_bytes(b"")
+    log = log_path.open("ab")  # noqa: SIM115 (closed at teardown)
 
     def manage(*args: str) -> None:
         subprocess.run(
@@ -174,7 +142,7 @@ def e2e_server() -> Iterator[Server]:
             "from django.contrib.auth import get_user_model as g; "
             f"g().objects.create_user({HOST_USER!r}, password={HOST_PASSWORD!r}, is_staff=True)",
         )
-        server = Server(env, _free_port(), log)
+        server = Server(env, log_path)
         server.start()
         yield server
     finally:
@@ -182,7 +150,7 @@ def e2e_server() -> Iterator[Server]:
             server.stop()
         log.close()
         with contextlib.suppress(Exception):
-            _admin_db(base_db, f'DROP DATABASE IF EXISTS "{E2E_DB}" WITH (FORCE)')
+            admin_sql(base_db, f'DROP DATABASE IF EXISTS "{E2E_DB}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="package")

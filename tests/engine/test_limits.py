@@ -1,5 +1,5 @@
 """Exact decoding of the composite board score at its limits: totals near
-2^23 and times near 2^30 ms (DESIGN section 3)."""
+2^23 and times near 2^30 ms (docs/engine.md, Scoring)."""
 
 from __future__ import annotations
 

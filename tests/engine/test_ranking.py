@@ -1,4 +1,4 @@
-"""Strict ranking with the time tie-break (DESIGN section 3).
+"""Strict ranking with the time tie-break (docs/engine.md, Ranking and ties).
 
 Equal totals rank by who reached the total first. To make "first" certain
 without sleeping, the game's clock origin (meta created_ms) is moved back

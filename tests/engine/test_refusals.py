@@ -1,5 +1,5 @@
 """Every refusal of submit_answer has its own status, and a refused answer
-changes nothing (DESIGN section 4: callers never guess)."""
+changes nothing (docs/engine.md: callers never guess)."""
 
 from __future__ import annotations
 

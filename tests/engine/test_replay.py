@@ -1,5 +1,5 @@
 """A script that runs twice (a client retry after a lost reply) changes
-nothing the second time (DESIGN section 4)."""
+nothing the second time (docs/engine.md, Scripts)."""
 
 from __future__ import annotations
 

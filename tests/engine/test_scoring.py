@@ -1,5 +1,5 @@
 """Scoring against a real Redis: Kahoot's documented examples, multi-select,
-the 0-multiplier question and the answer streak (DESIGN section 3).
+the 0-multiplier question and the answer streak (docs/engine.md, Scoring).
 
 Response times are set with :func:`tests.engine.util.submit_at` (the
 question's opening is moved back inside the same transaction as the answer),

@@ -1,5 +1,5 @@
 """Every script touches only keys of one hash slot, so the engine runs
-unchanged on Redis Cluster (DESIGN section 4): the slot of every key each
+unchanged on Redis Cluster (docs/engine.md, Key schema): the slot of every key each
 script is given, as engine.ops builds the calls for one game."""
 
 from __future__ import annotations

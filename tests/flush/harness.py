@@ -1,6 +1,6 @@
 """Real processes for the flush tests: a private redis-server and a private
-PostgreSQL cluster (so stopping or emptying them never touches the shared
-ones), the flush worker and the other commands as subprocesses, and games
+PostgreSQL cluster from testkit (so stopping or emptying them never touches
+the shared ones), the flush worker and the other commands as subprocesses, and games
 driven through the engine directly (no WebSockets needed)."""
 
 from __future__ import annotations
@@ -9,104 +9,28 @@ import json
 import os
 import queue
 import secrets
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
 import psycopg
-import redis
 
 from engine import Settings, SyncEngine, keys, ops
 from engine.auth import hash_token, new_token
 from quiz.documents import engine_questions
 from quiz.nicknames import nickname_key
+from testkit.documents import numbered
+from testkit.postgres import PrivatePostgres
+from testkit.redis_server import PrivateRedis
+
+__all__ = ["PrivatePostgres", "PrivateRedis"]
 
 ROOT = Path(__file__).resolve().parents[2]
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
 WAIT_S = 60  # a safety net against a hung child, never a measured time
-
-
-def _as_postgres(*args: str) -> list[str]:
-    # initdb and postgres refuse to run as root
-    if os.geteuid() == 0:
-        return ["runuser", "-u", "postgres", "--", *args]
-    return list(args)
-
-
-class PrivatePostgres:
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.dir = Path(tempfile.mkdtemp(prefix="stadium-pg-"))
-        if os.geteuid() == 0:
-            shutil.chown(self.dir, "postgres", "postgres")
-        self.data = self.dir / "data"
-        subprocess.run(
-            _as_postgres(str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "postgres",
-                         "--auth=trust", "-E", "UTF8", "--no-sync"),
-            check=True, capture_output=True,
-        )  # fmt: skip
-        self.url = f"postgres://postgres@127.0.0.1:{port}/stadium"
-
-    def start(self) -> None:
-        opts = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off"
-        subprocess.run(
-            _as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-o", opts,
-                         "-l", str(self.dir / "log"), "-w", "start"),
-            check=True, capture_output=True,
-        )  # fmt: skip
-
-    def stop(self) -> None:
-        subprocess.run(
-            _as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop"),
-            check=False, capture_output=True,
-        )  # fmt: skip
-
-    def create_db(self) -> None:
-        with psycopg.connect(
-            f"postgres://postgres@127.0.0.1:{self.port}/postgres", autocommit=True
-        ) as c:
-            c.execute("CREATE DATABASE stadium")
-
-    def destroy(self) -> None:
-        self.stop()
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-
-class PrivateRedis:
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.url = f"redis://127.0.0.1:{port}/0"
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-        )  # fmt: skip
-        client = redis.Redis.from_url(self.url)
-        deadline = time.monotonic() + WAIT_S
-        while True:
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-        client.close()
-
-    def stop(self) -> None:
-        if self.proc is not None:
-            self.proc.kill()  # no save configured: it comes back empty
-            self.proc.wait()
-            self.proc = None
 
 
 def env_for(pg_url: str, redis_url: str, **extra: str) -> dict[str, str]:
@@ -168,23 +92,14 @@ class Worker:
 
 
 def document(n_questions: int) -> dict[str, Any]:
-    return {
-        "title": "Flush test",
-        "questions": [
-            {
-                "text": f"Question {i}",
-                "time_limit": 120,
-                "multiplier": 1 + i % 2,
-                "image": None,
-                "choices": [
-                    {"text": "a", "correct": i % 3 == 0},
-                    {"text": "b", "correct": i % 3 != 0},
-                    {"text": "c", "correct": False},
-                ],
-            }
-            for i in range(n_questions)
-        ],
-    }
+    return numbered(
+        n_questions,
+        title="Flush test",
+        choices=("a", "b", "c"),
+        correct=lambda i: {0} if i % 3 == 0 else {1},
+        multiplier=lambda i: 1 + i % 2,
+        time_limit=120,
+    )
 
 
 def game_create(pg_url: str, r: Any, *, n_questions: int = 4) -> tuple[str, str]:

@@ -1,7 +1,7 @@
 """Fault tests of the write-behind, with real processes: the flush worker
 killed (SIGKILL) at each step of a flush, PostgreSQL stopped mid-game, Redis
-restarted empty mid-game. Private servers (PostgreSQL on 5434, Redis on
-6394), so nothing shared is ever stopped or emptied."""
+restarted empty mid-game. Private servers on free ports (testkit), so
+nothing shared is ever stopped or emptied."""
 
 from __future__ import annotations
 
@@ -28,13 +28,11 @@ from .harness import (
     redis_totals,
 )
 
-PG_PORT, REDIS_PORT = 5434, 6394
-
 
 @pytest.fixture(scope="module")
 def servers() -> Iterator[tuple[PrivatePostgres, PrivateRedis]]:
-    pg = PrivatePostgres(PG_PORT)
-    rs = PrivateRedis(REDIS_PORT)
+    pg = PrivatePostgres()
+    rs = PrivateRedis()
     try:
         pg.start()
         pg.create_db()
@@ -42,7 +40,7 @@ def servers() -> Iterator[tuple[PrivatePostgres, PrivateRedis]]:
         manage(env_for(pg.url, rs.url), "migrate", "--noinput", "-v0")
         yield pg, rs
     finally:
-        rs.stop()
+        rs.destroy()
         pg.destroy()
 
 
@@ -185,7 +183,7 @@ def test_redis_lost_rebuild_restores_last_flush(env: dict[str, str], r: Any, ser
     # after the last flush: the window that cannot be recovered
     question_play(r, gid, 2, players[1:6], close=False)
 
-    rs.stop()
+    rs.kill()
     rs.start()  # empty
     r.connection_pool.disconnect()
     assert r.exists(keys.meta(gid)) == 0

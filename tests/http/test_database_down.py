@@ -14,9 +14,10 @@ import redis
 from django.conf import settings
 
 from engine import SyncEngine, keys, ops
-from tests.flush.harness import PrivatePostgres, env_for, manage
+from testkit.postgres import PrivatePostgres
+from tests.flush.harness import env_for, manage
 
-from .conftest import ROOT, Server, free_port, host_session, start_server
+from .conftest import ROOT, Server, host_session, start_server
 from .hosts import DOC
 
 DEADLINE_S = 30  # for the server to answer at all, not a measured speed
@@ -24,7 +25,7 @@ DEADLINE_S = 30  # for the server to answer at all, not a measured speed
 
 @pytest.fixture
 def private_pg() -> Iterator[PrivatePostgres]:
-    pg = PrivatePostgres(free_port())
+    pg = PrivatePostgres()
     pg.start()
     pg.create_db()
     try:

@@ -14,15 +14,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from loadtest.stack import free_port
-
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_smoke_load_test(tmp_path: Path) -> None:
     cmd = [sys.executable, "-m", "loadtest.run", "--players", "50", "--questions", "2",
            "--rate", "50", "--time-limit", "10", "--answer-delay", "0.2,1.5", "--gap", "0.5",
-           "--redis-port", str(free_port()), "--db", f"stadium_load_smoke_{os.getpid()}",
+           "--db", f"stadium_load_smoke_{os.getpid()}",
            "--report-dir", str(tmp_path)]  # fmt: skip
     r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=240)
     assert r.returncode == 0, f"{r.stdout[-4000:]}\n{r.stderr[-4000:]}"

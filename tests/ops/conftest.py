@@ -1,8 +1,8 @@
 """A real 3-node Redis Cluster for the tests, started once per session.
 
-Three ``redis-server --cluster-enabled yes`` processes on loopback ports
-(7101-7103, or STADIUM_TEST_CLUSTER_PORTS="a,b,c"), in a temporary directory,
-joined with ``redis-cli --cluster create`` and stopped (by their own process
+Three ``redis-server --cluster-enabled yes`` processes (testkit's private
+Redis) on free loopback ports (or STADIUM_TEST_CLUSTER_PORTS="a,b,c"), each
+in a temporary directory, joined with ``redis-cli --cluster create`` and stopped (by their own process
 handles) at the end. No replicas: the tests need slots spread over several
 primaries, not failover.
 """
@@ -12,11 +12,9 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,8 +24,11 @@ from redis.cluster import RedisCluster
 import quiz.redis as qr
 from engine import keys
 from quiz.redis import client_from_url
+from testkit.ports import free_cluster_port
+from testkit.redis_server import PrivateRedis
 
-PORTS = [int(p) for p in os.environ.get("STADIUM_TEST_CLUSTER_PORTS", "7101,7102,7103").split(",")]
+# free ports unless STADIUM_TEST_CLUSTER_PORTS="a,b,c" names them
+PORTS = [int(p) for p in os.environ.get("STADIUM_TEST_CLUSTER_PORTS", "").split(",") if p]
 
 
 def _cli(port: int, *args: str) -> str:
@@ -55,62 +56,30 @@ def cluster_url() -> Iterator[str]:
     """``redis+cluster://`` URL of a fresh 3-primary cluster."""
     if not (shutil.which("redis-server") and shutil.which("redis-cli")):
         pytest.skip("redis-server and redis-cli are needed for the Redis Cluster tests")
-    for port in PORTS:
-        if _cli(port, "PING").strip() == "PONG":
-            pytest.fail(f"port {port} is taken by a running Redis: set STADIUM_TEST_CLUSTER_PORTS")
-    tmp = Path(tempfile.mkdtemp(prefix="stadium-cluster-"))
-    procs: list[subprocess.Popen[bytes]] = []
+    nodes: list[PrivateRedis] = []
     try:
-        for port in PORTS:
-            d = tmp / str(port)
-            d.mkdir()
-            procs.append(
-                subprocess.Popen(
-                    # fmt: off
-                    [
-                        "redis-server",
-                        "--port",
-                        str(port),
-                        "--bind",
-                        "127.0.0.1",
-                        "--cluster-enabled",
-                        "yes",
-                        "--cluster-config-file",
-                        str(d / "nodes.conf"),
-                        "--dir",
-                        str(d),
-                        "--save",
-                        "",
-                        "--appendonly",
-                        "no",
-                        "--logfile",
-                        str(d / "redis.log"),
-                    ],
-                    # fmt: on
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                )
-            )
-        for port in PORTS:
-            _wait(f"node {port}", lambda p=port: _cli(p, "PING").strip() == "PONG")
+        for port in PORTS or [free_cluster_port() for _ in range(3)]:
+            node = PrivateRedis(port)
+            node.args = ["--cluster-enabled", "yes", "--cluster-config-file",
+                         f"{node.dir}/nodes.conf", "--logfile", f"{node.dir}/redis.log"]  # fmt: skip
+            nodes.append(node.start())
         subprocess.run(
-            ["redis-cli", "--cluster", "create", *(f"127.0.0.1:{p}" for p in PORTS)]
+            ["redis-cli", "--cluster", "create", *(f"127.0.0.1:{n.port}" for n in nodes)]
             + ["--cluster-replicas", "0", "--cluster-yes"],
             check=True,
             capture_output=True,
             timeout=60,
         )
-        for port in PORTS:
+        for n in nodes:
             _wait(
-                "cluster_state:ok", lambda p=port: "cluster_state:ok" in _cli(p, "CLUSTER", "INFO")
+                "cluster_state:ok",
+                lambda p=n.port: "cluster_state:ok" in _cli(p, "CLUSTER", "INFO"),
             )
-        yield f"redis+cluster://127.0.0.1:{PORTS[0]}"
+        yield f"redis+cluster://127.0.0.1:{nodes[0].port}"
     finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            p.wait(timeout=30)
-        shutil.rmtree(tmp, ignore_errors=True)
+        for n in nodes:
+            n.stop()
+            n.destroy()
 
 
 @pytest.fixture

@@ -19,6 +19,8 @@ import pytest
 import yaml
 from django.core.management import get_commands, load_command_class
 
+from testkit.serve import production_args
+
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES: dict[str, Any] = COMPOSE["services"]
@@ -138,11 +140,10 @@ def options(args: list[str]) -> list[str]:
 
 
 def test_web_serves_like_scripts_run_sh_and_the_dockerfile() -> None:
-    run_sh = (ROOT / "scripts/run.sh").read_text().replace("\\\n", " ")
-    line = next(ln for ln in run_sh.splitlines() if "-m uvicorn" in ln)
-    local = shlex.split(line.split("-m uvicorn", 1)[1])
+    # testkit.serve reads the options of scripts/run.sh: the tests, the load
+    # test and the benchmarks start this very command
     web = SERVICES["web"]["command"]
-    assert options(web[3:]) == options(local)
+    assert options(web[3:]) == list(production_args())
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert re.search(r"^FROM python:3\.11-slim AS app$", dockerfile, re.M)
     assert "pip install -r requirements.txt" in dockerfile

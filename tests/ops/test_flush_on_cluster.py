@@ -16,15 +16,9 @@ from django.test import Client
 
 import quiz.redis as qr
 from engine import keys, ops
+from testkit.documents import numbered
 
-DOC = {
-    "title": "Cluster quiz",
-    "questions": [
-        {"text": f"Q{n}", "time_limit": 30, "multiplier": 1, "image": None,
-         "choices": [{"text": "no", "correct": False}, {"text": "yes", "correct": True}]}
-        for n in (1, 2)
-    ],
-}  # fmt: skip
+DOC = numbered(2, title="Cluster quiz", choices=("no", "yes"), correct=lambda i: {1}, first=1)
 
 
 def post(c: Client, path: str, data: Any) -> Any:

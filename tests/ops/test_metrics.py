@@ -25,15 +25,10 @@ from prometheus_client.parser import text_string_to_metric_families
 import quiz.redis as qr
 from engine import Question, Settings, keys, ops
 from quiz import metrics
+from testkit.documents import document, question
 
 ROOT = Path(__file__).resolve().parents[2]
-DOC = {
-    "title": "Metrics quiz",
-    "questions": [
-        {"text": "Two plus two?", "time_limit": 30, "multiplier": 1, "image": None,
-         "choices": [{"text": "3", "correct": False}, {"text": "4", "correct": True}]},
-    ],
-}  # fmt: skip
+DOC = document("Metrics quiz", [question("Two plus two?", ["3", "4"], {1})])
 
 
 def scrape(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:

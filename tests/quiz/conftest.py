@@ -14,34 +14,18 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from engine import SyncEngine, keys, ops
+from testkit import documents
 
-DOC: dict[str, Any] = {
-    "title": "Test quiz",
-    "questions": [
-        {
-            "text": "Largest ocean?",
-            "time_limit": 20,
-            "multiplier": 1,
-            "image": None,
-            "choices": [
-                {"text": "Atlantic", "correct": False},
-                {"text": "Pacific", "correct": True},
-            ],
-        },
-        {
-            "text": "Which are even?",
-            "time_limit": 30,
-            "multiplier": 2,
-            "image": "https://example.com/even.png",
-            "choices": [
-                {"text": "3", "correct": False},
-                {"text": "8", "correct": True},
-                {"text": "5", "correct": False},
-                {"text": "12", "correct": True},
-            ],
-        },
+DOC = documents.document(
+    "Test quiz",
+    [
+        documents.question("Largest ocean?", ["Atlantic", "Pacific"], {1}, time_limit=20),
+        documents.question(
+            "Which are even?", ["3", "8", "5", "12"], {1, 3}, multiplier=2,
+            image="https://example.com/even.png",
+        ),
     ],
-}
+)  # fmt: skip
 
 
 @pytest.fixture

@@ -8,66 +8,33 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 import websockets
 from django.conf import settings
 
-ROOT = Path(__file__).resolve().parents[2]
-# the protocol class production runs (scripts/run.sh): uvicorn's wsproto one,
-# closing oversize fragmented messages with 1009
-WS_IMPL = "sockets.ws_server:WSProtocol"
-# and its HTTP protocol, with request read deadlines (config/http_protocol.py)
-HTTP_IMPL = "config.http_protocol:TimedHttpToolsProtocol"
+from testkit.postgres import url_of
+from testkit.serve import ROOT, Uvicorn
+
+__all__ = ["ROOT", "Server", "db_url", "start_server"]
+
+Server = Uvicorn
+# smaller than production's 65536, so the size tests stay small
+WS_MAX_BYTES = "4096"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _db_url() -> str:
-    db = settings.DATABASES["default"]
-    return f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-@dataclass
-class Server:
-    port: int
-    proc: subprocess.Popen[bytes]
-    log: Path | None = None  # its stderr, when start_server was given a log path
-
-    def tracebacks(self) -> str:
-        """The server's log when it holds a traceback, else ''."""
-        assert self.log is not None
-        text = self.log.read_text(errors="replace")
-        return text if "Traceback" in text else ""
-
-    @property
-    def http(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def ws(self) -> str:
-        return f"ws://127.0.0.1:{self.port}"
+def db_url() -> str:
+    return url_of(settings.DATABASES["default"])
 
 
 def start_server(extra_env: dict[str, str] | None = None, log: Path | None = None) -> Server:
-    port = _free_port()
     env = {
-        **os.environ,
-        "DATABASE_URL": _db_url(),
+        "DATABASE_URL": db_url(),
         "REDIS_URL": settings.REDIS_URL,
         "STADIUM_HELLO_TIMEOUT_S": "1.5",
         # tests refuse many hellos from 127.0.0.1 on purpose; the probe limit
@@ -75,20 +42,11 @@ def start_server(extra_env: dict[str, str] | None = None, log: Path | None = Non
         "STADIUM_PIN_PROBES_PER_ADDR": "0",
         **(extra_env or {}),
     }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "config.asgi:application", "--port", str(port),
-         "--http", HTTP_IMPL, "--ws", WS_IMPL, "--ws-max-size", "4096", "--no-access-log", "--log-level", "warning"],
-        cwd=ROOT, env=env, stderr=log.open("wb") if log else None,
-    )  # fmt: skip
-    deadline = time.time() + 20
-    while time.time() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code in (200, 503):
-                return Server(port, proc, log)
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("uvicorn did not start")
+    server = Uvicorn(
+        env, options={"--ws-max-size": WS_MAX_BYTES, "--log-level": "warning"}, log=log
+    )
+    # 503: up, with Redis unreachable (the Redis fault tests start it so)
+    return server.start(accept=(200, 503))
 
 
 @pytest.fixture(scope="session")
@@ -97,9 +55,7 @@ def servers(django_db_setup: Any) -> Iterator[list[Server]]:
     started = [start_server(), start_server()]
     yield started
     for s in started:
-        s.proc.terminate()
-    for s in started:
-        s.proc.wait(10)
+        s.stop()
 
 
 @pytest.fixture
@@ -112,8 +68,7 @@ def logged_server(django_db_setup: Any, tmp_path_factory: Any) -> Iterator[Serve
     """A server of this module's own, its stderr in a file to scan for tracebacks."""
     s = start_server(log=tmp_path_factory.mktemp("server") / "stderr.log")
     yield s
-    s.proc.terminate()
-    s.proc.wait(10)
+    s.stop()
 
 
 @dataclass

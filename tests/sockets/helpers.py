@@ -13,23 +13,16 @@ from quiz.documents import document_parse
 from quiz.services.games import game_open
 from quiz.services.players import player_join
 from quiz.services.quizzes import quiz_create
+from testkit.documents import document, question
 
-
-def C(text: str, correct: bool = False) -> dict[str, Any]:
-    return {"text": text, "correct": correct}
-
-
-QUIZ = {
-    "title": "Socket test",
-    "questions": [
-        {"text": "Largest ocean?", "time_limit": 30, "multiplier": 1, "image": None,
-         "choices": [C("Atlantic"), C("Indian"), C("Pacific", True), C("Arctic")]},
-        {"text": "Which are even?", "time_limit": 30, "multiplier": 2, "image": None,
-         "choices": [C("3"), C("8", True), C("5"), C("12", True)]},
-        {"text": "Red planet?", "time_limit": 30, "multiplier": 1, "image": None,
-         "choices": [C("Mars", True), C("Venus")]},
+QUIZ = document(
+    "Socket test",
+    [
+        question("Largest ocean?", ["Atlantic", "Indian", "Pacific", "Arctic"], {2}),
+        question("Which are even?", ["3", "8", "5", "12"], {1, 3}, multiplier=2),
+        question("Red planet?", ["Mars", "Venus"], {0}),
     ],
-}  # fmt: skip
+)
 CORRECT = [{2}, {1, 3}, {0}]
 
 

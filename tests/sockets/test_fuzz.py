@@ -44,13 +44,13 @@ from engine import SyncEngine, ops
 from quiz.redis import redis_sync
 from sockets import messages
 
-from .conftest import ROOT, Server, _db_url, start_server
+from .conftest import ROOT, WS_MAX_BYTES, Server, db_url, start_server
 from .helpers import CORRECT, open_game
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(180)]
 
 FRAMES = int(os.environ.get("STADIUM_FUZZ_FRAMES", "3000"))
-MAX_BYTES = 4096  # the test servers' --ws-max-size and STADIUM_MAX_FRAME_BYTES
+MAX_BYTES = int(WS_MAX_BYTES)  # the test servers' --ws-max-size and STADIUM_MAX_FRAME_BYTES
 
 
 def _documented() -> tuple[set[str], set[int]]:
@@ -397,7 +397,7 @@ class Fuzz:
 
 
 def manage(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": _db_url()}
+    env = {**os.environ, "DATABASE_URL": db_url()}
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env,
         capture_output=True, text=True, timeout=120,
@@ -419,8 +419,7 @@ def fuzz_server(django_db_setup: Any, tmp_path_factory: Any) -> Iterator[Server]
     log: Path = tmp_path_factory.mktemp("fuzz") / "stderr.log"
     s = start_server({"STADIUM_RATE_PER_S": "100000", "STADIUM_RATE_BURST": "100000"}, log=log)
     yield s
-    s.proc.terminate()
-    s.proc.wait(10)
+    s.stop()
 
 
 async def test_fuzz(fuzz_server: Server) -> None:

@@ -238,8 +238,7 @@ async def test_refused_hellos_count_as_pin_probes_and_valid_tokens_still_get_in(
         assert welcome["you"]["player"] == g.players[0]
         await ok.close()
     finally:
-        server.proc.terminate()
-        server.proc.wait(10)
+        server.stop()
         r = redis.Redis.from_url(settings.REDIS_URL)
         r.delete(ratelimit.pin_probe().key(addr))
         r.close()

@@ -11,73 +11,25 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import shutil
-import subprocess
-import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
-import redis
 import redis.asyncio as aioredis
 from django.test import override_settings
 
 from engine import Engine, EngineUnavailable, SyncEngine, ops
 from quiz import redis as quiz_redis
+from testkit.redis_server import PrivateRedis
 from tests.flush.harness import env_for, manage, redis_totals
 
-from .conftest import Client, Server, _db_url, _free_port, connect, seat, start_server
+from .conftest import Client, Server, connect, db_url, seat, start_server
 from .helpers import CORRECT, Opened, open_game
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(240)]
 
 DEADLINE_S = 15  # a safety net for a frame that should come, never a measured time
-
-
-class RestartableRedis:
-    """A private redis-server that can be killed (SIGKILL) and started again
-    on the same port and directory: with AOF (``appendfsync always``) it
-    comes back with every write; without, it comes back empty."""
-
-    def __init__(self, *, aof: bool) -> None:
-        self.port = _free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.dir = tempfile.mkdtemp(prefix="stadium-redis-")
-        self.aof = aof
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        aof = ["--appendonly", "yes", "--appendfsync", "always"] if self.aof else []
-        self.proc = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
-             "--dir", self.dir, "--save", "", *aof],
-            stdout=subprocess.DEVNULL,
-        )  # fmt: skip
-        client = redis.Redis.from_url(self.url)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                client.ping()  # also refused while the AOF is being loaded
-                break
-            except redis.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-        client.close()
-
-    def kill(self) -> None:
-        if self.proc is not None:
-            self.proc.kill()
-            self.proc.wait()
-            self.proc = None
-
-    def client(self) -> Any:
-        return redis.Redis.from_url(self.url)
-
-    def destroy(self) -> None:
-        self.kill()
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 @contextlib.contextmanager
@@ -98,19 +50,18 @@ def redis_at(url: str) -> Iterator[None]:
 
 
 @contextlib.asynccontextmanager
-async def stack(*, aof: bool) -> AsyncIterator[tuple[RestartableRedis, Server]]:
-    r = RestartableRedis(aof=aof)
+async def stack(*, aof: bool) -> AsyncIterator[tuple[PrivateRedis, Server]]:
+    r = PrivateRedis(aof=aof)
     r.start()
-    server = start_server({"REDIS_URL": r.url, "CHANNEL_REDIS_URL": r.url})
+    server = start_server({"REDIS_URL": r.url})
     try:
         yield r, server
     finally:
-        server.proc.terminate()
-        server.proc.wait(10)
+        server.stop()
         r.destroy()
 
 
-async def game_on(r: RestartableRedis, n_players: int) -> Opened:
+async def game_on(r: PrivateRedis, n_players: int) -> Opened:
     with redis_at(r.url):
         return await open_game(n_players)
 
@@ -191,7 +142,7 @@ async def test_restart_without_aof_resync_then_rebuild_game_continues() -> None:
     async with stack(aof=False) as (r, server):
         g = await game_on(r, 8)
         host, players = await seat(server, g)
-        env = env_for(_db_url(), r.url)
+        env = env_for(db_url(), r.url)
         try:
             await play_question(host, players, 1)
             await asyncio.to_thread(manage, env, "flush_scores")
@@ -262,7 +213,7 @@ async def test_reconnect_during_outage_is_told_to_retry_then_welcomed() -> None:
             await close_all(host, *players)
 
 
-def _readers(r: RestartableRedis) -> list[dict[str, Any]]:
+def _readers(r: PrivateRedis) -> list[dict[str, Any]]:
     return [c for c in r.client().client_list() if c.get("cmd") == "xread"]
 
 
@@ -312,7 +263,7 @@ async def test_relay_event_is_consumed_only_once_handled() -> None:
     back, with the seq it would have had; one given up makes clients resync."""
     from sockets.relay import HANDLE_TRIES, GameRelay
 
-    r = RestartableRedis(aof=True)
+    r = PrivateRedis(aof=True)
     r.start()
     try:
         g = await game_on(r, 1)

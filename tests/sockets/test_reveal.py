@@ -1,4 +1,4 @@
-"""The two reveal settings (DESIGN section 2): ``live`` shows points at once,
+"""The two reveal settings (docs/protocol.md): ``live`` shows points at once,
 ``on_close`` only says "locked in" until the question closes."""
 
 from __future__ import annotations

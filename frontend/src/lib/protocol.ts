@@ -213,16 +213,17 @@ export function parseFrame(text: string): ServerFrame | null {
   return null;
 }
 
-/** Close codes of docs/protocol.md. */
-export const CLOSE_BAD_HELLO = 4401;
+/** Close codes of docs/protocol.md, named as in sockets/messages.py. */
+export const CLOSE_NO_HELLO = 4401;
 export const CLOSE_KICKED = 4403;
 export const CLOSE_NO_GAME = 4404;
-export const CLOSE_FLOODING = 4429;
+export const CLOSE_FLOOD = 4429;
 export const CLOSE_TOO_LARGE = 1009;
 /** The server could not check the token (Redis unreachable): reconnect with backoff. */
 export const CLOSE_TRY_AGAIN = 1013;
 /** the same token opened a newer socket (another tab or device): no automatic reconnect */
 export const CLOSE_REPLACED = 4409;
+export const CLOSE_SERVER_ERROR = 1011;
 
 /** Plain words for the WebSocket error codes. */
 export function socketErrorText(code: string, fallback?: string): string {

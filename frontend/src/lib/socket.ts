@@ -2,7 +2,7 @@
 // reconnect with backoff when the network drops (docs/protocol.md).
 
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
-import { CLOSE_BAD_HELLO, CLOSE_KICKED, CLOSE_NO_GAME, CLOSE_REPLACED, parseFrame, type ServerFrame } from './protocol';
+import { CLOSE_NO_HELLO, CLOSE_KICKED, CLOSE_NO_GAME, CLOSE_REPLACED, parseFrame, type ServerFrame } from './protocol';
 
 export type FinalReason = 'kicked' | 'unauthorized' | 'no_game' | 'replaced' | 'stopped';
 
@@ -123,7 +123,7 @@ export class GameSocket {
       if (this.stopped) return;
       const code = ev.code;
       if (code === CLOSE_KICKED) return this.events.onFinal('kicked', code);
-      if (code === CLOSE_BAD_HELLO) return this.events.onFinal('unauthorized', code);
+      if (code === CLOSE_NO_HELLO) return this.events.onFinal('unauthorized', code);
       if (code === CLOSE_NO_GAME) return this.events.onFinal('no_game', code);
       // Two tabs of one token reconnecting by themselves would close each
       // other in turn: the person chooses where to play.

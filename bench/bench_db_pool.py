@@ -4,10 +4,10 @@ on 500 ``GET /api/quizzes`` from 20 concurrent logged-in clients, one uvicorn
 worker. Prints median and p99 latency, the peak connections the server held
 during the burst and those it still holds after.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/stadium_bench \\
-        .venv/bin/python -m tests.http.bench_db_pool
+    make bench-db-pool        # .venv/bin/python -m bench.bench_db_pool
 
-It creates (and drops at the end) the database named in DATABASE_URL.
+It creates (and drops at the end) a database of its own, stadium_bench_pool,
+on the PostgreSQL server of DATABASE_URL.
 """
 
 from __future__ import annotations
@@ -18,34 +18,21 @@ import subprocess
 import sys
 import urllib.parse
 
-import django
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-django.setup()
-
-import psycopg  # noqa: E402
-
-from tests.http.conftest import (  # noqa: E402
-    ROOT,
-    host_session,  # noqa: E402
-    start_server,
-)
-from tests.http.hosts import DOC, PeakSampler, app_name, burst, held_connections  # noqa: E402
+from testkit.documents import numbered
+from testkit.hosts import PeakSampler, app_name, burst, held_connections, host_session
+from testkit.postgres import admin_sql
+from testkit.serve import ROOT, Uvicorn
 
 REQUESTS, CLIENTS = 500, 20
-
-
-def admin(url: str, sql: str) -> None:
-    u = urllib.parse.urlparse(url)
-    with psycopg.connect(u._replace(path="/postgres").geturl(), autocommit=True) as c:
-        c.execute(sql)
+DB = "stadium_bench_pool"
+DOC = numbered(3, title="Pool quiz", time_limit=20)
 
 
 def main() -> None:
-    url = os.environ["DATABASE_URL"]
-    name = urllib.parse.urlparse(url).path.lstrip("/")
-    admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin(url, f'CREATE DATABASE "{name}"')
+    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/stadium")
+    url = urllib.parse.urlparse(base)._replace(path=f"/{DB}", query="").geturl()
+    admin_sql(url, f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
+    admin_sql(url, f'CREATE DATABASE "{DB}"')
     env = {**os.environ, "DATABASE_URL": url}
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run(
@@ -62,7 +49,7 @@ def main() -> None:
             ("pool, max 8", {"STADIUM_DB_POOL_MAX": "8"}),
         ]:
             app = app_name()
-            server = start_server({"DATABASE_URL": f"{url}?application_name={app}", **extra})
+            server = Uvicorn({"DATABASE_URL": f"{url}?application_name={app}", **extra}).start()
             try:
                 c = host_session(server.http, "bench", "bench-pw")
                 c.post("/api/quizzes", json=DOC)
@@ -82,7 +69,7 @@ def main() -> None:
             finally:
                 server.stop()
     finally:
-        admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin_sql(url, f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

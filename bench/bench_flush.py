@@ -9,7 +9,7 @@ commit); the reference writes the same rows to game B with nothing but a
 COPY into a temporary table and the same INSERT ... ON CONFLICT, with the
 rows already in memory. Both move 100,000 Score rows to a new version.
 
-Usage: ``python -m loadtest.bench_flush [--players N]`` against REDIS_URL
+Usage: ``python -m bench.bench_flush [--players N]`` against REDIS_URL
 and DATABASE_URL; everything it creates is deleted at the end.
 """
 
@@ -29,15 +29,15 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
-from engine import Settings, keys, ops, scoring  # noqa: E402
+from engine import Settings, flush, keyspace  # noqa: E402
 from engine.flush import PlayerRow  # noqa: E402
-from engine.layout import Stats  # noqa: E402
+from engine.layout import Snapshot, Stats  # noqa: E402
+from engine.restore import PlayerRecord, restore_game  # noqa: E402
 from quiz.documents import engine_questions  # noqa: E402
 from quiz.flush import game_flush, pg_side  # noqa: E402
 from quiz.models import Game  # noqa: E402
-from quiz.redis import redis_sync, sync_engine  # noqa: E402
-
-from .machine import describe  # noqa: E402
+from quiz.redis import sync_engine  # noqa: E402
+from testkit.machine import describe  # noqa: E402
 
 DOC = {
     "title": "bench-flush",
@@ -46,7 +46,6 @@ DOC = {
          "choices": [{"text": "a", "correct": True}, {"text": "b", "correct": False}]}
     ],
 }  # fmt: skip
-CHUNK = 10_000
 
 
 def _stats(n: int, version: int = 2) -> Stats:
@@ -78,20 +77,14 @@ def _prepare_pg(game: Game, n: int) -> None:
 
 
 def _prepare_redis(gid: str, n: int, version: int) -> None:
-    """The game changed for every player: stats at ``version``, board, dirty."""
-    sync_engine().run(ops.create_game(gid, engine_questions(DOC), Settings(title="bench")))
-    r = redis_sync()
-    for lo in range(1, n + 1, CHUNK):
-        ids = range(lo, min(lo + CHUNK, n + 1))
-        pipe = r.pipeline(transaction=False)
-        pipe.hset(keys.players(gid), mapping={i: f"P{i}" for i in ids})
-        pipe.hset(keys.stats(gid), mapping={i: _stats(i, version).pack() for i in ids})
-        pipe.zadd(
-            keys.board(gid),
-            {str(i): scoring.composite(_stats(i).total, _stats(i).reached_ms) for i in ids},
-        )
-        pipe.sadd(keys.dirty(gid), *ids)
-        pipe.execute()
+    """The game changed for every player: stats at ``version``, board and
+    dirty marks, laid down (again) by the engine's restore_game in one step."""
+    players = [PlayerRecord(i, f"P{i}", f"p{i}", "", _stats(i, version)) for i in range(1, n + 1)]
+    done = sync_engine().run(
+        restore_game(gid, questions=engine_questions(DOC), settings=Settings(title="bench"),
+                     snapshot=Snapshot({}, {}), players=players, answers=[], replace=True)
+    )  # fmt: skip
+    assert done.ok, done
 
 
 def _raw(game: Game, rows: list[PlayerRow], batch: int) -> float:
@@ -116,9 +109,9 @@ def _written(a: Game, b: Game, version: int) -> dict[int, int]:
 
 
 def _cleanup(games: list[Game]) -> None:
-    r = redis_sync()
+    eng = sync_engine()
     for g in games:
-        r.delete(*keys.all_of(g.key, 1))
+        eng.run(keyspace.delete_game(g.key, 1))
     ids = [g.pk for g in games]
     with connection.cursor() as cur:
         for table in ("quiz_score", "quiz_answer", "quiz_player", "quiz_game"):
@@ -148,14 +141,14 @@ def main() -> None:
         print(f"preparing {n:,} changed players in two games (untimed)...", flush=True)
         for g in (a, b):
             _prepare_pg(g, n)
-        r = redis_sync()
+        eng = sync_engine()
         raws, flushes = [], []
         # Rounds alternate which path goes first; each round moves every row
         # of both games to a new version (prepared untimed).
         for k in range(args.repeats):
             version = 2 + k
             _prepare_redis(a.key, n, version)
-            board = {int(p): i + 1 for i, p in enumerate(r.zrevrange(keys.board(a.key), 0, -1))}
+            board = dict(flush.board_ranks(eng, a.key, batch=batch))
             rows = [PlayerRow(i, _stats(i, version), board[i]) for i in range(1, n + 1)]
             if k % 2:
                 res = game_flush(game_id=a.key)
@@ -164,7 +157,7 @@ def main() -> None:
                 raw_s = _raw(b, rows, batch)
                 res = game_flush(game_id=a.key)
             written = _written(a, b, version)
-            left = r.scard(keys.dirty(a.key))
+            left = eng.run(flush.dirty_count(a.key))
             assert written.get(a.pk) == n and written.get(b.pk) == n, written
             assert res.scores == n and left == 0, (res.scores, left)
             raws.append(raw_s)

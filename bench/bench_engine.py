@@ -1,7 +1,7 @@
 """Answer ingest benchmark: the engine against the physical ceiling of one game.
 
-``python -m loadtest.bench_engine`` (``make bench-engine``) starts a private
-redis-server on 127.0.0.1:6391, creates one game of 240 s questions with N
+``python -m bench.bench_engine`` (``make bench-engine``) starts a private
+redis-server (a free port, or ``--port``), creates one game of 240 s questions with N
 pre-joined players (default 100,000) and measures answers per second of:
 
 1. the engine without micro-batching (``Engine(batching=False)``),
@@ -35,73 +35,35 @@ import redis.asyncio as aioredis
 
 from engine import Engine, Question, Settings, SyncEngine, keys, ops
 from engine.batching import AnswerBatcher
+from engine.layout import Snapshot, Stats
+from engine.restore import PlayerRecord, restore_game
 from engine.scripts import SCRIPTS
-
-from .machine import describe
+from testkit.machine import describe
+from testkit.ports import port_free
+from testkit.redis_server import PrivateRedis
 
 HOST = "127.0.0.1"
 GAME = "bench"
 CHOICE = 1  # the correct choice: every first answer takes the full scoring path
 
-# Mirrors join.lua's writes for a range of ids (no per-player event): the
-# bench needs 100,000 players in a second, not 100,000 round trips.
-PREJOIN = """
-local first, last = tonumber(ARGV[1]), tonumber(ARGV[2])
-local created = tonumber(redis.call('HGET', KEYS[1], 'created_ms'))
-local t = redis.call('TIME')
-local ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - created
-for pid = first, last do
-  redis.call('HSET', KEYS[2], pid, 'p' .. pid)
-  redis.call('HSET', KEYS[3], 'p' .. pid, pid)
-  redis.call('HSET', KEYS[4], 'tok' .. pid, pid)
-  redis.call('ZADD', KEYS[5], 1073741823 - ms, pid)
-  redis.call('HSET', KEYS[6], pid, '0,0,0,0,0,1,' .. ms .. ',0,0,0')
-  redis.call('SADD', KEYS[7], pid)
-end
-redis.call('HINCRBY', KEYS[1], 'count', last - first + 1)
-redis.call('HSET', KEYS[1], 'next_pid', last)
-return last - first + 1
-"""
-
-
-def start_redis(port: int) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen(
-        ["redis-server", "--bind", HOST, "--port", str(port), "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-    def stop() -> None:
-        if proc.poll() is None:
-            proc.terminate()
-            proc.wait(5)
-
-    atexit.register(stop)
-    r = redis.Redis(host=HOST, port=port)
-    for _ in range(100):
-        if proc.poll() is not None:
-            sys.exit(f"redis-server could not start on {HOST}:{port} (port in use? try --port)")
-        try:
-            if r.info("server")["process_id"] == proc.pid:  # ours, not another one
-                return proc
-        except redis.ConnectionError:
-            pass
-        time.sleep(0.05)
-    sys.exit(f"redis-server did not answer on {HOST}:{port}")
-
 
 def setup(r: redis.Redis, players: int, questions: int) -> None:
+    """One game and ``players`` new players with ids 0..N-1 (redis-benchmark's
+    ``__rand_int__`` draws from [0, N)), laid down by the engine's own
+    restore_game in one step: the bench needs 100,000 players in a second,
+    not 100,000 joins."""
     eng = SyncEngine(r)
     eng.load_scripts()
     qs = [Question(f"Q{i}", ["a", "b", "c", "d"], {CHOICE}, 240) for i in range(questions)]
-    assert eng.run(ops.create_game(GAME, qs, Settings())).changed
-    ks = [keys.meta(GAME), keys.players(GAME), keys.nicks(GAME), keys.tokens(GAME)]
-    ks += [keys.board(GAME), keys.stats(GAME), keys.dirty(GAME)]
-    prejoin = r.register_script(PREJOIN)
-    # Ids 0..N-1: redis-benchmark's __rand_int__ draws from [0, N).
-    for first in range(0, players, 10_000):
-        prejoin(keys=ks, args=[first, min(first + 10_000, players) - 1])
-    assert int(r.hget(keys.meta(GAME), "count") or 0) == players
+    joined = Stats(version=1)  # what join writes for a new player
+    recs = [PlayerRecord(p, f"p{p}", f"p{p}", f"tok{p}", joined) for p in range(players)]
+    done = eng.run(
+        restore_game(GAME, questions=qs, settings=Settings(), snapshot=Snapshot({}, {}),
+                     players=recs, answers=[])
+    )  # fmt: skip
+    assert done.ok, done
+    state = eng.run(ops.game_state(GAME))
+    assert state is not None and state.players == players
 
 
 def open_run(r: redis.Redis, n: int) -> None:
@@ -111,8 +73,10 @@ def open_run(r: redis.Redis, n: int) -> None:
 
 def close_run(r: redis.Redis, n: int, answers: int) -> tuple[int, int]:
     """Close question n; return (first answers, already_answered replies)."""
-    SyncEngine(r).run(ops.close_question(GAME, n))
-    accepted = int(r.hlen(keys.answers(GAME, n)))
+    eng = SyncEngine(r)
+    eng.run(ops.close_question(GAME, n))
+    q = eng.run(ops.question_state(GAME, n))
+    accepted = q.answered if q else 0
     return accepted, answers - accepted
 
 
@@ -179,11 +143,13 @@ def main() -> None:
     ap.add_argument("--answers", type=int, default=0, help="per run (default players / 3)")
     ap.add_argument("--callers", type=int, default=200)
     ap.add_argument("--rounds", type=int, default=2, help="repeat each run, keep the best")
-    ap.add_argument("--port", type=int, default=6391)
+    ap.add_argument("--port", type=int, default=0, help="of the private Redis (default: free)")
     ap.add_argument("--no-uvloop", action="store_true")
     a = ap.parse_args()
     if not shutil.which("redis-server") or not shutil.which("redis-benchmark"):
         sys.exit("redis-server and redis-benchmark are needed (apt-get install redis-server)")
+    if a.port and not port_free(a.port):
+        sys.exit(f"port {a.port} is in use: pick another --port or leave it out")
     answers = a.answers or a.players // 3
     use_uvloop = not a.no_uvloop
     if use_uvloop:
@@ -198,8 +164,9 @@ def main() -> None:
         ("engine, micro-batched", True),
         ("redis-benchmark -c 50 -P 16", None),
     ]
-    start_redis(a.port)
-    r = redis.Redis(host=HOST, port=a.port)
+    server = PrivateRedis(a.port or None).start()
+    atexit.register(server.destroy)
+    r = server.client()
     t0 = time.perf_counter()
     setup(r, a.players, len(runs) * a.rounds)
     print(f"setup: {a.players:,} players joined in {time.perf_counter() - t0:.1f} s")
@@ -213,10 +180,10 @@ def main() -> None:
             open_run(r, n)
             srv0, cli0 = redis_cpu(r), client_cpu(batching is None)
             if batching is None:
-                dt = ceiling_run(a.port, n, answers, a.players)
+                dt = ceiling_run(server.port, n, answers, a.players)
             else:
                 ids = [rng.randrange(a.players) for _ in range(answers)]
-                coro = engine_run(a.port, n, ids, a.callers, batching)
+                coro = engine_run(server.port, n, ids, a.callers, batching)
                 if use_uvloop:
                     dt, st = uvloop.run(coro)
                 else:

@@ -1,14 +1,14 @@
 """make bench-fanout: one leaderboard tick to 1,000 and 5,000 local sockets.
 
-Starts a private Redis (port 6392) and one uvicorn process with the bench
-hooks (sockets/bench.py), connects N WebSocket clients to it, and asks for
+Starts a private Redis (a free port) and one uvicorn process (the
+production command) with the bench hooks (sockets/bench.py), connects N WebSocket clients to it, and asks for
 one leaderboard frame to reach all of them through four paths, in the same
 run and to the same sockets: the relay, a bare send loop (the floor), and
 channels-redis's core and pubsub layers (group_send). Prints, per path, the
 time until every client received the frame and the p50/p99 of arrival, the
 speed-ups, and the server's RSS per connected idle client.
 
-    python -m loadtest.bench_fanout [--sizes 1000,5000] [--repeats 5]
+    python -m bench.bench_fanout [--sizes 1000,5000] [--repeats 5]
 """
 
 from __future__ import annotations
@@ -16,14 +16,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import os
-import socket
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 
 import psutil
 import redis
@@ -31,68 +25,32 @@ import uvloop
 
 from engine import Question, Settings, SyncEngine, ops
 from engine.auth import hash_token
+from testkit.machine import describe
+from testkit.redis_server import PrivateRedis
+from testkit.serve import Uvicorn
 
 from . import rawws
-from .machine import describe
 
-ROOT = Path(__file__).resolve().parents[1]
-REDIS_PORT = 6392
 PATHS = ("relay", "bare", "core", "pubsub")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+# Compared with the production command (testkit.serve, as scripts/run.sh):
+# only the WebSocket implementation differs.
+SERVERS: dict[str, dict[str, str | None]] = {
+    "uvicorn-stadium": {},
+    "uvicorn-wsproto": {"--ws": "wsproto"},
+    "uvicorn-websockets": {"--ws": "websockets"},
+}
+BENCH_OPTIONS = {"--log-level": "warning", "--backlog": "8192"}
 
 
-def start_redis(tmp: str) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen(
-        ["redis-server", "--port", str(REDIS_PORT), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--dir", tmp, "--maxclients", "20000"],
-        stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    r = redis.Redis(port=REDIS_PORT)
-    for _ in range(100):
-        try:
-            r.ping()
-            return proc
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    raise RuntimeError("private redis did not start")
-
-
-SERVERS = {
-    # what scripts/run.sh serves: wsproto with the clean-1009 subclass and
-    # the HTTP protocol with read deadlines
-    "uvicorn-stadium": ["-m", "uvicorn", "config.asgi:application",
-                        "--http", "config.http_protocol:TimedHttpToolsProtocol",
-                        "--ws", "sockets.ws_server:WSProtocol", "--ws-per-message-deflate", "false",
-                        "--loop", "uvloop", "--no-access-log", "--log-level", "warning",
-                        "--backlog", "8192", "--port"],
-    "uvicorn-wsproto": ["-m", "uvicorn", "config.asgi:application", "--ws", "wsproto",
-                        "--loop", "uvloop", "--no-access-log", "--log-level", "warning",
-                        "--backlog", "8192", "--port"],
-    "uvicorn-websockets": ["-m", "uvicorn", "config.asgi:application", "--ws", "websockets",
-                           "--ws-per-message-deflate", "false", "--loop", "uvloop",
-                           "--no-access-log", "--log-level", "warning", "--backlog", "8192",
-                           "--port"],
-}  # fmt: skip
-
-
-def start_server(port: int, url: str, kind: str) -> subprocess.Popen[bytes]:
+def start_server(url: str, kind: str) -> Uvicorn:
     # every bench socket says hello with the one screen token: lift the
     # sockets-per-token cap, which would close all but the newest 50
-    env = {**os.environ, "STADIUM_BENCH": "1", "REDIS_URL": url, "STADIUM_RATE_BURST": "1000",
+    env = {"STADIUM_BENCH": "1", "REDIS_URL": url, "STADIUM_RATE_BURST": "1000",
            "STADIUM_MAX_SCREEN_SOCKETS_PER_TOKEN": "1000000"}  # fmt: skip
-    proc = subprocess.Popen([sys.executable, *SERVERS[kind], str(port)], cwd=ROOT, env=env)
-    for _ in range(200):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return proc
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError("server did not start")
+    server = Uvicorn(env, options={**BENCH_OPTIONS, **SERVERS[kind]})
+    return server.start(accept=None)  # up: /healthz answers (the bench needs no database)
 
 
 class Clients:
@@ -151,8 +109,7 @@ class Clients:
         self.conns.clear()
 
 
-async def run(sizes: list[int], repeats: int, kind: str) -> None:
-    url = f"redis://127.0.0.1:{REDIS_PORT}/0"
+async def run(sizes: list[int], repeats: int, kind: str, url: str) -> None:
     eng = SyncEngine(redis.Redis.from_url(url))
     game, pin, token = "bench-fanout", "424242", "bench-screen-token"
     eng.redis.flushdb()  # the private bench server, never the shared one
@@ -174,9 +131,10 @@ async def run(sizes: list[int], repeats: int, kind: str) -> None:
                 )
             )
         )
-    port = free_port()
-    server = start_server(port, url, kind)
-    proc = psutil.Process(server.pid)
+    server = start_server(url, kind)
+    port = server.port
+    assert server.proc is not None
+    proc = psutil.Process(server.proc.pid)
     rows = []
     memory: dict[int, float] = {}
     try:
@@ -220,8 +178,7 @@ async def run(sizes: list[int], repeats: int, kind: str) -> None:
             rows.append((n, med, memory[n]))
         clients.close()
     finally:
-        server.terminate()
-        server.wait(10)
+        server.stop()
     print()
     print("One leaderboard frame to N local WebSocket clients (median of", repeats, "trials)")
     print(
@@ -254,13 +211,8 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--server", choices=sorted(SERVERS), default="uvicorn-stadium")
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        rproc = start_redis(tmp)
-        try:
-            uvloop.run(run([int(s) for s in args.sizes.split(",")], args.repeats, args.server))
-        finally:
-            rproc.terminate()
-            rproc.wait(10)
+    with PrivateRedis(args=["--maxclients", "20000"]) as r:
+        uvloop.run(run([int(s) for s in args.sizes.split(",")], args.repeats, args.server, r.url))
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
-from engine import Settings, flush, keyspace  # noqa: E402
+from engine import Settings, flush, housekeeping  # noqa: E402
 from engine.flush import PlayerRow  # noqa: E402
 from engine.layout import Snapshot, Stats  # noqa: E402
 from engine.restore import PlayerRecord, restore_game  # noqa: E402
@@ -111,7 +111,7 @@ def _written(a: Game, b: Game, version: int) -> dict[int, int]:
 def _cleanup(games: list[Game]) -> None:
     eng = sync_engine()
     for g in games:
-        eng.run(keyspace.delete_game(g.key, 1))
+        eng.run(housekeeping.delete_game(g.key, 1))
     ids = [g.pk for g in games]
     with connection.cursor() as cur:
         for table in ("quiz_score", "quiz_answer", "quiz_player", "quiz_game"):

@@ -13,13 +13,14 @@ It takes a redis client and plain values and returns plain values
 - :mod:`engine.ops`: the operations of live play;
 - :mod:`engine.flush`, :mod:`engine.answer_log`: the write-behind's reads
   and releases; :mod:`engine.restore`: a game laid down again;
-  :mod:`engine.keyspace`: a game's keys as a whole, and Redis's clock;
+  :mod:`engine.housekeeping`: a game's keys as a whole, and Redis's clock;
 - :mod:`engine.aio` / :mod:`engine.sync`: run operations async or blocking;
-- :mod:`engine.batching`: micro-batching of answer submissions;
+- :mod:`engine.batching` (the contract and the generic batcher) and
+  :mod:`engine.answer_pipe` (the fast path): micro-batching of answer submissions;
 - :mod:`engine.scoring`: the scoring rules and the composite board score.
 """
 
-from . import answer_log, flush, keys, keyspace, layout, ops, restore, scoring
+from . import answer_log, flush, housekeeping, keys, layout, ops, restore, scoring
 from .aio import Engine
 from .errors import EngineError, EngineUnavailable
 from .layout import RecordedAnswer, Snapshot, Stats
@@ -60,7 +61,7 @@ __all__ = [
     "answer_log",
     "flush",
     "keys",
-    "keyspace",
+    "housekeeping",
     "layout",
     "ops",
     "restore",

@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from . import keys, ops
-from .batching import AnswerBatcher, AnswerPipe, Observer
+from .answer_pipe import AnswerPipe
+from .batching import AnswerBatcher, Observer
 from .calls import DEFAULT_EVENTS_MAXLEN, knobs
 from .errors import EngineUnavailable
 from .ops import Call, Op

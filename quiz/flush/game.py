@@ -34,7 +34,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from engine import Snapshot, SyncEngine, answer_log, flush, keyspace
+from engine import Snapshot, SyncEngine, answer_log, flush, housekeeping
 from engine.flush import PlayerRow
 from quiz.models import Game
 from quiz.redis import sync_engine
@@ -118,7 +118,7 @@ def _answers_write(
         progress(f"game {gid}: answers {done}/{len(take)} ({len(entries) - len(take)} left)")
     lag_s = 0.0
     if take:
-        lag_s = (eng.run(keyspace.clock()) - min(e.ms for e in take)) / 1000
+        lag_s = (eng.run(housekeeping.clock()) - min(e.ms for e in take)) / 1000
     return FlushResult(game=gid, answers=answers, lag_s=lag_s), [e.id for e in take] + empty
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from engine import keyspace, ops
+from engine import housekeeping, ops
 from quiz.models import Game
 from quiz.redis import sync_engine
 from quiz.services.games import question_close_expired
@@ -31,7 +31,7 @@ def games_live(*, only: str | None = None) -> list[str]:
     ids = list(qs.order_by("pk").values_list("key", flat=True))
     if not ids:
         return []
-    there = sync_engine().run(keyspace.games_present(ids))
+    there = sync_engine().run(housekeeping.games_present(ids))
     return [gid for gid, live in zip(ids, there, strict=True) if live]
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from engine import SyncEngine, answer_log, flush, keyspace, ops
+from engine import SyncEngine, answer_log, flush, housekeeping, ops
 from quiz.live.actions import game_end_unsaved
 from quiz.models import Game
 from quiz.redis import sync_engine
@@ -62,7 +62,7 @@ def game_saved(*, game_id: str, progress: Progress = quiet) -> tuple[FlushResult
     game.refresh_from_db()
     # Only now may Redis forget the game: PostgreSQL holds all of it.
     eng.run(
-        keyspace.expire_game(gid, max(state.n_questions, 1), settings.STADIUM["FINISHED_TTL_S"])
+        housekeeping.expire_game(gid, max(state.n_questions, 1), settings.STADIUM["FINISHED_TTL_S"])
     )
     if game.pin:
         eng.run(ops.release_pin(game.pin, gid))

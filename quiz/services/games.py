@@ -18,7 +18,7 @@ from typing import Any
 import pydantic
 from django.contrib.auth.models import AbstractBaseUser
 
-from engine import GameState, Settings, keyspace, ops
+from engine import GameState, Settings, housekeeping, ops
 from engine.auth import hash_token, new_token
 from quiz.documents import document_parse, engine_questions
 from quiz.live import actions, clock
@@ -103,7 +103,7 @@ def game_open(
     except BaseException:
         # Leave nothing half-made behind: no row and no keys without a PIN.
         with contextlib.suppress(Exception):  # Redis may be the one that failed
-            eng.run(keyspace.delete_game(gid, len(document["questions"])))
+            eng.run(housekeeping.delete_game(gid, len(document["questions"])))
         game.delete()
         raise
     game.pin = pin
@@ -152,7 +152,7 @@ def question_close_expired(*, game_id: str) -> bool:
     st = eng.run(ops.game_state(game_id))
     if st is None or st.state != "question":
         return False
-    q, now_ms = eng.run(ops.combine(ops.question_state(game_id, st.question), keyspace.clock()))
+    q, now_ms = eng.run(ops.combine(ops.question_state(game_id, st.question), housekeeping.clock()))
     if q is None or q.state != "open":
         return False
     if not clock.deadline_past(deadline_ms=q.deadline_ms, now_ms=now_ms):

@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 
 from engine import AnswerResult, Engine, SyncEngine, keys, ops, scoring
-from engine.batching import AnswerBatcher, AnswerPipe
+from engine.answer_pipe import AnswerPipe
+from engine.batching import AnswerBatcher
 
 from .util import join, new_game, open_q, q
 

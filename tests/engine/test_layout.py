@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from engine import Settings, SyncEngine, answer_log, flush, keyspace, ops, restore
+from engine import Settings, SyncEngine, answer_log, flush, housekeeping, ops, restore
 from engine.layout import (
     ANSWER_FIELDS,
     LOG_FIELDS,
@@ -109,7 +109,7 @@ def _after_question_1(now_ms: int, **q2: str) -> Snapshot:
 def test_stats_packed_in_python_read_by_lua(
     sync_engine: SyncEngine, sync_redis: Any, game_id: str
 ) -> None:
-    now = sync_engine.run(keyspace.clock())
+    now = sync_engine.run(housekeeping.clock())
     before = Stats(5000, 2, 1, 2, 2, 7, 1000, 1, 900, False)
     _restored(sync_engine, game_id, _after_question_1(now),
               restore.PlayerRecord(4, "Ann", "ann", "t" * 64, before))  # fmt: skip
@@ -132,7 +132,7 @@ def test_stats_packed_in_python_read_by_lua(
 
 
 def test_recorded_answers_both_ways(sync_engine: SyncEngine, sync_redis: Any, game_id: str) -> None:
-    now = sync_engine.run(keyspace.clock())
+    now = sync_engine.run(housekeeping.clock())
     open2 = {"state": "open", "round": "2", "opened_ms": str(now), "deadline_ms": str(now + 60_000)}
     snap = _after_question_1(now, **open2)
     snap.meta.update(state="question", q="2", round="2")
@@ -183,7 +183,7 @@ def test_question_and_meta_hashes_both_ways(sync_engine: SyncEngine, game_id: st
     assert (by_lua[1].correct, by_lua[1].limit_ms, by_lua[1].counts) == ({0, 2}, 30_000, [0] * 4)
 
     # restored from an empty record, the game is the one create_game lays down
-    sync_engine.run(keyspace.delete_game(game_id, 2))
+    sync_engine.run(housekeeping.delete_game(game_id, 2))
     _restored(sync_engine, game_id, Snapshot({"created_ms": created}, {}))
     again = sync_engine.run(flush.meta_all(game_id))
     assert again == {**meta_new(2, SETTINGS), "created_ms": created, "epoch": "2"}

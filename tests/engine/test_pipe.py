@@ -90,7 +90,7 @@ async def test_without_hiredis_parsing_answers_take_the_generic_path_with_a_warn
     open_q(sync, "g", 1)
     pool = aioredis.ConnectionPool(port=PORT, parser_class=_AsyncRESP3Parser)
     client = aioredis.Redis(connection_pool=pool)
-    with caplog.at_level(logging.WARNING, logger="engine.batching"):
+    with caplog.at_level(logging.WARNING, logger="engine.answer_pipe"):
         eng = Engine(client)
     assert eng.pipe is None and eng.batcher is not None
     assert "not hiredis" in caplog.text
@@ -116,7 +116,7 @@ async def test_connections_without_streams_take_the_generic_path_with_a_warning(
     caplog: Any,
 ) -> None:
     client = aioredis.Redis(connection_pool=aioredis.ConnectionPool(connection_class=NoStreams))
-    with caplog.at_level(logging.WARNING, logger="engine.batching"):
+    with caplog.at_level(logging.WARNING, logger="engine.answer_pipe"):
         eng = Engine(client)
     assert eng.pipe is None and eng.batcher is not None
     assert "NoStreams has no _reader, _writer" in caplog.text
@@ -125,7 +125,7 @@ async def test_connections_without_streams_take_the_generic_path_with_a_warning(
 
 async def test_a_plain_client_with_hiredis_gets_the_pipe(caplog: Any) -> None:
     client = aioredis.Redis(port=PORT)
-    with caplog.at_level(logging.WARNING, logger="engine.batching"):
+    with caplog.at_level(logging.WARNING, logger="engine.answer_pipe"):
         eng = Engine(client)
     assert eng.pipe is not None and not caplog.records
     await client.aclose()

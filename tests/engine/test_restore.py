@@ -11,8 +11,8 @@ from engine import (
     SyncEngine,
     answer_log,
     flush,
+    housekeeping,
     keys,
-    keyspace,
     ops,
     restore,
 )
@@ -82,7 +82,7 @@ def test_a_restored_game_reads_as_it_was_played(
     ps = _played(sync_engine, sync_redis, game_id)
     was = _view(sync_engine, sync_redis, game_id)
     record = _record(sync_engine, game_id, ps)
-    sync_engine.run(keyspace.delete_game(game_id, 3))
+    sync_engine.run(housekeeping.delete_game(game_id, 3))
 
     done = sync_engine.run(
         restore.restore_game(

@@ -9,7 +9,7 @@ from typing import Any
 
 from redis.crc import key_slot
 
-from engine import Settings, answer_log, flush, keys, keyspace, ops, restore
+from engine import Settings, answer_log, flush, housekeeping, keys, ops, restore
 from engine.layout import RecordedAnswer, Snapshot, Stats
 from engine.ops import Call
 from engine.scripts import SCRIPTS
@@ -89,9 +89,9 @@ def test_pipelined_reads_and_all_keys_share_the_slot() -> None:
         *answer_log.ack(GAME, ["1-0"], batch=10).calls,
         *answer_log.trim_before(GAME, "1-0").calls,
         *answer_log.length(GAME).calls,
-        *keyspace.delete_game(GAME, 3).calls,
-        *keyspace.expire_game(GAME, 3, 60).calls,
-        *keyspace.games_present([GAME]).calls,
+        *housekeeping.delete_game(GAME, 3).calls,
+        *housekeeping.expire_game(GAME, 3, 60).calls,
+        *housekeeping.games_present([GAME]).calls,
     ]
     assert {key_slot(str(c.args[1]).encode()) for c in cmds} == {slot}
     (read,) = answer_log.deliver(GAME, ">", 10).calls

@@ -176,7 +176,7 @@ class GameConsumer(AsyncConsumer):
             if self.relay is None:
                 if kind != "hello":
                     return self.close_soon(m.CLOSE_NO_HELLO)
-                return await hello(self, msg)
+                return await self.hello(msg)
             await dispatch(self, kind, msg)
         except EngineUnavailable:
             if self.relay is None:  # the token could not be checked: not a refusal
@@ -231,6 +231,10 @@ class GameConsumer(AsyncConsumer):
         finally:
             self.resync_busy = False
             self.resync_later = None
+
+    async def hello(self, msg: m.Hello) -> None:
+        # a method, so a subclass (sockets/bench.py) can add to a seating
+        await hello(self, msg)
 
     async def send_welcome(self) -> None:
         """The snapshot, chained at the seq this connection had when it was

@@ -31,10 +31,11 @@ run: install services frontend
 	$(PY) manage.py demo_setup
 	scripts/run.sh $(HOST) $(PORT) $(WORKERS)
 
+# mypy: strict, with django-stubs, on the packages listed in pyproject.toml
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy engine testkit
+	$(VENV)/bin/mypy --config-file pyproject.toml
 	$(VENV)/bin/lint-imports
 
 # tests/engine runs on its own without Django (no plugin, no settings module):

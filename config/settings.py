@@ -10,8 +10,13 @@ ALLOWED_HOSTS and STADIUM_PRODUCTION=1, which turns on the HTTPS settings that
 import contextlib
 from pathlib import Path
 
+import django_stubs_ext
 import environ
 from django.core.exceptions import ImproperlyConfigured
+
+# quiz/admin.py subclasses ModelAdmin[Quiz] and the like for mypy; Django's own
+# classes only accept the [...] at run time once this has been called.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 

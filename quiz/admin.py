@@ -9,22 +9,25 @@ own quizzes and games.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, QuerySet
+from django.forms import ModelForm
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
 from .models import Choice, Game, Question, Quiz
 
+_M = TypeVar("_M", bound=models.Model)
 
-class _OwnedAdmin(admin.ModelAdmin):
+
+class _OwnedAdmin(admin.ModelAdmin[_M]):
     owner_path = "owner"
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[_M]:
         qs = super().get_queryset(request)
         if request.user.is_superuser:
             return qs
@@ -36,15 +39,17 @@ class _OwnedAdmin(admin.ModelAdmin):
             if db_field.name == "owner":
                 kw["queryset"] = db_field.related_model.objects.filter(pk=request.user.pk)
             elif db_field.name == "quiz":
-                kw["queryset"] = Quiz.objects.filter(owner=request.user)
+                kw["queryset"] = Quiz.objects.filter(owner=request.user.pk)
         return super().formfield_for_foreignkey(db_field, request, **kw)
 
 
 # image URLs typed without a scheme are https (Django 6's default already)
-URL_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+URL_HTTPS: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
+    models.URLField: {"assume_scheme": "https"}
+}
 
 
-class QuestionInline(admin.TabularInline):
+class QuestionInline(admin.TabularInline[Question, Quiz]):
     model = Question
     formfield_overrides = URL_HTTPS
     fields = ("order", "text", "time_limit", "multiplier", "image")
@@ -54,7 +59,7 @@ class QuestionInline(admin.TabularInline):
 
 
 @admin.register(Quiz)
-class QuizAdmin(_OwnedAdmin):
+class QuizAdmin(_OwnedAdmin[Quiz]):
     list_display = ("title", "owner", "question_count", "updated")
     list_filter = ("owner",)
     search_fields = ("title", "owner__username", "questions__text")
@@ -66,13 +71,14 @@ class QuizAdmin(_OwnedAdmin):
 
     @admin.display(description="questions", ordering="_questions")
     def question_count(self, obj: Quiz) -> int:
-        return obj._questions  # type: ignore[attr-defined]
+        # the count annotate() adds in get_queryset, unknown to the model class
+        return int(obj._questions)  # type: ignore[attr-defined]
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         return {"owner": request.user.pk}
 
 
-class ChoiceFormSet(BaseInlineFormSet):
+class ChoiceFormSet(BaseInlineFormSet[Choice, Question, ModelForm[Choice]]):
     def clean(self) -> None:
         super().clean()
         kept = [
@@ -86,7 +92,7 @@ class ChoiceFormSet(BaseInlineFormSet):
             raise ValidationError("At least one choice must be correct.")
 
 
-class ChoiceInline(admin.TabularInline):
+class ChoiceInline(admin.TabularInline[Choice, Question]):
     model = Choice
     formset = ChoiceFormSet
     fields = ("order", "text", "correct")
@@ -97,7 +103,7 @@ class ChoiceInline(admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(_OwnedAdmin):
+class QuestionAdmin(_OwnedAdmin[Question]):
     owner_path = "quiz__owner"
     list_display = ("text", "quiz", "order", "time_limit", "multiplier")
     list_filter = ("multiplier",)
@@ -109,7 +115,7 @@ class QuestionAdmin(_OwnedAdmin):
 
 
 @admin.register(Game)
-class GameAdmin(_OwnedAdmin):
+class GameAdmin(_OwnedAdmin[Game]):
     """Games are made by the API and the flusher; the admin only looks."""
 
     owner_path = "host"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.contrib.auth import authenticate, login, logout
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
-from ninja import Body, Router
+from ninja import Router
+from ninja.params.functions import Body  # ninja.Body is a generic alias to mypy
 
 from . import ratelimit
 from .api_common import csrf_require, errors, host_auth

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
 from . import metrics, ratelimit
-from .api_common import errors, host_auth
+from .api_common import errors, host_auth, host_of
 from .schemas import GameOpenIn, GameOpenOut, GamePublicOut, JoinIn, JoinOut, ResultsOut
 from .services import ServiceError
 from .services.games import game_open, game_public
@@ -27,7 +27,7 @@ router = Router(tags=["games"])
 def games_open(request: HttpRequest, payload: GameOpenIn) -> Status[dict[str, Any]]:
     max_players = payload.max_players or settings.STADIUM["DEFAULT_MAX_PLAYERS"]
     opened = game_open(
-        host=request.user,
+        host=host_of(request),
         quiz_id=payload.quiz,
         reveal=payload.reveal,
         max_players=max_players,
@@ -89,8 +89,8 @@ def games_results(request: HttpRequest, pin: str, format: Literal["json", "csv"]
     """Final ranking; ``?format=csv`` for CSV with per-question points.
     409 ``not_saved`` while the final scores are still being written."""
     if format == "csv":
-        body = results_csv(host=request.user, pin=pin)
+        body = results_csv(host=host_of(request), pin=pin)
         response = HttpResponse(body, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="stadium-{pin}.csv"'
         return response
-    return results_get(host=request.user, pin=pin)
+    return results_get(host=host_of(request), pin=pin)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Path, Router, Status
+from ninja import Router, Status
+from ninja.params.functions import Path  # ninja.Path is a generic alias to mypy
 
-from .api_common import errors, host_auth
+from .api_common import errors, host_auth, host_of
 from .documents import QuizDocument
 from .models import Quiz
 from .schemas import ID_MAX, QuizDocumentOut, QuizOut
@@ -27,25 +28,25 @@ QuizId = Path(..., ge=1, le=ID_MAX)
 
 @router.get("", response={200: list[QuizOut], **errors(401)})
 def quizzes_list(request: HttpRequest) -> list[Quiz]:
-    return list(quiz_list(owner=request.user))
+    return list(quiz_list(owner=host_of(request)))
 
 
 @router.post("", response={201: QuizOut, **errors(401, 403)})
 def quizzes_create(request: HttpRequest, payload: QuizDocument) -> Status[Quiz]:
-    return Status(201, quiz_create(owner=request.user, document=payload))
+    return Status(201, quiz_create(owner=host_of(request), document=payload))
 
 
 @router.get("/{quiz_id}", response={200: QuizDocumentOut, **errors(401, 404)})
 def quizzes_read(request: HttpRequest, quiz_id: int = QuizId) -> dict[str, Any]:
-    return quiz_document(quiz=quiz_get(owner=request.user, quiz_id=quiz_id))
+    return quiz_document(quiz=quiz_get(owner=host_of(request), quiz_id=quiz_id))
 
 
 @router.put("/{quiz_id}", response={200: QuizOut, **errors(401, 403, 404)})
 def quizzes_replace(request: HttpRequest, payload: QuizDocument, quiz_id: int = QuizId) -> Quiz:
-    return quiz_update(owner=request.user, quiz_id=quiz_id, document=payload)
+    return quiz_update(owner=host_of(request), quiz_id=quiz_id, document=payload)
 
 
 @router.delete("/{quiz_id}", response={204: None, **errors(401, 403, 404)})
 def quizzes_delete(request: HttpRequest, quiz_id: int = QuizId) -> Status[None]:
-    quiz_delete(owner=request.user, quiz_id=quiz_id)
+    quiz_delete(owner=host_of(request), quiz_id=quiz_id)
     return Status(204, None)

@@ -105,7 +105,8 @@ def registry() -> CollectorRegistry:
         return REGISTRY
     _reap_dead(path)
     reg = CollectorRegistry()
-    multiprocess.MultiProcessCollector(reg)
+    # prometheus_client leaves these two multiprocess functions unannotated
+    multiprocess.MultiProcessCollector(reg)  # type: ignore[no-untyped-call]
     return reg
 
 
@@ -117,7 +118,7 @@ def _reap_dead(path: str) -> None:
         try:
             os.kill(pid, 0)
         except ProcessLookupError:
-            multiprocess.mark_process_dead(pid, path)
+            multiprocess.mark_process_dead(pid, path)  # type: ignore[no-untyped-call]  # unannotated in prometheus_client
         except PermissionError:
             pass  # alive, owned by another user
 

@@ -45,9 +45,10 @@ SEAT_CAPS = {  # settings.STADIUM keys: sockets per token, per role
 }
 
 
-class GameConsumer(AsyncConsumer):
+# channels ships no type hints, so its base class is Any to mypy
+class GameConsumer(AsyncConsumer):  # type: ignore[misc]
     role = "player"
-    channel_layer_alias = None  # type: ignore[assignment]
+    channel_layer_alias = None
     # set once hello succeeds; class defaults so cleanup works whatever failed
     relay: GameRelay | None = None
     registered = False

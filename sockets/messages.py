@@ -6,6 +6,7 @@ docs/protocol.md is the human version of this module.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, ValidationError
@@ -120,7 +121,7 @@ def _encodable(data: Any) -> bool:
     return True
 
 
-def dumps(obj: dict[str, Any]) -> str:
+def dumps(obj: Mapping[str, Any]) -> str:
     # allow_nan=False: browsers' JSON.parse refuses NaN and Infinity, so a
     # frame holding them must fail here, loudly, not on the phone.
     return json.dumps(obj, separators=(",", ":"), ensure_ascii=False, allow_nan=False)

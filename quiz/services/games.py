@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pydantic
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from engine import GameState, Settings, housekeeping, ops
 from engine.auth import hash_token, new_token
@@ -47,7 +47,7 @@ def _pin_new() -> str:
 
 def game_open(
     *,
-    host: AbstractBaseUser,
+    host: User,
     quiz_id: int,
     reveal: str = Game.Reveal.LIVE,
     max_players: int,

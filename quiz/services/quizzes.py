@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Count, QuerySet
 
@@ -18,11 +18,11 @@ from quiz.models import Choice, Question, Quiz
 from . import NotFound
 
 
-def quiz_list(*, owner: AbstractBaseUser) -> QuerySet[Quiz]:
+def quiz_list(*, owner: User) -> QuerySet[Quiz]:
     return Quiz.objects.filter(owner=owner).annotate(n_questions=Count("questions"))
 
 
-def quiz_get(*, owner: AbstractBaseUser, quiz_id: int) -> Quiz:
+def quiz_get(*, owner: User, quiz_id: int) -> Quiz:
     quiz = quiz_list(owner=owner).filter(pk=quiz_id).first()
     if quiz is None:
         raise NotFound(f"no quiz {quiz_id}")
@@ -54,7 +54,7 @@ def _questions_write(*, quiz: Quiz, document: QuizDocument) -> None:
 
 
 @transaction.atomic
-def quiz_create(*, owner: AbstractBaseUser, document: QuizDocument) -> Quiz:
+def quiz_create(*, owner: User, document: QuizDocument) -> Quiz:
     quiz = Quiz.objects.create(owner=owner, title=document.title)
     _questions_write(quiz=quiz, document=document)
     quiz.n_questions = len(document.questions)  # type: ignore[attr-defined]
@@ -62,7 +62,7 @@ def quiz_create(*, owner: AbstractBaseUser, document: QuizDocument) -> Quiz:
 
 
 @transaction.atomic
-def quiz_update(*, owner: AbstractBaseUser, quiz_id: int, document: QuizDocument) -> Quiz:
+def quiz_update(*, owner: User, quiz_id: int, document: QuizDocument) -> Quiz:
     """Replace the quiz's title and questions. Games already opened keep
     their own snapshot, so this never changes a running game."""
     quiz = Quiz.objects.select_for_update().filter(owner=owner, pk=quiz_id).first()
@@ -76,7 +76,7 @@ def quiz_update(*, owner: AbstractBaseUser, quiz_id: int, document: QuizDocument
     return quiz
 
 
-def quiz_delete(*, owner: AbstractBaseUser, quiz_id: int) -> None:
+def quiz_delete(*, owner: User, quiz_id: int) -> None:
     deleted, _ = Quiz.objects.filter(owner=owner, pk=quiz_id).delete()
     if not deleted:
         raise NotFound(f"no quiz {quiz_id}")

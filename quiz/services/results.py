@@ -12,14 +12,14 @@ import csv
 import io
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from quiz.models import Answer, Game, Score
 
 from . import NotFound, ServiceError
 
 
-def _game_saved(*, host: AbstractBaseUser, pin: str) -> Game:
+def _game_saved(*, host: User, pin: str) -> Game:
     game = Game.objects.filter(host=host, pin=pin).order_by("-created", "-id").first()
     if game is None:
         raise NotFound(f"no game of yours with PIN {pin}")
@@ -45,7 +45,7 @@ def _ranking(game: Game) -> list[dict[str, Any]]:
     ]
 
 
-def results_get(*, host: AbstractBaseUser, pin: str) -> dict[str, Any]:
+def results_get(*, host: User, pin: str) -> dict[str, Any]:
     game = _game_saved(host=host, pin=pin)
     return {
         "game": game.key,
@@ -65,7 +65,7 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def results_csv(*, host: AbstractBaseUser, pin: str) -> str:
+def results_csv(*, host: User, pin: str) -> str:
     """rank,nickname,score,correct,best_streak,q1..qN (points per question,
     bonus included; 0 where the player did not answer)."""
     game = _game_saved(host=host, pin=pin)

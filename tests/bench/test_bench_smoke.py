@@ -1,0 +1,47 @@
+"""The benchmarks still run, at a tiny size (their figures are not checked:
+speed is measured by `make bench-*`, never asserted in the suite).
+
+A refactor that silently breaks a path a benchmark compares (the fan-out
+bench's channel-layer paths once stopped receiving anything) shows here
+as a failed run instead of at the next measurement."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.timeout(180)
+
+
+def run(*args: str) -> str:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    p = subprocess.run(
+        [sys.executable, "-m", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=150,
+    )
+    assert p.returncode == 0, p.stdout[-2000:] + p.stderr[-3000:]
+    return p.stdout
+
+
+def test_fanout_bench_delivers_on_every_path() -> None:
+    out = run("bench.bench_fanout", "--sizes", "40", "--repeats", "1")
+    rows = {
+        line.split()[1]: line.split() for line in out.splitlines() if line.startswith("    40 ")
+    }
+    assert set(rows) == {"relay", "bare", "core", "pubsub"}, out
+    assert all(r[-1] == "0" for r in rows.values()), out  # no frame lost on any path
+
+
+def test_engine_bench_runs() -> None:
+    out = run("bench.bench_engine", "--players", "600", "--answers", "300", "--rounds", "1")
+    assert "engine, micro-batched" in out and "redis-benchmark" in out, out

@@ -122,20 +122,27 @@ def _join_open(base: str, pin: str) -> bool:
 
 
 @pytest.mark.timeout(180)
+def open_lobby(host: Any, base: str, tmp_path: Path, title: str, *, late_join: bool = True) -> str:
+    """Log the host in, import a quiz, open its lobby; the game's PIN."""
+    expect = _expect()
+    host.on("dialog", lambda d: d.accept())
+    _login(host, base)
+    item = _import(host, tmp_path, _doc(f"{title} {uuid.uuid4().hex[:6]}"))
+    item.get_by_role("button", name="Open a game").click()
+    if not late_join:
+        item.get_by_label("Players may join after the start").uncheck()
+    item.get_by_role("button", name="Start the lobby").click()
+    expect(host.get_by_test_id("host-pin")).to_be_visible()
+    return str(host.get_by_test_id("host-pin").inner_text().split()[-1])
+
+
 def test_lock_kick_and_reconnect(e2e_server: Any, browser: Any, shots: Any, tmp_path: Path) -> None:
     expect = _expect()
     base = e2e_server.url
     contexts = [browser.new_context(viewport={"width": 1100, "height": 900})]
     try:
         host = contexts[0].new_page()
-        host.on("dialog", lambda d: d.accept())
-        _login(host, base)
-        item = _import(host, tmp_path, _doc(f"Planets {uuid.uuid4().hex[:6]}"))
-        item.get_by_role("button", name="Open a game").click()
-        item.get_by_label("Players may join after the start").uncheck()
-        item.get_by_role("button", name="Start the lobby").click()
-        expect(host.get_by_test_id("host-pin")).to_be_visible()
-        pin = host.get_by_test_id("host-pin").inner_text().split()[-1]
+        pin = open_lobby(host, base, tmp_path, "Planets", late_join=False)
 
         contexts.append(browser.new_context(**PHONE))
         pat = contexts[-1].new_page()

@@ -6,14 +6,13 @@ game back. Every wait is for something the player sees."""
 from __future__ import annotations
 
 import json
-import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from .test_game import PHONE, _expect, _join
-from .test_host_tools import _doc, _import, _login
+from .test_host_tools import open_lobby
 
 
 @pytest.mark.timeout(180)
@@ -25,13 +24,7 @@ def test_oldest_tab_gives_way_and_can_take_the_game_back(
     contexts = [browser.new_context(viewport={"width": 1100, "height": 900})]
     try:
         host = contexts[0].new_page()
-        host.on("dialog", lambda d: d.accept())
-        _login(host, base)
-        item = _import(host, tmp_path, _doc(f"Tabs {uuid.uuid4().hex[:6]}"))
-        item.get_by_role("button", name="Open a game").click()
-        item.get_by_role("button", name="Start the lobby").click()
-        expect(host.get_by_test_id("host-pin")).to_be_visible()
-        pin = host.get_by_test_id("host-pin").inner_text().split()[-1]
+        pin = open_lobby(host, base, tmp_path, "Tabs")
 
         phone = browser.new_context(**PHONE)
         contexts.append(phone)

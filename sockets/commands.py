@@ -61,9 +61,9 @@ async def resync(c: GameConsumer, _msg: Any) -> None:
 # --- players ----------------------------------------------------------------
 
 
-def refuse_answer(c: GameConsumer, code: str, message: str) -> None:
-    metrics.ANSWERS_REFUSED.labels(code).inc()
-    c.error(code, message, "answer")
+def refuse_answer(c: GameConsumer, no: Refusal) -> None:
+    metrics.ANSWERS_REFUSED.labels(no.code).inc()
+    c.refuse(no, "answer")
 
 
 async def answer(c: GameConsumer, msg: m.Answer) -> None:
@@ -71,11 +71,11 @@ async def answer(c: GameConsumer, msg: m.Answer) -> None:
     assert relay is not None and c.player is not None
     current = relay.question.number if relay.question else 0
     if current == 0:
-        return refuse_answer(c, "not_open", "no question is open")
+        return refuse_answer(c, SOCKET["not_open"])
     if msg.question != current:
-        return refuse_answer(c, "wrong_question", f"question {current} is the current one")
+        return refuse_answer(c, SOCKET["wrong_question"])
     if len(set(msg.choices)) != len(msg.choices):
-        return refuse_answer(c, "bad_choice", "a choice is repeated")
+        return refuse_answer(c, SOCKET["bad_choice"])
     res = await async_engine().submit_answer(
         game=relay.game, player=c.player, question=msg.question, choices=msg.choices
     )
@@ -84,8 +84,9 @@ async def answer(c: GameConsumer, msg: m.Answer) -> None:
         c.push(m.dumps({"type": "kicked", "seq": c.seq()}))
         return c.close_soon(m.CLOSE_KICKED)
     if not res.ok:
-        no = for_socket(res.status, frame="answer", seen_finished=relay.finished)
-        return refuse_answer(c, no.code, no.message)
+        return refuse_answer(
+            c, for_socket(res.status, frame="answer", seen_finished=relay.finished)
+        )
     metrics.ANSWERS_ACCEPTED.inc()
     ack: dict[str, Any] = {
         "type": "answer_ack",

@@ -15,9 +15,24 @@ if TYPE_CHECKING:  # packed values: engine.layout (which builds these types)
     from .layout import RecordedAnswer, Stats
 
 
+KINDS = (
+    "choice", "true_false", "poll", "slider", "type_answer", "ordering", "word_cloud", "info",
+)  # fmt: skip
+SCORED = frozenset({"choice", "true_false", "slider", "type_answer", "ordering"})
+CHOICE_KINDS = frozenset({"choice", "true_false", "poll"})
+TEXT_KINDS = frozenset({"type_answer", "word_cloud"})
+
+
 @dataclass(frozen=True, slots=True)
 class Question:
-    """A question as the host wrote it, the input of game creation."""
+    """A question as the host wrote it, the input of game creation.
+
+    ``kind`` says which of the other fields matter (docs/engine.md, "Question
+    kinds"): ``choices``/``correct`` for choice, true_false (choices "True",
+    "False"; correct {0} for a true statement) and poll (no correct);
+    ``min``..``unit`` for a slider; ``accepted``/``max_length`` for typed
+    answers and word clouds; ``items`` (in the right order) for ordering.
+    """
 
     text: str
     choices: list[str]
@@ -25,17 +40,35 @@ class Question:
     time_limit: int  # seconds
     multiplier: int = 1
     image: str | None = None
+    kind: str = "choice"
+    read_time: int = 0  # seconds shown before answers open
+    min: float = 0
+    max: float = 0
+    step: float = 1
+    answer: float = 0
+    tolerance: float = 0
+    unit: str | None = None
+    accepted: list[str] = field(default_factory=list)
+    max_length: int = 40
+    items: list[str] = field(default_factory=list)
+
+    @property
+    def scored(self) -> bool:
+        return self.kind in SCORED
 
     def public(self, number: int) -> dict[str, Any]:
-        """What players may see while the question is open: no correct set."""
+        """What players may see while the question is open: never the answer."""
+        from .kinds import public_fields  # the per-kind rules live there
+
         return {
             "question": number,
+            "kind": self.kind,
             "text": self.text,
-            "choices": list(self.choices),
             "time_limit": self.time_limit,
             "multiplier": self.multiplier,
             "image": self.image,
-            "multi": len(self.correct) > 1,
+            "read_time": self.read_time,
+            **public_fields(self),
         }
 
 

@@ -92,6 +92,8 @@ class Game(models.Model):
     reveal = models.CharField(max_length=10, choices=Reveal.choices, default=Reveal.LIVE)
     max_players = models.PositiveIntegerField(default=0)
     late_join = models.BooleanField(default=True)
+    # null, or {"reveal_s", "leaderboard_s"}: the server advances the show itself
+    auto_advance = models.JSONField(null=True, blank=True, default=None)
     host_token_hash = models.CharField(max_length=64)
     # kept so that rebuild_game can restore the big screen's access too
     screen_token_hash = models.CharField(max_length=64, blank=True, default="")
@@ -135,10 +137,12 @@ class Answer(models.Model):
     game = models.ForeignKey(Game, on_delete=models.CASCADE, related_name="answers")
     player = models.ForeignKey(Player, on_delete=models.CASCADE, related_name="answers")
     question = models.PositiveIntegerField()
-    choices = models.JSONField(default=list)
+    choices = models.JSONField(default=list)  # choice kinds; [] for the others
+    # the answer as given: choices, the slider's number, the text, the order
+    value = models.JSONField(null=True, blank=True, default=None)
     points = models.IntegerField(default=0)
     bonus = models.IntegerField(default=0)
-    correct = models.BooleanField(default=False)
+    correct = models.BooleanField(null=True, default=False)  # null: an unscored kind
     elapsed_ms = models.IntegerField(default=0)
     total = models.IntegerField(default=0)
     streak = models.IntegerField(default=0)

@@ -76,6 +76,11 @@ class QuizDocumentOut(Schema):
     questions: list[QuestionOut]
 
 
+class AutoAdvanceIn(Request):
+    reveal_s: int = Field(ge=1, le=60, description="seconds the results show after a close")
+    leaderboard_s: int = Field(ge=1, le=60, description="then seconds the leaderboard shows")
+
+
 class GameOpenIn(Request):
     quiz: int = Field(ge=1, le=ID_MAX, description="id of one of your quizzes")
     reveal: Literal["live", "on_close"] = Field(
@@ -85,6 +90,11 @@ class GameOpenIn(Request):
         None, ge=1, description="default and maximum: the server's DEFAULT_MAX_PLAYERS"
     )
     late_join: bool = Field(True, description="players may join after the first question")
+    auto_advance: AutoAdvanceIn | None = Field(
+        None,
+        description="null: the host advances; else the server closes at the deadline, shows "
+        "the results reveal_s, the leaderboard leaderboard_s, then opens the next question",
+    )
 
     @field_validator("max_players")
     @classmethod
@@ -105,6 +115,7 @@ class GameOpenOut(Schema):
     reveal: str
     max_players: int
     late_join: bool
+    auto_advance: dict[str, int] | None
 
 
 class GamePublicOut(Schema):

@@ -19,7 +19,12 @@ from . import NotFound
 
 
 def quiz_list(*, owner: User) -> QuerySet[Quiz]:
-    return Quiz.objects.filter(owner=owner).annotate(n_questions=Count("questions"))
+    # explicit: Meta.ordering does not apply to a query with an aggregate
+    return (
+        Quiz.objects.filter(owner=owner)
+        .annotate(n_questions=Count("questions"))
+        .order_by("-updated", "-id")
+    )
 
 
 def quiz_get(*, owner: User, quiz_id: int) -> Quiz:

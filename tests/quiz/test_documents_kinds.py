@@ -415,3 +415,23 @@ def test_admin_edits_every_kind_with_the_document_rules(staff, host_client, quiz
     assert host_client.get(f"/api/quizzes/{quiz_id}").json()["questions"][0]["choices"] == [
         {"text": "a"}, {"text": "b"},
     ]  # fmt: skip
+
+
+# --- the documentation --------------------------------------------------------------
+
+
+def test_docs_list_every_kind_with_its_fields_and_the_messages_the_code_gives():
+    from quiz.documents import KIND_FIELDS
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "quizzes.md").read_text()
+    rows = {
+        line.split("|")[1].strip(): line for line in text.splitlines() if line.startswith("| `")
+    }
+    for kind, fields in KIND_FIELDS.items():
+        row = rows[f"`{kind}`"]
+        for field in fields:
+            assert f"`{field}`" in row, (kind, field)
+    prose = " ".join(text.split())
+    for _, _, _, message in BAD:
+        if message.startswith(("must", "at most 10000", "(max", "items must")):
+            assert message in prose, message

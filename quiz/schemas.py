@@ -58,15 +58,32 @@ class QuizOut(Schema):
 
 class ChoiceOut(Schema):
     text: str
-    correct: bool
+    correct: bool | None = Field(None, description="choice only (a poll's choices have none)")
 
 
 class QuestionOut(Schema):
+    """A question as stored: the common fields, then its kind's own (only
+    those the kind has are present; a choice question has no ``kind`` and no
+    ``read_time`` when it is 0). The rules are the request's (QuizDocument)."""
+
+    kind: str | None = Field(None, description="absent: choice")
     text: str
     time_limit: int
+    read_time: int | None = Field(None, description="absent: 0")
     multiplier: int
     image: str | None
-    choices: list[ChoiceOut]
+    choices: list[ChoiceOut] | None = Field(None, description="choice, poll")
+    answer: bool | int | float | None = Field(
+        None, description="true_false (bool), slider (number)"
+    )
+    min: int | float | None = Field(None, description="slider")
+    max: int | float | None = Field(None, description="slider")
+    step: int | float | None = Field(None, description="slider")
+    tolerance: int | float | None = Field(None, description="slider")
+    unit: str | None = Field(None, description="slider")
+    accepted: list[str] | None = Field(None, description="type_answer")
+    max_length: int | None = Field(None, description="type_answer, word_cloud")
+    items: list[str] | None = Field(None, description="ordering, in the right order")
 
 
 class QuizDocumentOut(Schema):

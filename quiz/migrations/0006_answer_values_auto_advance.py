@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quiz', '0004_game_key'),
+        ('quiz', '0005_question_kinds'),
     ]
 
     operations = [

@@ -369,7 +369,7 @@ function QuestionEditor({ q, qi, count, change, remove, move }: {
 
       {q.kind === 'type_answer' && (
         <>
-          <p className="muted small">Accepted answers (case, accents as written, punctuation and spaces are forgiven)</p>
+          <p className="muted small">Accepted answers (case, punctuation and extra spaces are forgiven; accents must be as written)</p>
           {q.accepted.map((a, ai) => (
             <div key={ai} className="choice-edit">
               <label htmlFor={id(`acc${ai}`)} className="sr-only">Accepted answer {ai + 1}</label>

@@ -136,7 +136,7 @@ function PlayerGame({ pin, stored, onLeave }: { pin: string; stored: Stored; onL
       <div className="center locked" data-testid="locked">
         {phase === 'paused' && <p className="paused-banner" role="status" data-testid="paused">Paused</p>}
         <h2>Answer locked in</h2>
-        {mine.choices ? (
+        {mine.choices && mine.choices.length > 0 && (q.kind === 'choice' || q.kind === 'true_false' || q.kind === 'poll') ? (
           <p className="picked">
             {mine.choices.map((c) => (
               <span key={c} className={`chip c${c}`}><Shape index={c} size={20} /> {q.choices?.[c]}</span>

@@ -216,9 +216,13 @@ class QuestionClosed(TypedDict):
     players: int
 
 
+# A recorded answer as given: choices, the slider's number, a text, an order.
+AnswerValue = list[int] | int | float | str | None
+
+
 class QuestionClosedMine(QuestionClosed):
     choices: list[int] | None
-    value: Any
+    value: AnswerValue
     right: bool | None
     points: int
     bonus: int

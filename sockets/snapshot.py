@@ -53,7 +53,7 @@ class WelcomeBoard(TypedDict):
 class YourAnswer(TypedDict):
     question: int
     choices: list[int]  # choice kinds; [] for the others
-    value: Any  # the answer as given (choices, number, text, order)
+    value: frames.AnswerValue  # the answer as given (choices, number, text, order)
     points: NotRequired[int]  # unless the reveal hides them
     bonus: NotRequired[int]
 

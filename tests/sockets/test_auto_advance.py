@@ -24,7 +24,12 @@ QUIZ = document(
     "Auto",
     [
         question("One?", ["a", "b"], {0}, time_limit=5),
-        {"kind": "poll", "text": "Pick", "time_limit": 5, "choices": [{"text": "x"}, {"text": "y"}]},
+        {
+            "kind": "poll",
+            "text": "Pick",
+            "time_limit": 5,
+            "choices": [{"text": "x"}, {"text": "y"}],
+        },
         question("Three?", ["a", "b"], {1}, time_limit=5),
     ],
 )

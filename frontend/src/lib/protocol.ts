@@ -29,7 +29,11 @@ export interface GameInfo {
   reveal: 'live' | 'on_close';
   join_open: boolean;
   epoch?: number;
+  auto_advance: AutoAdvance | null;
 }
+
+/** welcome.game.auto_advance: the server runs the show (docs/protocol.md, "Auto-advance"). */
+export type AutoAdvance = { reveal_s: number; leaderboard_s: number };
 
 /** Question kinds (docs/protocol.md). Interfaces below spell the union out
  *  inline: tests/sockets/test_frames.py reads them as strings. */
@@ -74,11 +78,15 @@ export interface QuestionFrame {
   unit?: string | null;
   max_length?: number;
   items?: string[];
+  /** while paused: the time left at the pause */
+  remaining_ms?: number;
 }
 
 export interface WelcomeQuestion extends Omit<QuestionFrame, 'type' | 'seq' | 'prev' | 'server_ms'> {
   state: 'open' | 'closed';
   answered: number;
+  /** auto-advance: the leaderboard replaced the results */
+  board_shown: boolean;
   correct?: number[] | SliderCorrect | AcceptedCorrect | OrderCorrect | null;
   distribution?: number[] | SliderBucket[] | TextCount[] | RightWrong | null;
 }
@@ -86,6 +94,7 @@ export interface WelcomeQuestion extends Omit<QuestionFrame, 'type' | 'seq' | 'p
 export interface YourAnswer {
   question: number;
   choices: number[];
+  value: number[] | number | string | null;
   /** unless the reveal hides them (on_close, question open) */
   points?: number;
   bonus?: number;
@@ -136,7 +145,7 @@ export interface AnswerAckFrame {
   total?: number;
   rank?: number;
   streak?: number;
-  correct?: boolean | null;
+  correct?: null;
   locked?: boolean;
 }
 

@@ -4,7 +4,7 @@ import { initialState, isGap, ordinal, pointsToNextPlace, questionPhase, reduce,
 
 const game = {
   game: 'g1', pin: '123456', title: 'Capitals', state: 'lobby' as const, question: 0,
-  n_questions: 2, players: 3, reveal: 'live' as const, join_open: true, epoch: 1,
+  n_questions: 2, players: 3, reveal: 'live' as const, join_open: true, epoch: 1, auto_advance: null,
 };
 
 function welcome(extra: Partial<WelcomeFrame> = {}): WelcomeFrame {
@@ -42,10 +42,10 @@ describe('reducer: welcome', () => {
     const s = run([welcome({
       game: { ...game, state: 'question', question: 1 },
       question: q,
-      you: { player: 2, nickname: 'Bo', score: 0, rank: 2, streak: 0, correct_count: 0, answer: { question: 1, choices: [0] } },
+      you: { player: 2, nickname: 'Bo', score: 0, rank: 2, streak: 0, correct_count: 0, answer: { question: 1, choices: [0], value: [0] } },
     })]);
     expect(s.question?.text).toBe('Capital of France?');
-    expect(s.myAnswer).toEqual({ question: 1, choices: [0], acked: true });
+    expect(s.myAnswer).toEqual({ question: 1, choices: [0], value: [0], acked: true });
     expect(s.result).toBeNull();
   });
 
@@ -54,7 +54,7 @@ describe('reducer: welcome', () => {
     const s = run([welcome({
       game: { ...game, state: 'reveal', question: 1 },
       question: q,
-      you: { player: 2, nickname: 'Bo', score: 950, rank: 1, streak: 1, correct_count: 1, answer: { question: 1, choices: [0], points: 950 } },
+      you: { player: 2, nickname: 'Bo', score: 950, rank: 1, streak: 1, correct_count: 1, answer: { question: 1, choices: [0], value: [0], points: 950 } },
     })]);
     expect(s.result).toMatchObject({ question: 1, answered: true, right: true, points: 950, total: 950, rank: 1 });
   });
@@ -290,8 +290,9 @@ describe('reducer: kinds and the host clock', () => {
     let s = run([welcome(), slider], initialState, 60_000);
     s = reduce(s, { type: 'local/answer_sent', question: 1, answer: { value: 42_000 } });
     expect(s.myAnswer).toEqual({ question: 1, value: 42_000, acked: false });
-    s = run([{ type: 'answer_ack', seq: '1', question: 1, value: 42_000, points: 700, bonus: 0, total: 700, rank: 1, streak: 1, correct: true }], s);
-    expect(s.myAnswer).toEqual({ question: 1, value: 42_000, acked: true, right: true });
+    s = run([{ type: 'answer_ack', seq: '1', question: 1, value: 42_000, points: 700, bonus: 0, total: 700, rank: 1, streak: 1 }], s);
+    // scored kinds' acks say nothing of right or wrong (points do, or the close)
+    expect(s.myAnswer).toEqual({ question: 1, value: 42_000, acked: true });
     expect(s.me?.score).toBe(700);
     s = run([{ type: 'question_closed', seq: '102-0', prev: '101-0', question: 1, kind: 'slider',
       correct: { answer: 40_000, tolerance: 5000 },
@@ -349,13 +350,13 @@ describe('reducer: kinds and the host clock', () => {
     const q = { ...slider, state: 'closed' as const, answered: 2, correct: { answer: 40_000, tolerance: 0 }, distribution: [] } as unknown as WelcomeFrame['question'];
     let s = run([welcome({
       game: { ...game, state: 'reveal', question: 1 }, question: q,
-      you: { player: 2, nickname: 'Bo', score: 900, rank: 1, streak: 1, correct_count: 1, answer: { question: 1, choices: [], points: 900 } },
+      you: { player: 2, nickname: 'Bo', score: 900, rank: 1, streak: 1, correct_count: 1, answer: { question: 1, choices: [], value: 42_000, points: 900 } },
     })]);
     expect(s.result).toMatchObject({ answered: true, right: true, points: 900 });
     const pq = { ...question, kind: 'poll', state: 'closed' as const, answered: 1, correct: null, distribution: [1, 0, 0, 0] } as unknown as WelcomeFrame['question'];
     s = run([welcome({
       game: { ...game, state: 'reveal', question: 1 }, question: pq,
-      you: { player: 2, nickname: 'Bo', score: 0, rank: 1, streak: 0, correct_count: 0, answer: { question: 1, choices: [0], points: 0 } },
+      you: { player: 2, nickname: 'Bo', score: 0, rank: 1, streak: 0, correct_count: 0, answer: { question: 1, choices: [0], value: [0], points: 0 } },
     })]);
     expect(s.result).toMatchObject({ answered: true, right: null, value: [0] });
   });

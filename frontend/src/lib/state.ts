@@ -258,7 +258,7 @@ function applyFrame(s: ViewState, frame: ServerFrame, now: number): ViewState {
         playersList: frame.players_list ?? s.playersList,
         distribution: frame.distribution ?? q?.distribution ?? null,
         kicked: false,
-        boardShown: null,
+        boardShown: q && q.board_shown ? q.question : null,
       };
     }
     case 'question': {
@@ -268,7 +268,7 @@ function applyFrame(s: ViewState, frame: ServerFrame, now: number): ViewState {
         ...s,
         clockOffset: frame.server_ms - now,
         game,
-        question: questionView({ ...rest, state: 'open', answered: 0 }),
+        question: questionView({ ...rest, state: 'open', answered: 0, board_shown: false }),
         leaderboard: { ...s.leaderboard, answered: 0 },
         myAnswer: null,
         result: null,

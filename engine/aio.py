@@ -18,6 +18,7 @@ from .answer_pipe import AnswerPipe
 from .batching import AnswerBatcher, Observer
 from .calls import DEFAULT_EVENTS_MAXLEN, knobs
 from .errors import EngineUnavailable
+from .kinds import AnswerArg
 from .ops import Call, Op
 from .pipeline import TRANSIENT, check, missing_scripts, queue, unavailable
 from .scripts import SCRIPTS
@@ -94,15 +95,24 @@ class Engine:
         return op.decode(await self.call_many(op.calls))
 
     async def submit_answer(
-        self, *, game: str, player: int, question: int, choices: Sequence[int]
+        self,
+        *,
+        game: str,
+        player: int,
+        question: int,
+        choices: Sequence[int] = (),
+        answer: AnswerArg | None = None,
     ) -> AnswerResult:
+        """``answer``: checked by engine.kinds.answer_arg; ``choices``
+        alone stands for a choice answer."""
+        checked = ops.answer_of(choices if answer is None else answer)
         if self.batcher is None and self.pipe is not None:
             raw = await self.pipe.submit(
-                game=game, player=player, question=question, choices=choices,
+                game=game, player=player, question=question, answer=checked,
                 maxlen=self.events_maxlen,
             )  # fmt: skip
             return ops.decode_answer(raw)
-        call = ops.submit_call(game, player, question, choices)
+        call = ops.submit_call(game, player, question, checked)
         if self.batcher is None:
             return ops.decode_answer((await self.call_many([call]))[0])
         return ops.decode_answer(await self.batcher.submit(call))

@@ -17,7 +17,6 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
-from collections.abc import Sequence
 from typing import Any
 
 import hiredis
@@ -25,6 +24,7 @@ import hiredis
 from . import ops
 from .batching import Observer
 from .errors import EngineError, EngineUnavailable
+from .kinds import AnswerArg
 from .pipeline import TRANSIENT, unavailable
 from .scripts import SCRIPTS
 
@@ -114,29 +114,35 @@ class AnswerPipe:
             return False
         return True
 
-    def _packed(self, game: str, player: int, question: int, choices: str, maxlen: int) -> bytes:
-        key = (game, question, choices, maxlen)
-        parts = self._parts.get(key)
+    def _packed(
+        self, game: str, player: int, question: int, answer: AnswerArg, maxlen: int
+    ) -> bytes:
+        # Choice answers repeat (a handful of picks per question): their
+        # bytes are cached whole but the player id; texts are packed each time.
+        key = (game, question, answer.arg, maxlen) if answer.choices_only else None
+        parts = self._parts.get(key) if key else None
         if parts is None:
-            # Derived from ops.submit_call once, so the key order has one source.
-            call = ops.submit_call(game, 0, question, [], maxlen)
+            # Derived from ops.submit_call, so the key and argument order has one source.
+            call = ops.submit_call(game, 0, question, answer, maxlen)
             args = [b"EVALSHA", SCRIPTS["submit_answer"].sha.encode(), b"%d" % call.nkeys]
             args += [_arg(a) for a in call.args[: call.nkeys]]
-            head = b"*%d\r\n" % (len(args) + 4) + b"".join(_bulk(a) for a in args)
-            tail = b"".join(_bulk(_arg(a)) for a in (question, choices, maxlen))
-            if len(self._parts) >= self._CACHE_MAX:
-                self._parts.clear()
-            parts = self._parts[key] = (head, tail)
+            head = b"*%d\r\n" % (len(call.args) + 3) + b"".join(_bulk(a) for a in args)
+            tail = b"".join(_bulk(_arg(a)) for a in call.args[call.nkeys + 1 :])
+            parts = (head, tail)
+            if key:
+                if len(self._parts) >= self._CACHE_MAX:
+                    self._parts.clear()
+                self._parts[key] = parts
         p = b"%d" % player
         return b"%s$%d\r\n%s\r\n%s" % (parts[0], len(p), p, parts[1])
 
     async def submit(
-        self, *, game: str, player: int, question: int, choices: Sequence[int], maxlen: int
+        self, *, game: str, player: int, question: int, answer: AnswerArg, maxlen: int
     ) -> Any:
         """Send one submission; return its raw reply."""
         if self._writer is None:
             await self._connect()
-        payload = self._packed(game, int(player), question, ",".join(map(str, choices)), maxlen)
+        payload = self._packed(game, int(player), question, answer, maxlen)
         loop = asyncio.get_running_loop()
         fut: asyncio.Future[Any] = loop.create_future()
         self._unsent.append((payload, fut, 0))

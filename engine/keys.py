@@ -28,6 +28,12 @@ def answers(game: str, n: int) -> str:
     return _k(game, f"ans:{n}")
 
 
+def texts(game: str, n: int) -> str:
+    """Sorted set: normalized text -> how many gave it (typed answers and
+    word clouds; only texts that may be shown)."""
+    return _k(game, f"txt:{n}")
+
+
 def players(game: str) -> str:
     """Hash: player id -> nickname."""
     return _k(game, "players")
@@ -80,4 +86,5 @@ def all_of(game: str, n_questions: int) -> list[str]:
     keys = [f(game) for f in fixed]
     for n in range(1, n_questions + 1):
         keys += [question(game, n), answers(game, n)]
+    keys += [texts(game, n) for n in range(1, n_questions + 1)]
     return keys

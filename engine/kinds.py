@@ -18,6 +18,7 @@ import json
 import math
 import random
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -142,10 +143,16 @@ class AnswerArg:
     arg: str = ""  # what submit_answer.lua scores (ARGV[3])
     value: Any = None  # what is recorded and shown back: JSON-able
     text: str = ""  # normalized text (texts only)
+    shown: bool = True  # a text the word filter lets the distribution show
 
     @property
     def ok(self) -> bool:
         return self.status == "ok"
+
+    @property
+    def choices_only(self) -> bool:
+        """A list of choices: the same few values repeat across players."""
+        return isinstance(self.value, list) and not self.text
 
     def recorded(self) -> str:
         return json.dumps(self.value, separators=(",", ":"), ensure_ascii=False)
@@ -157,9 +164,17 @@ def _int_list(v: Any) -> list[int] | None:
     return v
 
 
-def answer_arg(public: dict[str, Any], value: Any) -> AnswerArg:
+def _anything(_text: str) -> bool:
+    return True
+
+
+def answer_arg(
+    public: dict[str, Any], value: Any, *, may_show: Callable[[str], bool] = _anything
+) -> AnswerArg:
     """Check ``value`` (the answer frame's field for this kind: choices,
-    value, text or order) against the question's public fields."""
+    value, text or order) against the question's public fields.
+    ``may_show``: whether a text may appear in the distribution (the word
+    filter; a refused word is still a valid answer)."""
     kind = public.get("kind", "choice")
     if kind == "info":
         return AnswerArg("no_answers")
@@ -189,7 +204,7 @@ def answer_arg(public: dict[str, Any], value: Any) -> AnswerArg:
         if not stripped or len(stripped) > int(public["max_length"]):
             return AnswerArg("bad_value")
         norm = normalize(stripped)
-        return AnswerArg("ok", norm, stripped, norm)
+        return AnswerArg("ok", norm, stripped, norm, may_show(stripped))
     if kind == "ordering":
         order = _int_list(value)
         if order is None:

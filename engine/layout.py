@@ -21,7 +21,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
-from .types import GameState, Question, QuestionState, Settings
+from . import kinds
+from .types import CHOICE_KINDS, GameState, Question, QuestionState, Settings
 
 
 def _str(raw: str | bytes) -> str:
@@ -59,24 +60,38 @@ STATS_FIELDS = tuple(f.name for f in fields(Stats))
 
 @dataclass(frozen=True, slots=True)
 class RecordedAnswer:
-    """One accepted answer as the one-answer guard keeps it."""
+    """One accepted answer as the one-answer guard keeps it. ``correct`` is
+    None for an unscored kind (poll, word cloud); ``value`` is the answer as
+    given (choices, slider number, text, order: engine.kinds.AnswerArg)."""
 
-    choices: list[int]
+    choices: list[int]  # choice kinds; [] for the others
     points: int  # bonus included
     bonus: int
-    correct: bool
+    correct: bool | None
     elapsed_ms: int
+    value: Any = None  # None: the choices
+
+    def __post_init__(self) -> None:
+        if self.value is None:
+            object.__setattr__(self, "value", list(self.choices))
 
     def pack(self) -> str:
         picked = ",".join(map(str, self.choices))
-        return f"{picked}|{self.points}|{self.bonus}|{int(self.correct)}|{self.elapsed_ms}"
+        ok = 2 if self.correct is None else int(self.correct)
+        value = json.dumps(self.value, separators=(",", ":"), ensure_ascii=False)
+        return f"{picked}|{self.points}|{self.bonus}|{ok}|{self.elapsed_ms}|{value}"
 
     @classmethod
     def unpack(cls, raw: str | bytes | None) -> RecordedAnswer | None:
         if raw is None:
             return None
-        c, p, b, ok, t = _str(raw).split("|")
-        return cls([int(x) for x in c.split(",") if x], int(p), int(b), ok == "1", int(t))
+        c, p, b, ok, t, *rest = _str(raw).split("|", 5)
+        value = json.loads(rest[0]) if rest else [int(x) for x in c.split(",") if x]
+        return cls([int(x) for x in c.split(",") if x], int(p), int(b), _ok(ok), int(t), value)
+
+
+def _ok(raw: str) -> bool | None:
+    return None if raw == "2" else raw == "1"
 
 
 ANSWER_FIELDS = tuple(f.name for f in fields(RecordedAnswer))
@@ -93,17 +108,18 @@ class LogEntry:
     elapsed_ms: int
     points: int
     bonus: int
-    correct: bool
+    correct: bool | None
     total: int
     streak: int
     version: int
+    value: str = ""  # the answer as given, JSON (RecordedAnswer.value)
 
     @property
     def ms(self) -> int:
         return int(self.id.split("-")[0])
 
     def choices_json(self) -> str:
-        return json.dumps([int(c) for c in self.choices.split(",") if c])
+        return _choices_json(self.choices)
 
     @classmethod
     def unpack(cls, eid: str, f: Mapping[Any, Any] | None) -> LogEntry | None:
@@ -119,52 +135,91 @@ class LogEntry:
             elapsed_ms=int(g["t"]),
             points=int(g["pts"]),
             bonus=int(g["b"]),
-            correct=g["ok"] == "1",
+            correct=_ok(g["ok"]),
             total=int(g["tot"]),
             streak=int(g["str"]),
             version=int(g["v"]),
+            value=g.get("val") or _choices_json(g["c"]),
         )
+
+
+def _choices_json(choices: str) -> str:
+    return json.dumps([int(c) for c in choices.split(",") if c])
 
 
 # Stream field of each LogEntry attribute, in the order submit_answer writes them.
 LOG_FIELDS = {
     "player": "p", "question": "q", "choices": "c", "elapsed_ms": "t", "points": "pts",
     "bonus": "b", "correct": "ok", "total": "tot", "streak": "str", "version": "v",
+    "value": "val",
 }  # fmt: skip
 
 
 # --- the question hash g:{id}:q:<n> ------------------------------------------
 
-MAX_CHOICES = 6  # per-choice counts c0..c5
+MAX_CHOICES = 6  # per-choice counts c0..c5 (ordering: c0 right, c1 wrong)
+MAX_BUCKETS = 20  # slider histogram buckets h0..h19
 QUESTION_FIELDS = (
     "state", "public", "correct", "limit_ms", "mult", "round", "opened_ms", "deadline_ms",
     "closed_ms", "answered", "nchoices", *(f"c{i}" for i in range(MAX_CHOICES)),
+    "kind", "read_ms", "reveal", "open_ms", "paused_at", "paused_ms", "ext_ms", "prev",
+    "board_ms", "nb", *(f"h{i}" for i in range(MAX_BUCKETS)),
 )  # fmt: skip
 # What a question's play changed, kept in the snapshot (the rest comes from
 # the quiz document, the counts from the answers).
-QUESTION_PROGRESS = ("state", "round", "opened_ms", "deadline_ms", "closed_ms")
+QUESTION_PROGRESS = (
+    "state", "round", "opened_ms", "deadline_ms", "closed_ms", "open_ms", "paused_at",
+    "paused_ms", "ext_ms", "prev", "board_ms",
+)  # fmt: skip
 
 
 def question_args(q: Question, n: int) -> list[Any]:
-    """The five values game creation writes per question: public JSON (no
-    correct set), correct indexes "1,3", number of choices, limit in ms and
-    multiplier."""
+    """What game creation writes per question: the five values every
+    question has (public JSON without the answer, the ``correct`` field
+    submit_answer.lua reads, number of choices or items, limit in ms,
+    multiplier), then the kind's static fields as a count and field, value
+    pairs (engine.kinds.static_fields)."""
+    static = kinds.static_fields(q)
     return [
         json.dumps(q.public(n), separators=(",", ":")),
-        ",".join(str(c) for c in sorted(q.correct)),
-        len(q.choices),
+        kinds.correct_arg(q),
+        kinds.choice_count(q),
         q.time_limit * 1000,
         q.multiplier,
+        len(static),
+        *(x for kv in static.items() for x in kv),
     ]
 
 
-def question_counts(picks: Sequence[Sequence[int]]) -> dict[str, int]:
-    """The ``answered`` and per-choice ``c<i>`` fields for these answers."""
+def question_counts(q: Question, answers: Sequence[RecordedAnswer]) -> dict[str, int]:
+    """The count fields of the question hash for these answers, as
+    submit_answer.lua leaves them (restore_game lays them down again)."""
     out: dict[str, int] = {}
-    for chosen in picks:
-        out["answered"] = out.get("answered", 0) + 1
-        for c in chosen:
-            out[f"c{c}"] = out.get(f"c{c}", 0) + 1
+
+    def bump(f: str) -> None:
+        out[f] = out.get(f, 0) + 1
+
+    for a in answers:
+        bump("answered")
+        if q.kind in CHOICE_KINDS:
+            for c in a.choices:
+                bump(f"c{c}")
+        elif q.kind == "ordering":
+            bump("c0" if a.correct else "c1")
+        elif q.kind == "slider" and isinstance(a.value, int | float):
+            k = round((a.value - q.min) / q.step)
+            n = kinds.nsteps(q)
+            bump(f"h{min(kinds.histogram_buckets(q) - 1, k * kinds.histogram_buckets(q) // n)}")
+    return out
+
+
+def question_texts(answers: Sequence[tuple[str, bool]]) -> dict[str, int]:
+    """The text sorted set of a question from (normalized text, may be
+    shown) pairs, as submit_answer.lua leaves it."""
+    out: dict[str, int] = {}
+    for text, shown in answers:
+        if shown and text:
+            out[text] = out.get(text, 0) + 1
     return out
 
 
@@ -173,20 +228,33 @@ def question_unpack(n: int, v: Sequence[Any]) -> QuestionState | None:
     if v[0] is None:
         return None
     s = [_str(x) if x is not None else "" for x in v]
-    nchoices = int(s[10] or 0)
+    f = dict(zip(QUESTION_FIELDS, s, strict=True))
+    nchoices = int(f["nchoices"] or 0)
+    kind = f["kind"] or "choice"
+    correct = {int(c) for c in f["correct"].split(",") if c} if kind in CHOICE_KINDS else set()
     return QuestionState(
         number=n,
-        state=s[0],
-        public=json.loads(s[1]),
-        correct={int(c) for c in s[2].split(",") if c},
-        limit_ms=int(s[3] or 0),
-        multiplier=int(s[4] or 0),
-        round=int(s[5] or 0),
-        opened_ms=int(s[6] or 0),
-        deadline_ms=int(s[7] or 0),
-        closed_ms=int(s[8] or 0),
-        answered=int(s[9] or 0),
-        counts=[int(c or 0) for c in s[11 : 11 + nchoices]],
+        state=f["state"],
+        public=json.loads(f["public"]),
+        correct=correct,
+        limit_ms=int(f["limit_ms"] or 0),
+        multiplier=int(f["mult"] or 0),
+        round=int(f["round"] or 0),
+        opened_ms=int(f["opened_ms"] or 0),
+        deadline_ms=int(f["deadline_ms"] or 0),
+        closed_ms=int(f["closed_ms"] or 0),
+        answered=int(f["answered"] or 0),
+        counts=[int(f[f"c{i}"] or 0) for i in range(min(nchoices, MAX_CHOICES))],
+        kind=kind,
+        read_ms=int(f["read_ms"] or 0),
+        reveal=json.loads(f["reveal"]) if f["reveal"] else sorted(correct),
+        open_ms=int(f["open_ms"] or f["opened_ms"] or 0),
+        paused_at=int(f["paused_at"] or 0),
+        paused_ms=int(f["paused_ms"] or 0),
+        ext_ms=int(f["ext_ms"] or 0),
+        prev=int(f["prev"] or 0),
+        board_ms=int(f["board_ms"] or 0),
+        buckets=[int(f[f"h{i}"] or 0) for i in range(int(f["nb"] or 0))],
     )
 
 
@@ -194,7 +262,8 @@ def question_unpack(n: int, v: Sequence[Any]) -> QuestionState | None:
 
 META_FIELDS = (
     "state", "q", "round", "nq", "created_ms", "epoch", "count", "reveal", "max_players",
-    "late_join", "join_locked", "title", "host_hash", "screen_hash", "finished_ms",
+    "late_join", "join_locked", "title", "host_hash", "screen_hash", "finished_ms", "sround",
+    "auto_reveal_ms", "auto_board_ms",
 )  # fmt: skip
 
 
@@ -207,6 +276,8 @@ def meta_settings(settings: Settings) -> list[tuple[str, Any]]:
         ("host_hash", settings.host_token_hash),
         ("screen_hash", settings.screen_token_hash),
         ("title", settings.title),
+        ("auto_reveal_ms", settings.auto_reveal_s * 1000),
+        ("auto_board_ms", settings.auto_board_s * 1000),
     ]
 
 
@@ -242,6 +313,9 @@ def meta_unpack(game: str, v: Sequence[Any]) -> GameState | None:
         host_token_hash=s[12],
         screen_token_hash=s[13],
         finished_ms=int(s[14] or 0),
+        sround=int(s[15] or s[2] or 0),  # absent: every round so far was scored
+        auto_reveal_ms=int(s[16] or 0),
+        auto_board_ms=int(s[17] or 0),
     )
 
 

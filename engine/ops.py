@@ -18,6 +18,7 @@ from .calls import Call as Call  # re-exported: callers build and run ops by the
 from .calls import Op as Op
 from .calls import combine as combine
 from .calls import text as _s
+from .kinds import TOP_TEXTS, AnswerArg
 from .layout import (
     META_FIELDS,
     QUESTION_FIELDS,
@@ -30,8 +31,10 @@ from .layout import (
 )
 from .scoring import decode
 from .types import (
+    EXTEND_MAX_S,
     AnswerResult,
     BoardEntry,
+    ClockResult,
     GameState,
     JoinResult,
     OpenResult,
@@ -92,12 +95,14 @@ def _opened(r: list[Any]) -> OpenResult:
     x = r[0]
     if _s(x[0]) != "ok":
         return OpenResult(_s(x[0]))
-    return OpenResult("ok", int(x[1]), int(x[2]), int(x[3]), bool(int(x[4])))
+    return OpenResult("ok", int(x[1]), int(x[2]), int(x[3]), bool(int(x[4])), int(x[5]))
 
 
 def open_question(game: str, n: int) -> Op[OpenResult]:
-    ks = [keys.meta(game), keys.question(game, n), keys.events(game)]
-    return Op([script("open_question", ks, [n, EVENTS_MAXLEN])], _opened)
+    """Open question ``n`` when no other question is open (refused
+    ``question_open`` otherwise): question_start without the close."""
+    ks = [keys.meta(game), keys.events(game), keys.question(game, n), keys.question(game, n)]
+    return Op([script("question_start", ks, ["*", n, EVENTS_MAXLEN])], _opened)
 
 
 def question_start(game: str, current: int, n: int) -> Op[OpenResult]:
@@ -119,9 +124,62 @@ def _reply(r: list[Any]) -> Reply:
     return Reply("ok", bool(int(x[2])), int(x[1]))
 
 
-def close_question(game: str, n: int) -> Op[Reply]:
+CLOSERS = ("host", "deadline", "all_in")
+
+
+def close_question(game: str, n: int, by: str = "host") -> Op[Reply]:
+    """Close question ``n``. ``by``: "host" closes now; the clock's
+    "deadline" and "all_in" are refused ``not_due`` while the question is
+    paused, and "deadline" before the deadline (it may have moved)."""
+    if by not in CLOSERS:
+        raise ValueError(f"by must be one of {CLOSERS}")
     ks = [keys.meta(game), keys.question(game, n), keys.events(game)]
-    return Op([script("close_question", ks, [n, EVENTS_MAXLEN])], _reply)
+    return Op([script("close_question", ks, [n, EVENTS_MAXLEN, by])], _reply)
+
+
+def _clock_keys(game: str, n: int) -> list[str]:
+    return [keys.meta(game), keys.question(game, n), keys.events(game)]
+
+
+def pause_question(game: str, n: int) -> Op[ClockResult]:
+    """Stop the clock of open question ``n``; ``ms``: the time it had left."""
+
+    def dec(r: list[Any]) -> ClockResult:
+        x = r[0]
+        if _s(x[0]) != "ok":
+            return ClockResult(_s(x[0]))
+        return ClockResult("ok", bool(int(x[2])), remaining_ms=int(x[1]))
+
+    return Op([script("pause_question", _clock_keys(game, n), [n, EVENTS_MAXLEN])], dec)
+
+
+def resume_question(game: str, n: int) -> Op[ClockResult]:
+    def dec(r: list[Any]) -> ClockResult:
+        x = r[0]
+        if _s(x[0]) != "ok":
+            return ClockResult(_s(x[0]))
+        return ClockResult("ok", bool(int(x[3])), open_ms=int(x[1]), deadline_ms=int(x[2]))
+
+    return Op([script("resume_question", _clock_keys(game, n), [n, EVENTS_MAXLEN])], dec)
+
+
+def extend_question(game: str, n: int, seconds: int) -> Op[ClockResult]:
+    if not 1 <= seconds <= EXTEND_MAX_S:
+        raise ValueError(f"seconds must be 1-{EXTEND_MAX_S}")
+
+    def dec(r: list[Any]) -> ClockResult:
+        x = r[0]
+        if _s(x[0]) != "ok":
+            return ClockResult(_s(x[0]))
+        return ClockResult("ok", bool(int(x[2])), deadline_ms=int(x[1]))
+
+    args = [n, seconds * 1000, EVENTS_MAXLEN]
+    return Op([script("extend_question", _clock_keys(game, n), args)], dec)
+
+
+def show_board(game: str, n: int) -> Op[Reply]:
+    """Auto-advance: closed question ``n``'s results give way to the board (once)."""
+    return Op([script("show_board", _clock_keys(game, n), [n, EVENTS_MAXLEN])], _reply)
 
 
 def end_game(game: str, current: int) -> Op[Reply]:
@@ -139,11 +197,34 @@ def lock_join(game: str, locked: bool) -> Op[Reply]:
     return Op([script("lock_join", ks, [int(locked), EVENTS_MAXLEN])], _reply)
 
 
+def answer_of(answer: Sequence[int] | AnswerArg) -> AnswerArg:
+    """A checked answer; a bare list of choices stands for a choice answer."""
+    if isinstance(answer, AnswerArg):
+        return answer
+    picks = list(answer)
+    return AnswerArg("ok", ",".join(map(str, picks)), picks)
+
+
 def submit_call(
-    game: str, player: int, n: int, choices: Sequence[int], maxlen: int | Knob = EVENTS_MAXLEN
+    game: str,
+    player: int,
+    n: int,
+    answer: Sequence[int] | AnswerArg,
+    maxlen: int | Knob = EVENTS_MAXLEN,
 ) -> Call:
-    """``maxlen``: given by the answer pipe only, which packs the bytes itself."""
-    ks = (
+    """``answer``: checked by engine.kinds.answer_arg (or a list of choice
+    indexes). ``maxlen``: given by the answer pipe only, which packs the
+    bytes itself."""
+    a = answer_of(answer)
+    return Call(
+        args=(*submit_keys(game, n), player, n, a.arg, maxlen, a.recorded(), int(a.shown)),
+        script="submit_answer",
+        nkeys=9,
+    )
+
+
+def submit_keys(game: str, n: int) -> tuple[str, ...]:
+    return (
         keys.meta(game),
         keys.question(game, n),
         keys.answers(game, n),
@@ -152,12 +233,13 @@ def submit_call(
         keys.events(game),
         keys.log(game),
         keys.dirty(game),
+        keys.texts(game, n),
     )
-    return Call(
-        args=(*ks, player, n, ",".join(map(str, choices)), maxlen),
-        script="submit_answer",
-        nkeys=8,
-    )
+
+
+def _correct(x: Any) -> bool | None:
+    v = int(x)
+    return None if v == 2 else bool(v)
 
 
 def decode_answer(x: Any) -> AnswerResult:
@@ -170,19 +252,21 @@ def decode_answer(x: Any) -> AnswerResult:
             int(x[3]),
             int(x[4]),
             int(x[5]),
-            bool(int(x[6])),
+            _correct(x[6]),
             int(x[7]),
             int(x[8]),
         )
     if status == "already_answered":
         return AnswerResult(
-            status, int(x[1]), int(x[2]), correct=bool(int(x[3])), elapsed_ms=int(x[4])
+            status, int(x[1]), int(x[2]), correct=_correct(x[3]), elapsed_ms=int(x[4])
         )
     return AnswerResult(status)
 
 
-def submit_answer(game: str, player: int, n: int, choices: Sequence[int]) -> Op[AnswerResult]:
-    return Op([submit_call(game, player, n, choices)], lambda r: decode_answer(r[0]))
+def submit_answer(
+    game: str, player: int, n: int, answer: Sequence[int] | AnswerArg
+) -> Op[AnswerResult]:
+    return Op([submit_call(game, player, n, answer)], lambda r: decode_answer(r[0]))
 
 
 def claim_pin(pin_code: str, game: str) -> Op[bool]:
@@ -289,6 +373,16 @@ def nicknames(game: str, players: Sequence[int]) -> Op[list[str | None]]:
         [cmd("HMGET", keys.players(game), *players)],
         lambda r: [None if x is None else _s(x) for x in r[0]],
     )
+
+
+def top_texts(game: str, n: int, limit: int = TOP_TEXTS) -> Op[list[tuple[str, int]]]:
+    """The most given texts of question ``n``: count descending, then text."""
+
+    def dec(r: list[Any]) -> list[tuple[str, int]]:
+        flat = r[0]
+        return [(_s(flat[i]), int(flat[i + 1])) for i in range(0, len(flat), 2)]
+
+    return Op([script("top_texts", [keys.texts(game, n)], [limit])], dec)
 
 
 def all_players(game: str) -> Op[dict[int, str]]:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import keys
+from . import keys, kinds
 from .answer_log import GROUP
 from .calls import EVENTS_MAXLEN, Op, script
 from .calls import text as _s
@@ -28,9 +28,10 @@ from .layout import (
     meta_new,
     question_args,
     question_counts,
+    question_texts,
 )
 from .scoring import composite
-from .types import Question, Settings
+from .types import TEXT_KINDS, Question, Settings
 
 # Meta fields the restore derives instead of taking from the snapshot.
 DERIVED_META = ("epoch", "count", "next_pid")
@@ -50,6 +51,7 @@ class AnswerRecord:
     question: int
     player: int
     answer: RecordedAnswer
+    shown: bool = True  # a text the word filter lets the distribution show
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,15 +98,21 @@ def restore_game(
         count=len(on_board),
         next_pid=max([snapshot.next_player, *(p.number for p in players)]),
     )
-    picks: dict[int, list[list[int]]] = {}
+    given: dict[int, list[AnswerRecord]] = {}
     for a in answers:
-        picks.setdefault(a.question, []).append(a.answer.choices)
+        given.setdefault(a.question, []).append(a)
     args: list[Any] = [int(replace), EVENTS_MAXLEN, GROUP, epoch, n, *_pairs(meta)]
     for q in range(1, n + 1):
         done = snapshot.questions.get(q, {})
-        fields: dict[str, Any] = {f: done[f] for f in QUESTION_PROGRESS if f in done}
-        fields |= question_counts(picks.get(q, []))
-        args += [*question_args(questions[q - 1], q), *_pairs(fields)]
+        question = questions[q - 1]
+        mine = given.get(q, [])
+        fields: dict[str, Any] = kinds.static_fields(question)
+        fields |= {f: done[f] for f in QUESTION_PROGRESS if f in done}
+        fields |= question_counts(question, [a.answer for a in mine])
+        texts: dict[str, int] = {}
+        if question.kind in TEXT_KINDS:
+            texts = question_texts([(kinds.normalize(str(a.answer.value)), a.shown) for a in mine])
+        args += [*question_args(question, q)[:5], *_pairs(fields), *_pairs(texts)]
     args.append(len(players))
     for p in players:
         st = p.stats

@@ -80,6 +80,12 @@ class Settings:
     host_token_hash: str = ""
     screen_token_hash: str = ""
     title: str = ""
+    auto_reveal_s: int = 0  # auto-advance: results shown this long (0: off)
+    auto_board_s: int = 0  # then the leaderboard this long, then the next question
+
+    @property
+    def auto_advance(self) -> bool:
+        return self.auto_reveal_s > 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,10 +115,29 @@ class JoinResult:
 @dataclass(frozen=True, slots=True)
 class OpenResult:
     status: str
-    opened_ms: int = 0
+    opened_ms: int = 0  # shown
     deadline_ms: int = 0
     round: int = 0
     changed: bool = False
+    open_ms: int = 0  # answers open (opened_ms + the reading time)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+EXTEND_MAX_S = 120  # the host's extend_question, per call
+
+
+@dataclass(frozen=True, slots=True)
+class ClockResult:
+    """A pause, resume or extension of the open question."""
+
+    status: str
+    changed: bool = False
+    remaining_ms: int = 0  # pause: what was left to the deadline
+    open_ms: int = 0  # resume: when answers open (moved by a pause in the reading time)
+    deadline_ms: int = 0
 
     @property
     def ok(self) -> bool:
@@ -129,7 +154,7 @@ class AnswerResult:
     total: int = 0
     rank: int = 0
     streak: int = 0
-    correct: bool = False
+    correct: bool | None = False  # None: an unscored kind
     elapsed_ms: int = 0
     version: int = 0
 
@@ -152,6 +177,24 @@ class QuestionState:
     closed_ms: int = 0
     answered: int = 0
     counts: list[int] = field(default_factory=list)
+    kind: str = "choice"
+    read_ms: int = 0
+    reveal: Any = None  # the right answer as question_closed shows it (engine.kinds.reveal)
+    open_ms: int = 0  # answers open (after the reading time, moved by pauses in it)
+    paused_at: int = 0  # 0: not paused
+    paused_ms: int = 0  # paused time after answers opened
+    ext_ms: int = 0  # the host's extensions
+    prev: int = 0  # round of the previous scored question
+    board_ms: int = 0  # auto-advance: when the leaderboard was shown
+    buckets: list[int] = field(default_factory=list)  # slider histogram
+
+    @property
+    def paused(self) -> bool:
+        return self.paused_at > 0
+
+    @property
+    def scored(self) -> bool:
+        return self.kind in SCORED
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +215,9 @@ class GameState:
     host_token_hash: str
     screen_token_hash: str
     finished_ms: int = 0
+    sround: int = 0  # round of the latest started scored question
+    auto_reveal_ms: int = 0
+    auto_board_ms: int = 0
 
     @property
     def join_open(self) -> bool:
@@ -182,11 +228,15 @@ class GameState:
         return self.state == "lobby" or self.late_join
 
     def streak_of(self, s: Stats, current: QuestionState | None) -> int:
-        """The streak as players see it now (kept lazily by round)."""
-        if s.streak_round == self.round:
+        """The streak as players see it now (kept lazily by round; only
+        scored questions count: a streak lives while its last right answer
+        is the latest scored question, or the one before an open one)."""
+        latest = self.sround
+        if s.streak_round == latest:
             return s.streak
-        still_open = current is not None and current.state == "open"
-        if still_open and s.streak_round == self.round - 1:
+        still_open = current is not None and current.state == "open" and current.scored
+        prev = current.prev if current is not None and current.prev else latest - 1
+        if still_open and s.streak_round == prev:
             return s.streak
         return 0
 

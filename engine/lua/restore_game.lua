@@ -18,13 +18,15 @@
 -- KEYS    every key of the game, in engine.keys.all_of order: [1] meta
 --         [2] players [3] nicks [4] tokens [5] board [6] stats [7] events
 --         [8] log [9] dirty, then q:1, ans:1, q:2, ans:2, ... (q:n is
---         KEYS[8 + 2n], ans:n is KEYS[9 + 2n])
+--         KEYS[8 + 2n], ans:n is KEYS[9 + 2n]), then txt:1 .. txt:N (txt:n
+--         is KEYS[9 + 2N + n])
 -- ARGV[1] "1" to replace a game still there   ARGV[2] events stream MAXLEN
 -- ARGV[3] the flusher's consumer group   ARGV[4] epoch   ARGV[5] n questions
 -- then    m, and m meta field, value pairs (created_ms is Redis time unless given)
 -- then    per question: its 5 create_game values (public JSON, correct
 --         "1,3", number of choices, limit ms, multiplier), k, and k field,
---         value pairs (progress and counts)
+--         value pairs (the kind's static fields, progress and counts), then
+--         x, and x text, count pairs (the text sorted set)
 -- then    p, and per player 6 values: id, nickname, nickname key, token hash
 --         ("" for none), packed Stats, board score ("" when off the board)
 -- then    a, and per answer 3 values: question n, player id, packed RecordedAnswer
@@ -51,6 +53,11 @@ for q = 1, tonumber(ARGV[5]) do
   i = i + 5
   for _ = 1, tonumber(ARGV[i]) do
     redis.call('HSET', KEYS[8 + 2 * q], ARGV[i + 1], ARGV[i + 2])
+    i = i + 2
+  end
+  i = i + 1
+  for _ = 1, tonumber(ARGV[i]) do
+    redis.call('ZADD', KEYS[9 + 2 * tonumber(ARGV[5]) + q], ARGV[i + 2], ARGV[i + 1])
     i = i + 2
   end
   i = i + 1

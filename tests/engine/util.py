@@ -15,17 +15,22 @@ from typing import Any
 
 from engine import AnswerResult, Question, Settings, SyncEngine, keys, ops
 from engine.auth import hash_token
+from engine.kinds import AnswerArg
 from engine.pipeline import queue
 
-# Sets the question's opened_ms to Redis time minus ARGV[1] ms, and its
-# deadline to opened_ms + its limit, as if it had opened that long ago.
+# Sets the question's answers opening (open_ms) to Redis time minus ARGV[1]
+# ms, its showing before that by its reading time, and its deadline to
+# open_ms + its limit + extensions + paused time, as if answers had opened
+# that long ago.
 SET_BACK = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local opened = now - tonumber(ARGV[1])
-local limit = tonumber(redis.call('HGET', KEYS[1], 'limit_ms'))
-redis.call('HSET', KEYS[1], 'opened_ms', opened, 'deadline_ms', opened + limit)
-return opened
+local open = now - tonumber(ARGV[1])
+local f = redis.call('HMGET', KEYS[1], 'limit_ms', 'read_ms', 'ext_ms', 'paused_ms')
+local deadline = open + tonumber(f[1]) + tonumber(f[3] or 0) + tonumber(f[4] or 0)
+redis.call('HSET', KEYS[1], 'opened_ms', open - tonumber(f[2] or 0), 'open_ms', open,
+  'deadline_ms', deadline)
+return open
 """
 
 # Moves the game's clock origin back by ARGV[1] ms: everything that happens
@@ -75,7 +80,12 @@ def join(eng: SyncEngine, game: str, nickname: str, token: str | None = None) ->
 
 
 def submit_at(
-    redis: Any, game: str, player: int, n: int, choices: Sequence[int], elapsed_ms: int
+    redis: Any,
+    game: str,
+    player: int,
+    n: int,
+    choices: Sequence[int] | AnswerArg,
+    elapsed_ms: int,
 ) -> AnswerResult:
     """Submit as if question n had opened ``elapsed_ms`` ago (see module doc)."""
     pipe = redis.pipeline(transaction=True)

@@ -177,10 +177,13 @@ async def saved_rows(game: str) -> dict[tuple[int, int], Row]:
 
 
 def results_json(server: Server, pin: str) -> dict[str, Any]:
-    with host_session(server.http, HOST, PASSWORD) as c:
+    c = host_session(server.http, HOST, PASSWORD)
+    try:
         r = c.get(f"/api/games/{pin}/results")
         assert r.status_code == 200, r.text
         return dict(r.json())
+    finally:
+        c.close()
 
 
 def results_answers(res: dict[str, Any]) -> dict[tuple[int, int], dict[str, Any]]:
@@ -268,7 +271,7 @@ async def run_game(g: Opened, servers: list[Server], plan: dict[int, list[Any]])
         first = play.questions[n][g.players[0]]
         if oracle.kind_of(q) == "ordering":
             play.shown_items[n] = list(first["items"])
-        read_ms = first["answers_open_ms"] - first["server_ms"]
+        read_ms = first.get("answers_open_ms", first["opened_ms"]) - first["server_ms"]
 
         # refusals first, before any valid answer (so none closes the question)
         for bad in BAD.get(n, []):
@@ -320,8 +323,9 @@ def closed_of(c: Client, n: int) -> dict[str, Any]:
 COMMON = ("question", "kind", "correct", "distribution", "answered", "players")
 
 
-async def test_every_kind_20_players_against_the_oracle(servers: list[Server]) -> None:
-    g = await open_game(N_PLAYERS, QUIZ, reveal="live")
+@pytest.mark.parametrize("reveal", ["live", "on_close"])
+async def test_every_kind_20_players_against_the_oracle(servers: list[Server], reveal: str) -> None:
+    g = await open_game(N_PLAYERS, QUIZ, reveal=reveal)
     plan = plan_of(g.players, seed=13)
     play = await run_game(g, servers, plan)
     rows = await saved_rows(g.game)
@@ -347,11 +351,11 @@ async def test_every_kind_20_players_against_the_oracle(servers: list[Server]) -
             got_q = {k: f.get(k) for k in want_q}
             check(got_q == want_q, f"q{n} question frame of {p}: {got_q} != {want_q}")
             check(
-                f["answers_open_ms"] == f["opened_ms"] + 1000 * q.get("read_time", 0),
-                f"q{n} answers_open_ms {f['answers_open_ms']} != opened_ms + read_time",
+                f.get("answers_open_ms") == f["opened_ms"] + 1000 * q.get("read_time", 0),
+                f"q{n} answers_open_ms {f.get('answers_open_ms')} != opened_ms + read_time",
             )
             check(
-                f["deadline_ms"] == f["answers_open_ms"] + 1000 * q["time_limit"],
+                f["deadline_ms"] == f.get("answers_open_ms", 0) + 1000 * q["time_limit"],
                 f"q{n} deadline_ms {f['deadline_ms']} != answers_open_ms + limit",
             )
             check(f.get("paused") is False, f"q{n} paused {f.get('paused')!r}")
@@ -375,14 +379,23 @@ async def test_every_kind_20_players_against_the_oracle(servers: list[Server]) -
                 continue
             value = oracle.recorded_value(q, s.frame)
             r = og.answer(p, value, row.elapsed_ms, 1000 * q["time_limit"])
-            want_ack = {"points": r.points, "bonus": r.bonus, "total": r.total,
-                        "streak": r.streak, "correct": r.right}  # fmt: skip
-            got_ack = {k: s.ack.get(k) for k in want_ack}
+            if reveal == "live":
+                want_ack = {"points": r.points, "bonus": r.bonus, "total": r.total,
+                            "streak": r.streak, "correct": r.right}  # fmt: skip
+                got_ack = {k: s.ack.get(k, "<missing>") for k in want_ack}
+            else:
+                # on_close: locked only (+ correct: null on unscored kinds)
+                want_ack = {"locked": True}
+                got_ack = {k: v for k, v in s.ack.items() if k not in ("type", "question", "ts",
+                           "seq", "prev", "_t", oracle.FIELD[kind])}  # fmt: skip
+                if r.right is None and got_ack.get("correct", 0) is None:
+                    want_ack["correct"] = None
             check(got_ack == want_ack,
                   f"q{n} ({kind}) player {p} sent {s.frame} t={row.elapsed_ms}: ack {got_ack} "
                   f"!= oracle {want_ack}")  # fmt: skip
             field_name = oracle.FIELD[kind]
-            check(s.ack.get(field_name) == s.frame[field_name] and s.ack.get("ts") == n,
+            echo = s.ack.get(field_name)
+            check(echo in (s.frame[field_name], value) and s.ack.get("ts") == n,
                   f"q{n} ack does not echo {field_name}/ts: {s.ack}")  # fmt: skip
             check((row.points, row.bonus) == (r.points, r.bonus),
                   f"q{n} player {p}: saved points/bonus {(row.points, row.bonus)} != oracle "
@@ -396,7 +409,8 @@ async def test_every_kind_20_players_against_the_oracle(servers: list[Server]) -
                 )
             # the server's t against what the client saw (generous: loopback)
             est = (s.sent_at - s.got_question_at) * 1000 - (
-                play.questions[n][p]["answers_open_ms"] - play.questions[n][p]["server_ms"]
+                play.questions[n][p].get("answers_open_ms", play.questions[n][p]["opened_ms"])
+                - play.questions[n][p]["server_ms"]
             )
             check(
                 abs(row.elapsed_ms - est) < 400,

@@ -1,9 +1,10 @@
 """Django admin: write and edit quizzes comfortably.
 
 A quiz shows its questions inline (text, time, points, order); each
-question opens on its own page with its choices inline. The admin keeps
-the document rules (2-6 choices, at least one correct) so that every quiz
-written here can be played. Hosts who are not superusers see only their
+question opens on its own page: its kind, read time, its kind's fields
+(``kind_fields``, JSON) and, for choice and poll questions, its choices
+inline. The admin keeps the document rules of every kind (quiz.documents)
+so that every question written here can be played. Hosts who are not superusers see only their
 own quizzes and games.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+import pydantic
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -19,6 +21,7 @@ from django.forms import ModelForm
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
+from .documents import KIND_FIELDS, document_parse, question_document
 from .models import Choice, Game, Question, Quiz
 
 _M = TypeVar("_M", bound=models.Model)
@@ -52,7 +55,8 @@ URL_HTTPS: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
 class QuestionInline(admin.TabularInline[Question, Quiz]):
     model = Question
     formfield_overrides = URL_HTTPS
-    fields = ("order", "text", "time_limit", "multiplier", "image")
+    fields = ("order", "kind", "text", "time_limit", "multiplier", "image")
+    readonly_fields = ("kind",)  # a kind's fields are edited on the question's page
     extra = 0
     show_change_link = True  # choices are edited on the question's page
     ordering = ("order", "id")
@@ -78,18 +82,74 @@ class QuizAdmin(_OwnedAdmin[Quiz]):
         return {"owner": request.user.pk}
 
 
+def _question_problems(question: Question, choices: list[tuple[str, bool]]) -> list[str]:
+    """The document rules for one question as the admin holds it (its form's
+    values and its choice rows): one message a broken rule, naming the field
+    (a field of ``kind_fields`` by its own name)."""
+    kind = question.kind
+    fields = question.kind_fields
+    if not isinstance(fields, dict):
+        return ['kind_fields: must be a JSON object, e.g. {"answer": true}']
+    allowed = set(KIND_FIELDS.get(kind, ())) - {"choices"}
+    unknown = sorted(set(fields) - allowed)
+    if unknown:
+        have = ", ".join(sorted(allowed)) or "none"
+        return [f"kind_fields: {kind} has no field {', '.join(unknown)} (its fields: {have})"]
+    data = question_document(
+        kind=kind,
+        common={
+            "text": question.text,
+            "time_limit": question.time_limit,
+            "read_time": question.read_time,
+            "multiplier": question.multiplier,
+            "image": question.image or None,
+        },
+        choices=choices,
+        fields=fields,
+    )
+    # a field the author left out of kind_fields stays out (then it is "required")
+    for name in allowed - set(fields):
+        data.pop(name, None)
+    try:
+        document_parse({"title": "admin", "questions": [data]})
+    except pydantic.ValidationError as e:
+        return [
+            f"{'.'.join(map(str, err['loc'][2:])) or 'question'}: {err['msg']}"
+            for err in e.errors()
+        ]
+    return []
+
+
 class ChoiceFormSet(BaseInlineFormSet[Choice, Question, ModelForm[Choice]]):
+    """Checks the whole question against the document rules of its kind
+    (the question's own form is valid by then, and ``self.instance`` holds
+    its new values)."""
+
     def clean(self) -> None:
         super().clean()
+        if any(self.errors):
+            return
         kept = [
             f.cleaned_data
             for f in self.forms
             if f.cleaned_data and not f.cleaned_data.get("DELETE", False)
         ]
-        if not 2 <= len(kept) <= 6:
-            raise ValidationError("A question has 2 to 6 choices.")
-        if not any(c.get("correct") for c in kept):
-            raise ValidationError("At least one choice must be correct.")
+        kind = self.instance.kind
+        if kind in ("choice", "poll"):
+            if not 2 <= len(kept) <= 6:
+                raise ValidationError("A question has 2 to 6 choices.")
+            if kind == "choice" and not any(c.get("correct") for c in kept):
+                raise ValidationError("At least one choice must be correct.")
+            if kind == "poll" and any(c.get("correct") for c in kept):
+                raise ValidationError("A poll has no correct choice: untick them all.")
+        elif kept:
+            raise ValidationError(f"A {kind} question has no choices: delete them.")
+        kept.sort(key=lambda c: c.get("order") or 0)
+        problems = _question_problems(
+            self.instance, [(c.get("text", ""), bool(c.get("correct"))) for c in kept]
+        )
+        if problems:
+            raise ValidationError(problems)
 
 
 class ChoiceInline(admin.TabularInline[Choice, Question]):
@@ -97,19 +157,27 @@ class ChoiceInline(admin.TabularInline[Choice, Question]):
     formset = ChoiceFormSet
     fields = ("order", "text", "correct")
     extra = 0
-    min_num = 2
+    min_num = 0  # a choice or a poll question has 2-6; the other kinds none
     max_num = 6
     ordering = ("order", "id")
+    verbose_name_plural = "choices (choice and poll questions only; poll: none correct)"
+
+    def get_extra(self, request: HttpRequest, obj: Question | None = None, **kw: Any) -> int:
+        return 2 if obj is None else 0
 
 
 @admin.register(Question)
 class QuestionAdmin(_OwnedAdmin[Question]):
     owner_path = "quiz__owner"
-    list_display = ("text", "quiz", "order", "time_limit", "multiplier")
-    list_filter = ("multiplier",)
+    list_display = ("text", "quiz", "kind", "order", "time_limit", "multiplier")
+    list_filter = ("kind", "multiplier")
     list_select_related = ("quiz",)
     search_fields = ("text", "quiz__title")
     ordering = ("quiz", "order", "id")
+    fields = (
+        "quiz", "order", "kind", "text", "image", "time_limit", "read_time", "multiplier",
+        "kind_fields",
+    )  # fmt: skip
     inlines = [ChoiceInline]
     formfield_overrides = URL_HTTPS
 

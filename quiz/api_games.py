@@ -32,6 +32,7 @@ def games_open(request: HttpRequest, payload: GameOpenIn) -> Status[dict[str, An
         reveal=payload.reveal,
         max_players=max_players,
         late_join=payload.late_join,
+        auto_advance=payload.auto_advance.model_dump() if payload.auto_advance else None,
     )
     g = opened.game
     return Status(
@@ -46,6 +47,7 @@ def games_open(request: HttpRequest, payload: GameOpenIn) -> Status[dict[str, An
             "reveal": g.reveal,
             "max_players": g.max_players,
             "late_join": g.late_join,
+            "auto_advance": g.auto_advance,
         },
     )
 

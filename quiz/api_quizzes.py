@@ -36,7 +36,8 @@ def quizzes_create(request: HttpRequest, payload: QuizDocument) -> Status[Quiz]:
     return Status(201, quiz_create(owner=host_of(request), document=payload))
 
 
-@router.get("/{quiz_id}", response={200: QuizDocumentOut, **errors(401, 404)})
+# exclude_unset: each question shows only the fields its kind has (as exported)
+@router.get("/{quiz_id}", response={200: QuizDocumentOut, **errors(401, 404)}, exclude_unset=True)
 def quizzes_read(request: HttpRequest, quiz_id: int = QuizId) -> dict[str, Any]:
     return quiz_document(quiz=quiz_get(owner=host_of(request), quiz_id=quiz_id))
 

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from engine.types import KINDS
+
 
 class Quiz(models.Model):
     owner = models.ForeignKey(
@@ -39,6 +41,25 @@ class Question(models.Model):
         default=1, choices=[(0, "no points"), (1, "standard"), (2, "double points")]
     )
     image = models.URLField(max_length=500, blank=True, null=True)
+    kind = models.CharField(
+        max_length=16, default="choice", choices=[(k, k.replace("_", " ")) for k in KINDS]
+    )
+    read_time = models.PositiveSmallIntegerField(
+        default=0,
+        validators=[MaxValueValidator(15)],
+        help_text="seconds the question is shown before answers open, 0-15",
+    )
+    # The kind's own fields but choices (those are Choice rows), as the quiz
+    # document writes them: {"answer": true} for true_false; {"min", "max",
+    # "step", "answer", "tolerance", "unit"} for slider; {"accepted",
+    # "max_length"} for type_answer; {"items"} for ordering; {"max_length"}
+    # for word_cloud; {} for choice, poll and info (docs/quizzes.md).
+    kind_fields = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='the kind\'s fields but choices, e.g. for a slider {"min": 0, "max": 100, '
+        '"step": 5, "answer": 40, "tolerance": 10, "unit": "%"} (docs/quizzes.md)',
+    )
 
     class Meta:
         ordering = ["order", "id"]
@@ -92,6 +113,8 @@ class Game(models.Model):
     reveal = models.CharField(max_length=10, choices=Reveal.choices, default=Reveal.LIVE)
     max_players = models.PositiveIntegerField(default=0)
     late_join = models.BooleanField(default=True)
+    # null, or {"reveal_s", "leaderboard_s"}: the server advances the show itself
+    auto_advance = models.JSONField(null=True, blank=True, default=None)
     host_token_hash = models.CharField(max_length=64)
     # kept so that rebuild_game can restore the big screen's access too
     screen_token_hash = models.CharField(max_length=64, blank=True, default="")
@@ -135,10 +158,12 @@ class Answer(models.Model):
     game = models.ForeignKey(Game, on_delete=models.CASCADE, related_name="answers")
     player = models.ForeignKey(Player, on_delete=models.CASCADE, related_name="answers")
     question = models.PositiveIntegerField()
-    choices = models.JSONField(default=list)
+    choices = models.JSONField(default=list)  # choice kinds; [] for the others
+    # the answer as given: choices, the slider's number, the text, the order
+    value = models.JSONField(null=True, blank=True, default=None)
     points = models.IntegerField(default=0)
     bonus = models.IntegerField(default=0)
-    correct = models.BooleanField(default=False)
+    correct = models.BooleanField(null=True, default=False)  # null: an unscored kind
     elapsed_ms = models.IntegerField(default=0)
     total = models.IntegerField(default=0)
     streak = models.IntegerField(default=0)

@@ -109,3 +109,10 @@ def nickname_offensive(name: str) -> bool:
             if len(short) >= 4 and short in squeezed:
                 return True
     return False
+
+
+def text_shown(text: str) -> bool:
+    """Whether an answer's text may appear in a distribution on the big
+    screen: the nickname word filter, applied to crowd texts (word clouds,
+    typed answers). A refused text is still a valid answer, never shown."""
+    return not nickname_offensive(text)

@@ -58,15 +58,32 @@ class QuizOut(Schema):
 
 class ChoiceOut(Schema):
     text: str
-    correct: bool
+    correct: bool | None = Field(None, description="choice only (a poll's choices have none)")
 
 
 class QuestionOut(Schema):
+    """A question as stored: the common fields, then its kind's own (only
+    those the kind has are present; a choice question has no ``kind`` and no
+    ``read_time`` when it is 0). The rules are the request's (QuizDocument)."""
+
+    kind: str | None = Field(None, description="absent: choice")
     text: str
     time_limit: int
+    read_time: int | None = Field(None, description="absent: 0")
     multiplier: int
     image: str | None
-    choices: list[ChoiceOut]
+    choices: list[ChoiceOut] | None = Field(None, description="choice, poll")
+    answer: bool | int | float | None = Field(
+        None, description="true_false (bool), slider (number)"
+    )
+    min: int | float | None = Field(None, description="slider")
+    max: int | float | None = Field(None, description="slider")
+    step: int | float | None = Field(None, description="slider")
+    tolerance: int | float | None = Field(None, description="slider")
+    unit: str | None = Field(None, description="slider")
+    accepted: list[str] | None = Field(None, description="type_answer")
+    max_length: int | None = Field(None, description="type_answer, word_cloud")
+    items: list[str] | None = Field(None, description="ordering, in the right order")
 
 
 class QuizDocumentOut(Schema):
@@ -74,6 +91,11 @@ class QuizDocumentOut(Schema):
 
     title: str
     questions: list[QuestionOut]
+
+
+class AutoAdvanceIn(Request):
+    reveal_s: int = Field(ge=1, le=60, description="seconds the results show after a close")
+    leaderboard_s: int = Field(ge=1, le=60, description="then seconds the leaderboard shows")
 
 
 class GameOpenIn(Request):
@@ -85,6 +107,11 @@ class GameOpenIn(Request):
         None, ge=1, description="default and maximum: the server's DEFAULT_MAX_PLAYERS"
     )
     late_join: bool = Field(True, description="players may join after the first question")
+    auto_advance: AutoAdvanceIn | None = Field(
+        None,
+        description="null: the host advances; else the server closes at the deadline, shows "
+        "the results reveal_s, the leaderboard leaderboard_s, then opens the next question",
+    )
 
     @field_validator("max_players")
     @classmethod
@@ -105,6 +132,7 @@ class GameOpenOut(Schema):
     reveal: str
     max_players: int
     late_join: bool
+    auto_advance: dict[str, int] | None
 
 
 class GamePublicOut(Schema):

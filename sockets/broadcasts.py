@@ -126,6 +126,10 @@ class Broadcaster(RelayView):
             await self._opened(int(ev.fields["q"]))
         elif t == "close":
             await self._closed(int(ev.fields["q"]))
+        elif t in ("pause", "resume", "extend"):
+            await self._clock_changed(t, int(ev.fields["q"]), ev.fields)
+        elif t == "board":
+            self.broadcast(ROLES, frames.show_leaderboard(int(ev.fields["q"])))
         elif t == "end":
             await self._ended()
         elif t == "kick":
@@ -166,20 +170,36 @@ class Broadcaster(RelayView):
         self.broadcast(ROLES, frames.question(q, self.server_ms()))
         self.dirty = True
 
+    async def _clock_changed(self, t: str, n: int, fields: Mapping[str, str]) -> None:
+        """The host paused, resumed or extended question ``n``."""
+        q = await self.engine.run(ops.question_state(self.game, n))
+        if q is None:
+            return
+        if self._question is not None and self._question.number == n:
+            self._question = q
+        if t == "pause":
+            left = int(fields.get("left") or max(0, q.deadline_ms - q.paused_at))
+            self.broadcast(ROLES, frames.question_paused(n, left))
+        elif t == "resume":
+            self.broadcast(ROLES, frames.question_resumed(q))
+        else:
+            self.broadcast(ROLES, frames.question_extended(q))
+
     async def _closed(self, n: int) -> None:
         players = self.audience.players()
-        (st, q), top, standings = await self.engine.run(
+        (st, q), top, standings, texts = await self.engine.run(
             ops.combine(
                 ops.snapshot(self.game, n),
                 ops.top(self.game, self.top_n),
                 ops.standings(self.game, players, n),
+                ops.top_texts(self.game, n),
             )
         )
         self._state, self._question = st, q
         if q is None or st is None:
             return
         self._top = frames.entries(top)
-        common = frames.question_closed(q, st)
+        common = frames.question_closed(q, st, texts)
         self.broadcast(["host", "screen"], common)
         mine: dict[Conn, frames.QuestionClosedMine] = {}
         for pid, s in zip(players, standings, strict=True):

@@ -51,28 +51,43 @@ class RelayClock:
         elif self.all_in_since is None:
             self.all_in_since = time.monotonic()
 
-    def due(self, q: QuestionState | None) -> int | None:
-        """The number of the open question to close now, if any: past its
-        deadline, or everyone answered and the grace is over."""
-        if q is None or q.state != "open" or q.number in self.closed:
+    def due(self, q: QuestionState | None) -> tuple[int, str] | None:
+        """The open question to close now and why ("deadline", "all_in"),
+        if any: past its deadline, or everyone answered and the grace is
+        over; never while paused (the engine re-checks both)."""
+        if q is None or q.state != "open" or q.number in self.closed or q.paused:
             return None
         if rules.deadline_past(deadline_ms=q.deadline_ms, now_ms=self.server_ms()):
-            return q.number
+            return q.number, "deadline"
         if rules.grace_over(
             since_s=self.all_in_since, now_s=time.monotonic(), grace_s=self.grace_s
         ):
-            return q.number
+            return q.number, "all_in"
         return None
+
+    def auto(self, st: GameState | None, q: QuestionState | None) -> tuple[str, int]:
+        """Auto-advance's next step and when it is due (Redis ms), or ("", 0)."""
+        if st is None or q is None or st.question != q.number:
+            return "", 0
+        return rules.auto_step(
+            state=st.state, question_state=q.state, closed_ms=q.closed_ms,
+            board_ms=q.board_ms, reveal_ms=st.auto_reveal_ms,
+            leaderboard_ms=st.auto_board_ms, last=q.number >= st.n_questions,
+            now_ms=self.server_ms(),
+        )  # fmt: skip
 
     def done(self, n: int) -> None:
         """Redis answered the close of question ``n``."""
         self.closed.add(n)
         self.all_in_since = None
 
-    def wait_s(self, q: QuestionState | None) -> float | None:
+    def wait_s(self, q: QuestionState | None, st: GameState | None = None) -> float | None:
         """Until the clock may have something to do, or None."""
         waits = []
-        if q is not None and q.state == "open":
+        step, at = self.auto(st, q)
+        if step:
+            waits.append(max(0.0, (at - self.server_ms()) / 1000))
+        if q is not None and q.state == "open" and not q.paused:
             waits.append(rules.seconds_left(deadline_ms=q.deadline_ms, now_ms=self.server_ms()))
         left = rules.grace_left(
             since_s=self.all_in_since, now_s=time.monotonic(), grace_s=self.grace_s

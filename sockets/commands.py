@@ -10,9 +10,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from engine import kinds
 from quiz import metrics
 from quiz.live import actions
 from quiz.live.refusals import SOCKET, Refusal, for_socket
+from quiz.nicknames import text_shown
 from quiz.redis import async_engine
 
 from . import messages as m
@@ -69,15 +71,22 @@ def refuse_answer(c: GameConsumer, no: Refusal) -> None:
 async def answer(c: GameConsumer, msg: m.Answer) -> None:
     relay = c.relay
     assert relay is not None and c.player is not None
-    current = relay.question.number if relay.question else 0
-    if current == 0:
+    q = relay.question
+    current = q.number if q else 0
+    if q is None or current == 0:
         return refuse_answer(c, SOCKET["not_open"])
     if msg.question != current:
         return refuse_answer(c, SOCKET["wrong_question"])
-    if len(set(msg.choices)) != len(msg.choices):
-        return refuse_answer(c, SOCKET["bad_choice"])
+    given = msg.given()
+    if q.kind == "info":
+        return refuse_answer(c, SOCKET["no_answers"])
+    if given is None or given[0] != kinds.FIELD_OF_KIND.get(q.kind):
+        return refuse_answer(c, SOCKET["bad_request"])
+    checked = kinds.answer_arg(q.public, given[1], may_show=text_shown)
+    if not checked.ok:
+        return refuse_answer(c, SOCKET[checked.status])
     res = await async_engine().submit_answer(
-        game=relay.game, player=c.player, question=msg.question, choices=msg.choices
+        game=relay.game, player=c.player, question=msg.question, answer=checked
     )
     if res.status == "kicked":
         metrics.ANSWERS_REFUSED.labels("kicked").inc()
@@ -88,16 +97,14 @@ async def answer(c: GameConsumer, msg: m.Answer) -> None:
             c, for_socket(res.status, frame="answer", seen_finished=relay.finished)
         )
     metrics.ANSWERS_ACCEPTED.inc()
-    ack: dict[str, Any] = {
-        "type": "answer_ack",
-        "seq": c.seq(),
-        "question": msg.question,
-        "choices": msg.choices,
-    }
+    ack: dict[str, Any] = {"type": "answer_ack", "seq": c.seq(), "question": msg.question}
+    ack[given[0]] = given[1]
     if msg.ts is not None:
         ack["ts"] = msg.ts
     if relay.state is not None and relay.state.reveal == "on_close":
         ack["locked"] = True
+        if res.correct is None:
+            ack["correct"] = None
     else:
         ack.update(
             points=res.points,
@@ -105,6 +112,7 @@ async def answer(c: GameConsumer, msg: m.Answer) -> None:
             total=res.total,
             rank=res.rank,
             streak=res.streak,
+            correct=res.correct,
         )
     c.push(m.dumps(ack))
 
@@ -126,6 +134,27 @@ async def close_question(c: GameConsumer, _msg: Any) -> None:
     done = await actions.question_close(game=c.relay.game)
     if not done.ok:
         refuse(c, done.status, "close_question")
+
+
+async def pause_question(c: GameConsumer, _msg: Any) -> None:
+    assert c.relay is not None
+    done = await actions.question_pause(game=c.relay.game)
+    if not done.ok:
+        refuse(c, done.status, "pause_question")
+
+
+async def resume_question(c: GameConsumer, _msg: Any) -> None:
+    assert c.relay is not None
+    done = await actions.question_resume(game=c.relay.game)
+    if not done.ok:
+        refuse(c, done.status, "resume_question")
+
+
+async def extend_question(c: GameConsumer, msg: m.ExtendQuestion) -> None:
+    assert c.relay is not None
+    done = await actions.question_extend(game=c.relay.game, seconds=msg.seconds)
+    if not done.ok:
+        refuse(c, done.status, "extend_question")
 
 
 async def end_game(c: GameConsumer, _msg: Any) -> None:
@@ -157,6 +186,9 @@ ROUTES: dict[str, Route] = {
     "answer": Route(frozenset({"player"}), answer, SOCKET["not_player"]),
     "start_question": Route(HOST, start_question, SOCKET["not_host"]),
     "close_question": Route(HOST, close_question, SOCKET["not_host"]),
+    "pause_question": Route(HOST, pause_question, SOCKET["not_host"]),
+    "resume_question": Route(HOST, resume_question, SOCKET["not_host"]),
+    "extend_question": Route(HOST, extend_question, SOCKET["not_host"]),
     "end_game": Route(HOST, end_game, SOCKET["not_host"]),
     "kick": Route(HOST, kick, SOCKET["not_host"]),
     "lock_join": Route(HOST, lock_join, SOCKET["not_host"]),

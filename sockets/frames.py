@@ -17,9 +17,10 @@ have their types here too.
 # NotRequired in a TypedDict whose annotations are strings.
 
 from collections.abc import Iterable
-from typing import Literal, NotRequired, TypedDict
+from typing import Any, Literal, NotRequired, TypedDict, cast
 
-from engine import BoardEntry, GameState, QuestionState, Standing
+from engine import BoardEntry, GameState, QuestionState, Standing, kinds
+from engine.types import CHOICE_KINDS, TEXT_KINDS
 
 # --- pieces -----------------------------------------------------------------
 
@@ -48,33 +49,56 @@ def entries(es: Iterable[BoardEntry]) -> list[Entry]:
 
 
 class QuestionPublic(TypedDict):
-    """A question as players may see it (never the correct set), with its
-    times: the ``question`` frame and the welcome's ``question`` share it."""
+    """A question as players may see it (never its answer), with its
+    times: the ``question`` frame and the welcome's ``question`` share it.
+    The kind's own fields are there for that kind only."""
 
     question: int
+    kind: str
     text: str
-    choices: list[str]
     time_limit: int
     multiplier: int
     image: str | None
-    multi: bool
-    opened_ms: int
+    read_time: int
+    opened_ms: int  # shown
+    answers_open_ms: int  # answers taken from here (after the reading time)
     deadline_ms: int
+    paused: bool
+    choices: NotRequired[list[str]]  # choice, true_false, poll
+    multi: NotRequired[bool]
+    min: NotRequired[int | float]  # slider
+    max: NotRequired[int | float]
+    step: NotRequired[int | float]
+    unit: NotRequired[str | None]
+    max_length: NotRequired[int]  # type_answer, word_cloud
+    items: NotRequired[list[str]]  # ordering, in display order
+    remaining_ms: NotRequired[int]  # while paused: the time left at the pause
+
+
+_KIND_FIELDS = ("choices", "multi", "min", "max", "step", "unit", "max_length", "items")
 
 
 def question_public(q: QuestionState) -> QuestionPublic:
     p = q.public
-    return {
+    out: QuestionPublic = {
         "question": p["question"],
+        "kind": q.kind,
         "text": p["text"],
-        "choices": p["choices"],
         "time_limit": p["time_limit"],
         "multiplier": p["multiplier"],
         "image": p["image"],
-        "multi": p["multi"],
+        "read_time": p.get("read_time", 0),
         "opened_ms": q.opened_ms,
+        "answers_open_ms": q.open_ms,
         "deadline_ms": q.deadline_ms,
+        "paused": q.paused,
     }
+    for f in _KIND_FIELDS:
+        if f in p:
+            out[f] = p[f]  # type: ignore[literal-required]
+    if q.paused:
+        out["remaining_ms"] = max(0, q.deadline_ms - q.paused_at)
+    return out
 
 
 class QuestionFrame(QuestionPublic):
@@ -87,19 +111,115 @@ def question(q: QuestionState, server_ms: int) -> QuestionFrame:
     return {"type": "question", **question_public(q), "server_ms": server_ms}
 
 
+class QuestionPaused(TypedDict):
+    type: Literal["question_paused"]
+    question: int
+    remaining_ms: int
+
+
+def question_paused(n: int, remaining_ms: int) -> QuestionPaused:
+    return {"type": "question_paused", "question": n, "remaining_ms": remaining_ms}
+
+
+class QuestionResumed(TypedDict):
+    type: Literal["question_resumed"]
+    question: int
+    answers_open_ms: int
+    deadline_ms: int
+
+
+def question_resumed(q: QuestionState) -> QuestionResumed:
+    return {
+        "type": "question_resumed",
+        "question": q.number,
+        "answers_open_ms": q.open_ms,
+        "deadline_ms": q.deadline_ms,
+    }
+
+
+class QuestionExtended(TypedDict):
+    type: Literal["question_extended"]
+    question: int
+    deadline_ms: int
+
+
+def question_extended(q: QuestionState) -> QuestionExtended:
+    return {"type": "question_extended", "question": q.number, "deadline_ms": q.deadline_ms}
+
+
+class ShowLeaderboard(TypedDict):
+    """Auto-advance: the results of ``question`` give way to the leaderboard."""
+
+    type: Literal["show_leaderboard"]
+    question: int
+
+
+def show_leaderboard(n: int) -> ShowLeaderboard:
+    return {"type": "show_leaderboard", "question": n}
+
+
+# "from" is a Python keyword: the functional form
+SliderBucket = TypedDict("SliderBucket", {"from": int | float, "to": int | float, "count": int})
+
+
+class TextCount(TypedDict):
+    text: str
+    count: int
+
+
+class RightWrong(TypedDict):
+    right: int
+    wrong: int
+
+
+class SliderAnswer(TypedDict):
+    answer: int | float
+    tolerance: int | float
+
+
+class Accepted(TypedDict):
+    accepted: list[str]
+
+
+class Order(TypedDict):
+    order: list[int]
+
+
+Correct = list[int] | SliderAnswer | Accepted | Order | None
+Distribution = list[int] | list[SliderBucket] | list[TextCount] | RightWrong | None
+
+
+def distribution(q: QuestionState, texts: list[tuple[str, int]]) -> Distribution:
+    """What the crowd answered, per kind (docs/protocol.md, question_closed)."""
+    if q.kind in CHOICE_KINDS:
+        return q.counts
+    if q.kind == "slider":
+        return cast(list[SliderBucket], kinds.histogram(q.public, q.buckets))
+    if q.kind in TEXT_KINDS:
+        counted: list[TextCount] = [{"text": t, "count": c} for t, c in texts]
+        return counted
+    if q.kind == "ordering":
+        counts = q.counts + [0, 0]
+        return {"right": counts[0], "wrong": counts[1]}
+    return None
+
+
 class QuestionClosed(TypedDict):
     """To hosts and screens; players get :class:`QuestionClosedMine`."""
 
     type: Literal["question_closed"]
     question: int
-    correct: list[int]
-    distribution: list[int]
+    kind: str
+    correct: Correct
+    distribution: Distribution
     answered: int
     players: int
 
 
 class QuestionClosedMine(QuestionClosed):
     choices: list[int] | None
+    value: Any
+    right: bool | None
     points: int
     bonus: int
     total: int
@@ -107,12 +227,17 @@ class QuestionClosedMine(QuestionClosed):
     streak: int
 
 
-def question_closed(q: QuestionState, st: GameState) -> QuestionClosed:
+def question_closed(
+    q: QuestionState,
+    st: GameState,
+    texts: list[tuple[str, int]] = (),  # type: ignore[assignment]
+) -> QuestionClosed:
     return {
         "type": "question_closed",
         "question": q.number,
-        "correct": sorted(q.correct),
-        "distribution": q.counts,
+        "kind": q.kind,
+        "correct": q.reveal,
+        "distribution": distribution(q, list(texts)),
         "answered": q.answered,
         "players": st.players,
     }
@@ -124,7 +249,9 @@ def question_closed_mine(
     a = s.answer
     return {
         **common,
-        "choices": a.choices if a else None,
+        "choices": a.choices if a and q.kind in CHOICE_KINDS else None,
+        "value": a.value if a else None,
+        "right": a.correct if a else (False if q.scored else None),
         "points": a.points if a else 0,
         "bonus": a.bonus if a else 0,
         "total": s.score,
@@ -143,7 +270,7 @@ class Leaderboard(TypedDict):
 
 
 class LeaderboardHost(Leaderboard):
-    distribution: list[int]
+    distribution: list[int]  # per choice (choice kinds), slider buckets, ordering right/wrong
 
 
 def leaderboard(
@@ -160,7 +287,7 @@ def leaderboard(
 
 
 def leaderboard_host(frame: Leaderboard, q: QuestionState | None) -> LeaderboardHost:
-    return {**frame, "distribution": q.counts if q else []}
+    return {**frame, "distribution": (q.buckets if q.kind == "slider" else q.counts) if q else []}
 
 
 class GameOver(TypedDict):
@@ -231,9 +358,13 @@ class AnswerAck(TypedDict):
     type: Literal["answer_ack"]
     seq: str
     question: int
-    choices: list[int]
+    choices: NotRequired[list[int]]  # the answer field sent, echoed
+    value: NotRequired[int | float]
+    text: NotRequired[str]
+    order: NotRequired[list[int]]
     ts: NotRequired[int | float]
     locked: NotRequired[bool]
+    correct: NotRequired[bool | None]  # live reveal; null for unscored kinds
     points: NotRequired[int]
     bonus: NotRequired[int]
     total: NotRequired[int]

@@ -21,7 +21,13 @@ CLOSE_TRY_AGAIN = 1013  # the token could not be checked (Redis unreachable): re
 CLOSE_REPLACED = 4409
 CLOSE_SERVER_ERROR = 1011
 
-HOST_COMMANDS = frozenset({"start_question", "close_question", "end_game", "kick", "lock_join"})
+HOST_COMMANDS = frozenset(
+    {
+        "start_question", "close_question", "end_game", "kick", "lock_join", "pause_question",
+        "resume_question", "extend_question",
+    }
+)  # fmt: skip
+TEXT_MAX = 200  # an answer's text before the question's own max_length (<= 40) applies
 
 
 # Client timestamps are echoed: numbers a browser's JSON.parse reads back as
@@ -39,10 +45,28 @@ class Hello(_Msg):
 
 
 class Answer(_Msg):
+    """One of ``choices``, ``value``, ``text``, ``order``: the field of the
+    question's kind (engine.kinds.FIELD_OF_KIND); the kind's own limits
+    (range, grid, length, permutation) are checked against the question."""
+
     type: Literal["answer"]
     question: Annotated[int, Field(ge=1, le=1000)]
-    choices: Annotated[list[Annotated[int, Field(ge=0, le=63)]], Field(min_length=1, max_length=6)]
+    choices: (
+        Annotated[list[Annotated[int, Field(ge=0, le=63)]], Field(min_length=1, max_length=6)]
+        | None
+    ) = None
+    value: Annotated[int, Field(ge=-(2**53), le=2**53)] | FiniteFloat | None = None
+    text: Annotated[str, Field(max_length=TEXT_MAX)] | None = None
+    order: Annotated[list[Annotated[int, Field(ge=0, le=63)]], Field(max_length=6)] | None = None
     ts: Stamp | None = None
+
+    def given(self) -> tuple[str, Any] | None:
+        """(field, value) of the one answer field sent; None for none or several."""
+        sent = [(f, getattr(self, f)) for f in ANSWER_FIELDS if getattr(self, f) is not None]
+        return sent[0] if len(sent) == 1 else None
+
+
+ANSWER_FIELDS = ("choices", "value", "text", "order")
 
 
 class Ping(_Msg):
@@ -65,6 +89,11 @@ class LockJoin(_Msg):
     locked: bool = True
 
 
+class ExtendQuestion(_Msg):
+    type: Literal["extend_question"]
+    seconds: Annotated[int, Field(ge=1, le=120)]
+
+
 SCHEMAS: dict[str, type[_Msg]] = {
     "hello": Hello,
     "answer": Answer,
@@ -72,8 +101,9 @@ SCHEMAS: dict[str, type[_Msg]] = {
     "start_question": StartQuestion,
     "kick": Kick,
     "lock_join": LockJoin,
+    "extend_question": ExtendQuestion,
 }
-BARE = frozenset({"resync", "close_question", "end_game"})
+BARE = frozenset({"resync", "close_question", "end_game", "pause_question", "resume_question"})
 
 
 class Refusal(Exception):

@@ -133,7 +133,7 @@ class GameRelay(Broadcaster):
             wait = min(wait, max(0.0, self.tick_s - (now - self.last_tick)))
         if self.players_due:
             wait = min(wait, max(0.0, self.player_tick_s - (now - self.last_player_tick)))
-        clock = self.clock.wait_s(None if self._lost else self._question)
+        clock = self.clock.wait_s(None if self._lost else self._question, self._state)
         if clock is not None:
             wait = min(wait, clock)
         return max(1, int(wait * 1000))
@@ -148,19 +148,46 @@ class GameRelay(Broadcaster):
         self.clock.observe(self._state, self._question)
         if self._lost:
             return
-        n = self.clock.due(self._question)
-        if n is not None:
-            await self._close(n)
+        due = self.clock.due(self._question)
+        if due is not None:
+            await self._close(*due)
+        await self._advance()
 
-    async def _close(self, n: int) -> None:
+    async def _close(self, n: int, by: str) -> None:
         # The relay's one close. Marked as done only once Redis answered: a
         # close lost to an outage is tried again, and one refused because
         # Redis lost the game is tried again after rebuild_game.
-        r = await actions.question_close(game=self.game, question=n, engine=self.engine)
+        r = await actions.question_close(game=self.game, question=n, engine=self.engine, by=by)
         if r.status == "unknown_game":
             self._lost_game()
             return
+        if r.status == "not_due":
+            # paused or extended under us: the event is on its way; read now
+            # so the clock waits for the new deadline, not in a tight loop
+            self._question = await self.engine.run(ops.question_state(self.game, n))
+            return
         self.clock.done(n)
+
+    async def _advance(self) -> None:
+        """Auto-advance: the step that is due after a close, if any. Every
+        process's relay may take it; the engine makes each step happen once,
+        and the events it writes move every relay's cached state on."""
+        st, q = self._state, self._question
+        step, at = self.clock.auto(st, q)
+        if not step or at > self.server_ms() or q is None:
+            return
+        r = await actions.advance_auto(
+            game=self.game, question=q.number, step=step, engine=self.engine
+        )
+        if r.status == "unknown_game":
+            self._lost_game()
+            return
+        if step == "board" and r.ok:
+            # the board event updates board_ms too; until it is handled,
+            # do not ask again
+            self._question = await self.engine.run(ops.question_state(self.game, q.number))
+        elif step != "board" or not r.ok:
+            self._state = await self.engine.run(ops.game_state(self.game))
 
 
 RELAYS: dict[str, GameRelay] = {}

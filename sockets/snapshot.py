@@ -17,6 +17,11 @@ from . import frames
 from .view import RelayView
 
 
+class AutoAdvance(TypedDict):
+    reveal_s: int
+    leaderboard_s: int
+
+
 class WelcomeGame(TypedDict):
     game: str
     pin: str
@@ -28,13 +33,15 @@ class WelcomeGame(TypedDict):
     reveal: str
     join_open: bool
     epoch: int
+    auto_advance: AutoAdvance | None
 
 
 class WelcomeQuestion(frames.QuestionPublic):
     state: str
     answered: int
-    correct: NotRequired[list[int]]  # once closed
-    distribution: NotRequired[list[int]]
+    board_shown: bool  # auto-advance: the results gave way to the leaderboard
+    correct: NotRequired[frames.Correct]  # once closed
+    distribution: NotRequired[frames.Distribution]
 
 
 class WelcomeBoard(TypedDict):
@@ -45,7 +52,8 @@ class WelcomeBoard(TypedDict):
 
 class YourAnswer(TypedDict):
     question: int
-    choices: list[int]
+    choices: list[int]  # choice kinds; [] for the others
+    value: Any  # the answer as given (choices, number, text, order)
     points: NotRequired[int]  # unless the reveal hides them
     bonus: NotRequired[int]
 
@@ -86,15 +94,26 @@ def welcome_game(game: str, pin: str, st: GameState | None) -> WelcomeGame:
         "reveal": st.reveal if st else "live",
         "join_open": st.join_open if st else False,
         "epoch": st.epoch if st else 0,
+        "auto_advance": {
+            "reveal_s": st.auto_reveal_ms // 1000,
+            "leaderboard_s": st.auto_board_ms // 1000,
+        }
+        if st and st.auto_reveal_ms
+        else None,
     }
 
 
-def welcome_question(q: QuestionState) -> WelcomeQuestion:
+def welcome_question(q: QuestionState, texts: list[tuple[str, int]]) -> WelcomeQuestion:
     # mypy cannot know that a QuestionPublic holds neither optional key
-    qf: WelcomeQuestion = {**frames.question_public(q), "state": q.state, "answered": q.answered}  # type: ignore[typeddict-item]
+    qf: WelcomeQuestion = {
+        **frames.question_public(q),  # type: ignore[typeddict-item]
+        "state": q.state,
+        "answered": q.answered,
+        "board_shown": q.board_ms > 0,
+    }
     if q.state == "closed":
-        qf["correct"] = sorted(q.correct)
-        qf["distribution"] = q.counts
+        qf["correct"] = q.reveal
+        qf["distribution"] = frames.distribution(q, texts)
     return qf
 
 
@@ -102,7 +121,11 @@ async def welcome(relay: RelayView, *, role: str, player: int | None, seq: str) 
     eng = relay.engine
     game = relay.game
     n = relay.question.number if relay.question else (relay.state.question if relay.state else 0)
-    parts: list[ops.Op[Any]] = [ops.snapshot(game, n), ops.top(game, relay.top_n)]
+    parts: list[ops.Op[Any]] = [
+        ops.snapshot(game, n),
+        ops.top(game, relay.top_n),
+        ops.top_texts(game, max(n, 1)),
+    ]
     if player is not None:
         parts.append(ops.standings(game, [player], n))
         parts.append(ops.nicknames(game, [player]))
@@ -123,7 +146,7 @@ async def welcome(relay: RelayView, *, role: str, player: int | None, seq: str) 
         "seq": seq,
         "server_ms": relay.server_ms(),
         "game": welcome_game(game, relay.pin, st),
-        "question": welcome_question(q)
+        "question": welcome_question(q, res[2])
         if q is not None and st is not None and st.question
         else None,
         "leaderboard": {
@@ -133,8 +156,8 @@ async def welcome(relay: RelayView, *, role: str, player: int | None, seq: str) 
         },
     }
     if player is not None:
-        you: You = {"player": player, "nickname": res[3][0]}
-        standing = res[2][0]
+        you: You = {"player": player, "nickname": res[4][0]}
+        standing = res[3][0]
         if standing is not None and st is not None:
             s = standing.stats
             score, rank = standing.score, standing.rank
@@ -145,7 +168,7 @@ async def welcome(relay: RelayView, *, role: str, player: int | None, seq: str) 
             a = standing.answer
             mine: YourAnswer | None = None
             if a is not None and q is not None:
-                mine = {"question": q.number, "choices": a.choices}
+                mine = {"question": q.number, "choices": a.choices, "value": a.value}
                 if not hide:
                     mine["points"], mine["bonus"] = a.points, a.bonus
             you["answer"] = mine
@@ -153,5 +176,5 @@ async def welcome(relay: RelayView, *, role: str, player: int | None, seq: str) 
     if role == "host":
         frame["players_list"] = [{"player": e.player, "nickname": e.nickname} for e in res[-1]]
         if q is not None:
-            frame["distribution"] = q.counts
+            frame["distribution"] = q.buckets if q.kind == "slider" else q.counts
     return frame

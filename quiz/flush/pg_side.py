@@ -34,7 +34,7 @@ CREATE TEMP TABLE IF NOT EXISTS flush_score (
 ) ON COMMIT DELETE ROWS;
 CREATE TEMP TABLE IF NOT EXISTS flush_answer (
   number int, question int, choices jsonb, points int, bonus int, correct bool,
-  elapsed_ms int, total int, streak int
+  elapsed_ms int, total int, streak int, value jsonb
 ) ON COMMIT DELETE ROWS;
 CREATE TEMP TABLE IF NOT EXISTS flush_rank (number int, rank int) ON COMMIT DELETE ROWS;
 """
@@ -62,9 +62,9 @@ WHERE quiz_score.version < EXCLUDED.version
 
 _ANSWERS = """
 INSERT INTO quiz_answer (game_id, player_id, question, choices, points, bonus, correct,
-  elapsed_ms, total, streak)
+  elapsed_ms, total, streak, value)
 SELECT %(g)s, p.id, a.question, a.choices, a.points, a.bonus, a.correct, a.elapsed_ms,
-  a.total, a.streak
+  a.total, a.streak, a.value
 FROM flush_answer a JOIN quiz_player p ON p.game_id = %(g)s AND p.number = a.number
 ON CONFLICT (player_id, question) DO NOTHING
 """
@@ -103,8 +103,18 @@ def lock_game(cur: Any, game_pk: int) -> None:
     cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", (0x5F1A, game_pk % 2**31))
 
 
+_NULL = "\\N"  # COPY text format's NULL
+
+
+def _copy_escape(json_text: str) -> str:
+    """A JSON value as a COPY text field: JSON already escapes tabs and
+    newlines inside strings, so only its backslashes need doubling."""
+    return json_text.replace("\\", "\\\\")
+
+
 def _copy_text(cur: Any, table: str, cols: str, rows: Sequence[Sequence[Any]]) -> None:
-    # Numbers and booleans only: tab-separated text is the fastest COPY input.
+    # Numbers, booleans and escaped JSON (_copy_escape): tab-separated text
+    # is the fastest COPY input.
     body = "".join("\t".join(map(str, row)) + "\n" for row in rows)
     with cur.copy(f"COPY {table} ({cols}) FROM STDIN") as cp:
         cp.write(body)
@@ -198,7 +208,7 @@ def scores_upsert(cur: Any, game_pk: int, rows: Sequence[PlayerRow]) -> int:
 def answers_insert(cur: Any, game_pk: int, entries: Sequence[LogEntry]) -> int:
     if not entries:
         return 0
-    cols = "number, question, choices, points, bonus, correct, elapsed_ms, total, streak"
+    cols = "number, question, choices, points, bonus, correct, elapsed_ms, total, streak, value"
     _copy_text(
         cur,
         "flush_answer",
@@ -206,7 +216,8 @@ def answers_insert(cur: Any, game_pk: int, entries: Sequence[LogEntry]) -> int:
         [
             (
                 e.player, e.question, e.choices_json(), e.points, e.bonus,
-                "t" if e.correct else "f", e.elapsed_ms, e.total, e.streak,
+                _NULL if e.correct is None else "t" if e.correct else "f", e.elapsed_ms,
+                e.total, e.streak, _copy_escape(e.value),
             )
             for e in entries
         ],

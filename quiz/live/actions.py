@@ -41,20 +41,78 @@ async def question_start(*, game: str, question: int | None = None) -> Outcome:
 
 
 async def question_close(
-    *, game: str, question: int | None = None, engine: Engine | None = None
+    *, game: str, question: int | None = None, engine: Engine | None = None, by: str = "host"
 ) -> Outcome:
     """Close ``question`` (None: the current one, ``not_open`` if there is
     none). Idempotent: the deadline, "everyone answered" and the host may
-    all ask; the first one closes. ``engine``: the caller's own (a relay's),
-    else the process's."""
+    all ask; the first one closes. ``by``: "host", or the clock's
+    "deadline"/"all_in", which the engine refuses ``not_due`` while the
+    question is paused or (deadline) was extended meanwhile. ``engine``: the
+    caller's own (a relay's), else the process's."""
     eng = engine or async_engine()
     if question is None:
         st = await eng.run(ops.game_state(game))
         if st is None or not st.question:
             return Outcome("not_open")
         question = st.question
-    r = await eng.run(ops.close_question(game, question))
+    r = await eng.run(ops.close_question(game, question, by))
     return Outcome(r.status, r.changed)
+
+
+async def _current(game: str) -> int:
+    st = await async_engine().run(ops.game_state(game))
+    return st.question if st is not None and st.state == "question" else 0
+
+
+async def question_pause(*, game: str) -> Outcome:
+    """Stop the open question's clock: answers are refused ``paused`` and
+    the paused time counts neither in their time nor toward the deadline."""
+    n = await _current(game)
+    if not n:
+        return Outcome("not_open")
+    r = await async_engine().run(ops.pause_question(game, n))
+    return Outcome(r.status, r.changed)
+
+
+async def question_resume(*, game: str) -> Outcome:
+    """Start the paused question's clock again (the deadline moves by the pause)."""
+    n = await _current(game)
+    if not n:
+        return Outcome("not_open")
+    r = await async_engine().run(ops.resume_question(game, n))
+    return Outcome(r.status, r.changed)
+
+
+async def question_extend(*, game: str, seconds: int) -> Outcome:
+    """Give the open question ``seconds`` more (its T grows for later answers)."""
+    n = await _current(game)
+    if not n:
+        return Outcome("not_open")
+    r = await async_engine().run(ops.extend_question(game, n, seconds))
+    return Outcome(r.status, r.changed)
+
+
+async def advance_auto(*, game: str, question: int, step: str, engine: Engine) -> Outcome:
+    """Auto-advance's steps after question ``question`` closed, each atomic
+    so that every process may ask and it happens once: ``board`` (the
+    results give way to the leaderboard), ``next`` (the next question opens,
+    only while ``question`` is still the current one) or ``end`` (after the
+    last question: the game ends and its results are saved)."""
+    if step == "board":
+        r = await engine.run(ops.show_board(game, question))
+        return Outcome(r.status, r.changed)
+    if step == "next":
+        o = await engine.run(ops.question_start(game, question, question + 1))
+        return Outcome(o.status, o.changed)
+    done = await engine.run(ops.end_game(game, question))
+    if not done.ok or not done.changed:  # another process ended it (and saves)
+        return Outcome(done.status, done.changed)
+    try:
+        await sync_to_async(_save_and_release, thread_sensitive=False)(game)
+    except Exception:
+        log.exception("game %s: saving results failed; the flusher will retry", game)
+        return Outcome("save_pending", True)
+    return Outcome("ok", True)
 
 
 def question_close_blocking(
@@ -62,7 +120,7 @@ def question_close_blocking(
 ) -> Outcome:
     """:func:`question_close` of a known question, blocking: for the
     flusher's deadline fallback when no relay runs."""
-    r = (engine or sync_engine()).run(ops.close_question(game, question))
+    r = (engine or sync_engine()).run(ops.close_question(game, question, "deadline"))
     return Outcome(r.status, r.changed)
 
 

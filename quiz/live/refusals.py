@@ -35,6 +35,12 @@ SOCKET: dict[str, Refusal] = {
     "already_answered": Refusal("already_answered", "you already answered this question"),
     "wrong_question": Refusal("wrong_question", "that is not the current question"),
     "bad_choice": Refusal("bad_choice", "a choice is out of range, repeated, or missing"),
+    "bad_value": Refusal("bad_value", "that answer is not valid for this question"),
+    "no_answers": Refusal("no_answers", "this slide takes no answers"),
+    "paused": Refusal("paused", "the question is paused"),
+    "not_paused": Refusal("not_paused", "the question is not paused"),
+    # the answer frame lacks its kind's field (or has several)
+    "bad_request": Refusal("bad_request", "send the answer field of this question's kind"),
     "game_finished": Refusal("game_finished", "the game has ended"),
     "already_played": Refusal("already_played", "that question was already played"),
     "no_more_questions": Refusal("no_more_questions", "that was the last question"),
@@ -72,8 +78,10 @@ HTTP: dict[str, HttpRefusal] = {
 
 # Statuses a script replies that no client is refused with: create_game's
 # replay ("exists", an ok), restore_game's refusal (rebuild_game, a command
-# line), and "kicked" (the socket closes with 4403 instead of an error).
-NOT_REFUSALS = frozenset({"exists", "game_exists", "kicked"})
+# line), "kicked" (the socket closes with 4403 instead of an error), and the
+# clock's own: an automatic close that no longer applies ("not_due") and an
+# auto-advance step already past ("not_closed").
+NOT_REFUSALS = frozenset({"exists", "game_exists", "kicked", "not_due", "not_closed"})
 
 
 def for_socket(status: str, *, frame: str, seen_finished: bool) -> Refusal:

@@ -45,6 +45,15 @@ def _pin_new() -> str:
     return str(100_000 + secrets.randbelow(900_000))
 
 
+def auto_settings(auto_advance: dict[str, int] | None) -> dict[str, int]:
+    if not auto_advance:
+        return {}
+    return {
+        "auto_reveal_s": auto_advance["reveal_s"],
+        "auto_board_s": auto_advance["leaderboard_s"],
+    }
+
+
 def game_open(
     *,
     host: User,
@@ -52,6 +61,7 @@ def game_open(
     reveal: str = Game.Reveal.LIVE,
     max_players: int,
     late_join: bool = True,
+    auto_advance: dict[str, int] | None = None,
 ) -> OpenedGame:
     quiz = quiz_get(owner=host, quiz_id=quiz_id)
     document = quiz_document(quiz=quiz)
@@ -74,6 +84,7 @@ def game_open(
         reveal=reveal,
         max_players=max_players,
         late_join=late_join,
+        auto_advance=auto_advance,
         host_token_hash=hash_token(host_token),
         screen_token_hash=hash_token(screen_token),
     )
@@ -91,6 +102,7 @@ def game_open(
                     host_token_hash=game.host_token_hash,
                     screen_token_hash=game.screen_token_hash,
                     title=game.title,
+                    **auto_settings(auto_advance),
                 ),
             )
         )

@@ -12,14 +12,19 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Count, QuerySet
 
-from quiz.documents import QuizDocument
+from quiz.documents import QuizDocument, question_document, question_parts
 from quiz.models import Choice, Question, Quiz
 
 from . import NotFound
 
 
 def quiz_list(*, owner: User) -> QuerySet[Quiz]:
-    return Quiz.objects.filter(owner=owner).annotate(n_questions=Count("questions"))
+    # explicit: Meta.ordering does not apply to a query with an aggregate
+    return (
+        Quiz.objects.filter(owner=owner)
+        .annotate(n_questions=Count("questions"))
+        .order_by("-updated", "-id")
+    )
 
 
 def quiz_get(*, owner: User, quiz_id: int) -> Quiz:
@@ -31,24 +36,28 @@ def quiz_get(*, owner: User, quiz_id: int) -> Quiz:
 
 def _questions_write(*, quiz: Quiz, document: QuizDocument) -> None:
     # Two bulk inserts whatever the size: PostgreSQL returns the new ids.
+    parts = [question_parts(q) for q in document.questions]
     questions = Question.objects.bulk_create(
         [
             Question(
                 quiz=quiz,
                 order=n,
+                kind=q.kind,
                 text=q.text,
                 time_limit=q.time_limit,
+                read_time=q.read_time,
                 multiplier=q.multiplier,
                 image=q.image,
+                kind_fields=fields,
             )
-            for n, q in enumerate(document.questions)
+            for n, (q, (_, fields)) in enumerate(zip(document.questions, parts, strict=True))
         ]
     )
     Choice.objects.bulk_create(
         [
-            Choice(question=question, order=i, text=c.text, correct=c.correct)
-            for question, q in zip(questions, document.questions, strict=True)
-            for i, c in enumerate(q.choices)
+            Choice(question=question, order=i, text=text, correct=correct)
+            for question, (choices, _) in zip(questions, parts, strict=True)
+            for i, (text, correct) in enumerate(choices)
         ]
     )
 
@@ -83,18 +92,24 @@ def quiz_delete(*, owner: User, quiz_id: int) -> None:
 
 
 def quiz_document(*, quiz: Quiz) -> dict[str, Any]:
-    """The quiz as a document, in question and choice order."""
+    """The quiz as a document, in question and choice order (a choice
+    question without read_time exactly as before kinds existed)."""
     questions = quiz.questions.prefetch_related("choices").order_by("order", "id")
     return {
         "title": quiz.title,
         "questions": [
-            {
-                "text": q.text,
-                "time_limit": q.time_limit,
-                "multiplier": q.multiplier,
-                "image": q.image or None,
-                "choices": [{"text": c.text, "correct": c.correct} for c in q.choices.all()],
-            }
+            question_document(
+                kind=q.kind,
+                common={
+                    "text": q.text,
+                    "time_limit": q.time_limit,
+                    "read_time": q.read_time,
+                    "multiplier": q.multiplier,
+                    "image": q.image or None,
+                },
+                choices=[(c.text, c.correct) for c in q.choices.all()],
+                fields=q.kind_fields if isinstance(q.kind_fields, dict) else {},
+            )
             for q in questions
         ],
     }

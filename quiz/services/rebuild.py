@@ -21,10 +21,11 @@ from engine import RecordedAnswer, Settings, Snapshot, Stats, ops, restore
 from quiz.documents import engine_questions
 from quiz.flush import pg_side
 from quiz.models import Answer, Game, Player, Score
-from quiz.nicknames import nickname_key
+from quiz.nicknames import nickname_key, text_shown
 from quiz.redis import sync_engine
 
 from . import NotFound, ServiceError
+from .games import auto_settings
 
 
 def _game_live(pin: str) -> Game:
@@ -72,13 +73,19 @@ def _rebuild(game: Game, *, pin: str, force: bool) -> dict[str, Any]:
         for p in Player.objects.filter(game=game)
     ]
     answers = [
-        restore.AnswerRecord(q, number, RecordedAnswer(list(choices), pts, bonus, ok, elapsed))
-        for number, q, choices, pts, bonus, ok, elapsed in Answer.objects.filter(
+        restore.AnswerRecord(
+            q,
+            number,
+            RecordedAnswer(list(choices), pts, bonus, ok, elapsed, value),
+            shown=not isinstance(value, str) or text_shown(value),
+        )
+        for number, q, choices, pts, bonus, ok, elapsed, value in Answer.objects.filter(
             game=game
         ).values_list(
-            "player__number", "question", "choices", "points", "bonus", "correct", "elapsed_ms"
+            "player__number", "question", "choices", "points", "bonus", "correct", "elapsed_ms",
+            "value",
         )
-    ]
+    ]  # fmt: skip
     eng = sync_engine()
     done = eng.run(
         restore.restore_game(
@@ -87,7 +94,7 @@ def _rebuild(game: Game, *, pin: str, force: bool) -> dict[str, Any]:
             settings=Settings(
                 reveal=game.reveal, max_players=game.max_players, late_join=game.late_join,
                 host_token_hash=game.host_token_hash, screen_token_hash=game.screen_token_hash,
-                title=game.title,
+                title=game.title, **auto_settings(game.auto_advance),
             ),
             snapshot=snap,
             players=players,

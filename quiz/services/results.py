@@ -45,15 +45,46 @@ def _ranking(game: Game) -> list[dict[str, Any]]:
     ]
 
 
+def _questions(game: Game) -> list[dict[str, Any]]:
+    return [
+        {"question": n, "kind": q.get("kind", "choice"), "text": q["text"]}
+        for n, q in enumerate(game.document["questions"], 1)
+    ]
+
+
+def _answers(game: Game) -> dict[int, list[dict[str, Any]]]:
+    """Each player's answers in question order: the value as given
+    (choices, number, text, order), whether right (null for unscored
+    kinds), points (bonus included), bonus and time from answers opening."""
+    out: dict[int, list[dict[str, Any]]] = {}
+    rows = Answer.objects.filter(game=game).order_by("question").values_list(
+        "player__number", "question", "choices", "value", "correct", "points", "bonus",
+        "elapsed_ms",
+    )  # fmt: skip
+    for player, question, choices, value, correct, points, bonus, elapsed in rows:
+        out.setdefault(player, []).append(
+            {
+                "question": question, "value": choices if value is None else value,
+                "correct": correct, "points": points, "bonus": bonus, "elapsed_ms": elapsed,
+            }
+        )  # fmt: skip
+    return out
+
+
 def results_get(*, host: User, pin: str) -> dict[str, Any]:
     game = _game_saved(host=host, pin=pin)
+    ranking = _ranking(game)
+    answers = _answers(game)
+    for row in ranking:
+        row["answers"] = answers.get(row["player"], [])
     return {
         "game": game.key,
         "pin": game.pin,
         "title": game.title,
         "saved": True,
         "n_questions": len(game.document["questions"]),
-        "ranking": _ranking(game),
+        "questions": _questions(game),
+        "ranking": ranking,
     }
 
 
@@ -65,23 +96,40 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def _value_cell(value: Any) -> Any:
+    """An answer's value in one CSV cell: a text as given, a number, a list
+    of indexes as "0;2" (choices, order), empty when not answered."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ";".join(map(str, value))
+    return _cell(value)
+
+
 def results_csv(*, host: User, pin: str) -> str:
-    """rank,nickname,score,correct,best_streak,q1..qN (points per question,
-    bonus included; 0 where the player did not answer)."""
+    """rank,nickname,score,correct,best_streak, then q1..qN (points per
+    question, bonus included; 0 where the player did not answer), then
+    q1_kind_value..: each answer's value (its header names the kind, e.g.
+    ``q3_slider``)."""
     game = _game_saved(host=host, pin=pin)
-    n = len(game.document["questions"])
-    points: dict[tuple[int, int], int] = {
-        (player, question): pts
-        for player, question, pts in Answer.objects.filter(game=game).values_list(
-            "player__number", "question", "points"
+    questions = _questions(game)
+    given: dict[tuple[int, int], tuple[int, Any]] = {
+        (player, question): (pts, choices if value is None else value)
+        for player, question, pts, choices, value in Answer.objects.filter(game=game).values_list(
+            "player__number", "question", "points", "choices", "value"
         )
     }
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
-        ["rank", "nickname", "score", "correct", "best_streak", *(f"q{q}" for q in range(1, n + 1))]
-    )
+        [
+            "rank", "nickname", "score", "correct", "best_streak",
+            *(f"q{q['question']}" for q in questions),
+            *(f"q{q['question']}_{q['kind']}" for q in questions),
+        ]
+    )  # fmt: skip
     for row in _ranking(game):
+        mine = [given.get((row["player"], q["question"])) for q in questions]
         writer.writerow(
             [
                 row["rank"],
@@ -89,7 +137,8 @@ def results_csv(*, host: User, pin: str) -> str:
                 row["score"],
                 row["correct"],
                 row["best_streak"],
-                *(points.get((row["player"], q), 0) for q in range(1, n + 1)),
+                *(a[0] if a else 0 for a in mine),
+                *(_value_cell(a[1]) if a else "" for a in mine),
             ]
         )
     return out.getvalue()

@@ -44,7 +44,10 @@ def saved_game(g: dict[str, Any], rows: list[Any] = ROWS) -> Game:
             best_streak=best,
         )
         for q, pts in points.items():
-            Answer.objects.create(game=game, player=p, question=q, points=pts, correct=pts > 0)
+            Answer.objects.create(
+                game=game, player=p, question=q, points=pts, correct=pts > 0,
+                choices=[0] if pts else [1], elapsed_ms=1000 + q,
+            )  # fmt: skip
     game.saved = timezone.now()
     game.save(update_fields=["saved"])
     return game
@@ -62,11 +65,24 @@ def test_results_json_ranked(host_client, open_game):
         True,
         2,
     )
-    assert body["ranking"] == [
-        {"rank": 1, "player": 2, "nickname": "Ann", "score": 2400, "correct": 2, "best_streak": 2},
-        {"rank": 2, "player": 1, "nickname": "Cleo", "score": 1500, "correct": 1, "best_streak": 1},
-        {"rank": 3, "player": 3, "nickname": "=cmd()", "score": 0, "correct": 0, "best_streak": 0},
+    doc = Game.objects.get(key=g["game"]).document
+    assert body["questions"] == [
+        {"question": 1, "kind": "choice", "text": doc["questions"][0]["text"]},
+        {"question": 2, "kind": "choice", "text": doc["questions"][1]["text"]},
     ]
+
+    def a(q: int, pts: int) -> dict[str, Any]:
+        return {"question": q, "value": [0] if pts else [1], "correct": pts > 0,
+                "points": pts, "bonus": 0, "elapsed_ms": 1000 + q}  # fmt: skip
+
+    assert body["ranking"] == [
+        {"rank": 1, "player": 2, "nickname": "Ann", "score": 2400, "correct": 2, "best_streak": 2,
+         "answers": [a(1, 900), a(2, 1500)]},
+        {"rank": 2, "player": 1, "nickname": "Cleo", "score": 1500, "correct": 1, "best_streak": 1,
+         "answers": [a(2, 1500)]},
+        {"rank": 3, "player": 3, "nickname": "=cmd()", "score": 0, "correct": 0, "best_streak": 0,
+         "answers": [a(1, 0)]},
+    ]  # fmt: skip
 
 
 def test_results_csv_with_points_per_question(host_client, open_game):
@@ -77,11 +93,12 @@ def test_results_csv_with_points_per_question(host_client, open_game):
     assert r["Content-Type"].startswith("text/csv")
     assert f"stadium-{g['pin']}.csv" in r["Content-Disposition"]
     assert list(csv.reader(io.StringIO(r.content.decode()))) == [
-        ["rank", "nickname", "score", "correct", "best_streak", "q1", "q2"],
-        ["1", "Ann", "2400", "2", "2", "900", "1500"],
-        ["2", "Cleo", "1500", "1", "1", "0", "1500"],
-        ["3", "'=cmd()", "0", "0", "0", "0", "0"],  # no formula in a spreadsheet
-    ]
+        ["rank", "nickname", "score", "correct", "best_streak", "q1", "q2", "q1_choice",
+         "q2_choice"],
+        ["1", "Ann", "2400", "2", "2", "900", "1500", "0", "0"],
+        ["2", "Cleo", "1500", "1", "1", "0", "1500", "", "0"],
+        ["3", "'=cmd()", "0", "0", "0", "0", "0", "1", ""],  # no formula in a spreadsheet
+    ]  # fmt: skip
 
 
 def test_results_not_saved_yet(host_client, open_game):

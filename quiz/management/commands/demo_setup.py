@@ -1,5 +1,6 @@
-"""Prepare the demo: a host account and a demo quiz, idempotently; prints
-the credentials. ``--all`` loads every demo quiz of ``quiz/demo/``."""
+"""Prepare the demo: a host account and the demo quiz ("Stadium night", which
+has every question kind), idempotently; prints the credentials. ``--all``
+loads every demo quiz of ``quiz/demo/`` too."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from quiz.services.quizzes import quiz_create
 DEMO_USER = "host"
 DEMO_PASSWORD = "stadium-demo"
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
-DEMO_QUIZ = "general_knowledge.json"
+DEMO_QUIZ = "stadium_night.json"  # every question kind
 
 
 class Command(BaseCommand):
@@ -35,7 +36,11 @@ class Command(BaseCommand):
             user.set_password(DEMO_PASSWORD)
             user.is_staff = True
             user.save()
-        files = sorted(DEMO_DIR.glob("*.json")) if options["all"] else [DEMO_DIR / DEMO_QUIZ]
+        # the demo quiz last: the newest quiz, so the host console lists it first
+        # (the list is newest first)
+        demo = DEMO_DIR / DEMO_QUIZ
+        others = sorted(p for p in DEMO_DIR.glob("*.json") if p != demo) if options["all"] else []
+        files = [*others, demo]
         for path in files:
             document = document_parse(json.loads(path.read_text(encoding="utf-8")))
             # idempotent by title: a rerun (every `make run`) adds nothing
@@ -45,4 +50,6 @@ class Command(BaseCommand):
                 self.stdout.write(f"Demo quiz {quiz.pk}: {quiz.title!r} loaded")
             else:
                 self.stdout.write(f"Demo quiz {quiz.pk}: {quiz.title!r} already there")
+                if path == demo:  # newest again: first in the console's list
+                    quiz.save(update_fields=["updated"])
         self.stdout.write(f"Demo host: username {DEMO_USER!r}, password {DEMO_PASSWORD!r}")

@@ -10,7 +10,7 @@ import pydantic
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from quiz.documents import document_parse
+from quiz.documents import document_parse, error_lines
 from quiz.services.quizzes import quiz_create
 
 
@@ -37,10 +37,7 @@ class Command(BaseCommand):
         try:
             document = document_parse(data)
         except pydantic.ValidationError as e:
-            problems = "; ".join(
-                f"{'.'.join(map(str, err['loc'])) or 'document'}: {err['msg']}"
-                for err in e.errors()[:10]
-            )
+            problems = "; ".join(error_lines(e))
             raise CommandError(f"not a valid quiz document: {problems}") from e
         quiz = quiz_create(owner=owner, document=document)
         self.stdout.write(

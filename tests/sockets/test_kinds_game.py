@@ -405,7 +405,8 @@ async def test_every_kind_20_players_against_the_oracle(servers: list[Server], r
                   f"q{n} player {p}: saved correct {row.correct!r} != {r.right!r}")  # fmt: skip
             if row.value is not None:
                 check(
-                    row.value == value, f"q{n} player {p}: saved value {row.value!r} != {value!r}"
+                    oracle.same_value(row.value, value),
+                    f"q{n} player {p}: saved value {row.value!r} != {value!r}",
                 )
             # the server's t against what the client saw (generous: loopback)
             est = (s.sent_at - s.got_question_at) * 1000 - (
@@ -418,6 +419,9 @@ async def test_every_kind_20_players_against_the_oracle(servers: list[Server], r
             )
             a = by_results.get((p, n))
             if a is not None:
+                check(a.get("elapsed_ms") == row.elapsed_ms,
+                      f"q{n} player {p}: results elapsed_ms {a.get('elapsed_ms')} != saved "
+                      f"{row.elapsed_ms}")  # fmt: skip
                 check(a.get("points") == r.points and a.get("correct") == r.right,
                       f"q{n} player {p}: results JSON {a} != oracle {r}")  # fmt: skip
                 if "value" in a:
@@ -459,6 +463,13 @@ async def test_every_kind_20_players_against_the_oracle(servers: list[Server], r
             over[p]["score"] == og.player(p).total,
             f"player {p}: game_over score {over[p]['score']} != {og.player(p).total}",
         )
+    check(
+        set(by_results) == set(rows),
+        f"results JSON answers {sorted(set(by_results) ^ set(rows))} differ from the saved ones",
+    )
+    kinds = [(q.get("question"), q.get("kind")) for q in res.get("questions") or []]
+    check(kinds == [(n, oracle.kind_of(q)) for n, q in enumerate(QUESTIONS, 1)],
+          f"results questions' kinds {kinds}")  # fmt: skip
     ranking = {e["player"]: e["score"] for e in res["ranking"]}
     check(ranking == {p: og.player(p).total for p in g.players},
           f"results ranking scores {ranking} != oracle")  # fmt: skip

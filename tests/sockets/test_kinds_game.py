@@ -250,7 +250,16 @@ async def error_code(c: Client, frame: dict[str, Any]) -> str:
     return str((await c.expect("error"))["code"])
 
 
-async def run_game(g: Opened, servers: list[Server], plan: dict[int, list[Any]]) -> Play:
+async def run_game(
+    g: Opened,
+    servers: list[Server],
+    plan: dict[int, list[Any]],
+    questions: list[dict[str, Any]] = QUESTIONS,
+    bad_frames: dict[int, list[dict[str, Any]]] = BAD,
+) -> Play:
+    """Host on servers[0], players spread over ``servers``; per question the
+    refused frames of ``bad_frames`` first (by IDLE and player 3), then
+    every planned answer after a random delay, then the host's close."""
     host = await connect(servers[0], f"/ws/host/{g.pin}/", g.host_token)
     await host.expect("welcome")
     clients = {
@@ -260,8 +269,8 @@ async def run_game(g: Opened, servers: list[Server], plan: dict[int, list[Any]])
     for c in clients.values():
         await c.expect("welcome")
     play = Play(g, host, clients)
-    idle, retrier = g.players[IDLE], g.players[3]
-    for n, q in enumerate(QUESTIONS, 1):
+    idle, retrier = g.players[-1], g.players[3]
+    for n, q in enumerate(questions, 1):
         play.questions[n], play.sent[n] = {}, {}
         await host.send({"type": "start_question", "question": n})
         got_at: dict[int, float] = {}
@@ -274,7 +283,7 @@ async def run_game(g: Opened, servers: list[Server], plan: dict[int, list[Any]])
         read_ms = first.get("answers_open_ms", first["opened_ms"]) - first["server_ms"]
 
         # refusals first, before any valid answer (so none closes the question)
-        for bad in BAD.get(n, []):
+        for bad in bad_frames.get(n, []):
             for p in (idle, retrier):
                 frame = {"type": "answer", "question": n, **bad}
                 want = oracle.refusal(q, frame)
@@ -283,7 +292,8 @@ async def run_game(g: Opened, servers: list[Server], plan: dict[int, list[Any]])
         if read_ms > 0:
             # answers during the reading time: refused not_open, nothing recorded
             for p in g.players[:6]:
-                frame = {"type": "answer", "question": n, "choices": RIGHT[n - 1]}
+                v = plan[g.players[0]][n - 1]
+                frame = {"type": "answer", "question": n, oracle.FIELD[oracle.kind_of(q)]: v}
                 play.refusals.append((n, p, {"reading": True}, await error_code(clients[p], frame),
                                       "not_open"))  # fmt: skip
             await asyncio.sleep(read_ms / 1000 + 0.15)
@@ -328,8 +338,18 @@ async def test_every_kind_20_players_against_the_oracle(servers: list[Server], r
     g = await open_game(N_PLAYERS, QUIZ, reveal=reveal)
     plan = plan_of(g.players, seed=13)
     play = await run_game(g, servers, plan)
+    failures = await verify(play, servers[0], QUESTIONS, reveal)
+    assert not failures, "\n".join(failures)
+
+
+async def verify(
+    play: Play, server: Server, questions: list[dict[str, Any]], reveal: str
+) -> list[str]:
+    """Every frame and saved number of ``play`` against the oracle: the
+    list of what differs."""
+    g = play.g
     rows = await saved_rows(g.game)
-    res = await sync_to_async(results_json)(servers[0], g.pin)
+    res = await sync_to_async(results_json)(server, g.pin)
     by_results = results_answers(res)
 
     failures: list[str] = []
@@ -342,8 +362,8 @@ async def test_every_kind_20_players_against_the_oracle(servers: list[Server], r
     for n, p, bad, got, want in play.refusals:
         check(got == want, f"q{n} player {p} sent {bad}: refused {got!r}, want {want!r}")
 
-    og = oracle.OracleGame(QUESTIONS, allowed_text=allowed_text)
-    for n, q in enumerate(QUESTIONS, 1):
+    og = oracle.OracleGame(questions, allowed_text=allowed_text)
+    for n, q in enumerate(questions, 1):
         kind = oracle.kind_of(q)
         # the question frame
         want_q = oracle.question_frame_fields(q)
@@ -363,7 +383,7 @@ async def test_every_kind_20_players_against_the_oracle(servers: list[Server], r
                   f"q{n}: the answer is on the wire before the close: {f}")  # fmt: skip
             if kind == "ordering":
                 check(f["items"] == play.shown_items[n], f"q{n} display order differs per player")
-                check(sorted(f["items"]) == sorted(ITEMS) and f["items"] != ITEMS,
+                check(sorted(f["items"]) == sorted(q["items"]) and f["items"] != q["items"],
                       f"q{n} items {f['items']} not a shuffled display order")  # fmt: skip
         og.start(n, play.shown_items.get(n))
         # every answer that was acked is saved, and nothing else is
@@ -439,7 +459,7 @@ async def test_every_kind_20_players_against_the_oracle(servers: list[Server], r
             check(oracle.same_distribution(f.get("distribution"), want_c["distribution"]),
                   f"q{n} closed distribution to {who}: {f.get('distribution')!r} != "
                   f"{want_c['distribution']!r}")  # fmt: skip
-            check(f.get("players") == N_PLAYERS, f"q{n} closed players {f.get('players')}")
+            check(f.get("players") == len(g.players), f"q{n} closed players {f.get('players')}")
         # each player's part
         totals = {p: og.player(p).total for p in g.players}
         for p, c in play.clients.items():
@@ -468,12 +488,67 @@ async def test_every_kind_20_players_against_the_oracle(servers: list[Server], r
         f"results JSON answers {sorted(set(by_results) ^ set(rows))} differ from the saved ones",
     )
     kinds = [(q.get("question"), q.get("kind")) for q in res.get("questions") or []]
-    check(kinds == [(n, oracle.kind_of(q)) for n, q in enumerate(QUESTIONS, 1)],
+    check(kinds == [(n, oracle.kind_of(q)) for n, q in enumerate(questions, 1)],
           f"results questions' kinds {kinds}")  # fmt: skip
     ranking = {e["player"]: e["score"] for e in res["ranking"]}
     check(ranking == {p: og.player(p).total for p in g.players},
           f"results ranking scores {ranking} != oracle")  # fmt: skip
+    return failures
+
+
+# --- a crowd: the top-50 cut, ties, every histogram bucket ------------------------
+
+CROWD_ITEMS = ["Kick-off", "First goal", "Half time", "Red card", "Penalty", "Final whistle"]
+CROWD_QUESTIONS: list[dict[str, Any]] = [
+    {"text": "Your word?", "kind": "word_cloud", "time_limit": 30, "max_length": 30},
+    {"text": "Goal difference?", "kind": "slider", "time_limit": 30, "multiplier": 2,
+     "min": -10, "max": 10, "step": 0.5, "answer": 2.5, "tolerance": 1},
+    {"text": "In order", "kind": "ordering", "time_limit": 30, "multiplier": 1,
+     "items": CROWD_ITEMS},
+    {"text": "The 1994 final's stadium?", "kind": "type_answer", "time_limit": 30,
+     "multiplier": 1, "accepted": ["Rose Bowl", "The Rose Bowl"], "max_length": 20},
+    {"text": "Man of the match?", "kind": "poll", "time_limit": 30,
+     "choices": [{"text": n} for n in ["A", "B", "C", "D", "E", "F"]]},
+]  # fmt: skip
+N_CROWD = 55
+
+
+def crowd_plan(players: list[int], seed: int) -> dict[int, list[Any]]:
+    """54 answers (the last player idles): two texts twice, a refused word,
+    49 texts once (51 shown: the cut drops the greatest single); slider
+    values over the whole grid, both ends included; orders right, one swap
+    off and shuffled; typed texts with tied counts."""
+    rnd = random.Random(seed)
+    active = players[:-1]
+    words = ["Alpha", "alpha!", "BETA", "beta", "shit"] + [f"Crowd {i}" for i in range(49)]
+    grid = [-10, 10, 9.5, 2.5, 1.5, 3.5, 1, 4, -9.5, 0, 0.5]
+    right = list(range(6))
+
+    def order(perm: list[int]) -> Callable[[list[str]], list[int]]:
+        return lambda shown: [shown.index(CROWD_ITEMS[i]) for i in perm]
+
+    swapped = [0, 1, 3, 2, 4, 5]
+    typed = ["rose bowl", "THE ROSE BOWL", "Rosebowl", "Rose Bowl!", "Pasadena", "pasadena"]
+    plan: dict[int, list[Any]] = {p: [None] * 5 for p in players}
+    for i, p in enumerate(active):
+        perm = rnd.sample(right, 6)
+        plan[p] = [
+            words[i],
+            grid[i] if i < len(grid) else rnd.randint(-20, 20) / 2,
+            order(right if i % 5 == 0 else swapped if i % 5 == 1 else perm),
+            typed[i % len(typed)] if i % 7 else None,
+            [rnd.randrange(6)],
+        ]
+    return plan
+
+
+async def test_a_crowd_of_55_distributions_against_the_oracle(servers: list[Server]) -> None:
+    g = await open_game(N_CROWD, {"title": "Crowd", "questions": CROWD_QUESTIONS})
+    play = await run_game(g, servers, crowd_plan(g.players, 55), CROWD_QUESTIONS, {})
+    failures = await verify(play, servers[0], CROWD_QUESTIONS, "live")
     assert not failures, "\n".join(failures)
+    shown = [e["text"] for e in closed_of(play.host, 1)["distribution"]]
+    assert len(shown) == 50 and shown[:2] == ["alpha", "beta"] and "crowd 9" not in shown
 
 
 # --- the host's clock ----------------------------------------------------------------

@@ -590,6 +590,10 @@ async def test_pause_resume_extend_move_the_clock_and_the_points(servers: list[S
     assert (await b.expect("question_paused", question=1))["remaining_ms"] == paused["remaining_ms"]
     assert await error_code(b, {"type": "answer", "question": 1, "choices": [2]}) == "paused"
     assert await error_code(host, {"type": "pause_question"}) == "paused"
+    # a reconnect while paused sees it paused
+    await b.send({"type": "resync"})
+    w = await b.expect("welcome")
+    assert w["question"]["question"] == 1 and w["question"]["paused"] is True, w["question"]
     await asyncio.sleep(1.2)
     await host.send({"type": "resume_question"})
     resumed = await a.expect("question_resumed", question=1)
@@ -598,6 +602,11 @@ async def test_pause_resume_extend_move_the_clock_and_the_points(servers: list[S
     assert 1100 <= span <= 1200 + 1000 * (time.time() - paused_at), (span, resumed)
     # the time left is what it was at the pause
     assert await error_code(host, {"type": "resume_question"}) == "not_paused"
+    # b answers before the extension: its T is the limit alone
+    await asyncio.sleep(0.3)
+    sent_b = time.time()
+    await b.send({"type": "answer", "question": 1, "choices": [2]})
+    ack_b = await b.expect("answer_ack", question=1)
     for bad in (0, 121, "5", None):
         code = await error_code(host, {"type": "extend_question", "seconds": bad})
         assert code in ("bad_request", "bad_value"), (bad, code)
@@ -656,7 +665,10 @@ async def test_pause_resume_extend_move_the_clock_and_the_points(servers: list[S
     await host.expect("saved", timeout=30)
 
     rows = await saved_rows(g.game)
-    assert set(rows) == {(g.players[0], 1), (g.players[0], 2)}  # b's paused answer: nothing
+    # b's answer while paused left nothing (its later answer was not already_answered)
+    assert set(rows) == {(g.players[0], 1), (g.players[1], 1), (g.players[0], 2)}
+    tb = rows[(g.players[1], 1)].elapsed_ms
+    assert abs(tb - ((sent_b - got_q) * 1000 - span)) < 300, (tb, span)
     t1 = rows[(g.players[0], 1)].elapsed_ms
     # t excludes the paused span: what a saw, minus the pause
     est1 = (sent_a - got_q) * 1000 - span
@@ -668,6 +680,9 @@ async def test_pause_resume_extend_move_the_clock_and_the_points(servers: list[S
     assert oracle.judge(CLOCK_QUESTIONS[0], [2], t1, 5000)[1] != r1.points
     assert (ack_a["points"], ack_a["total"], ack_a["streak"]) == (r1.points, r1.total, 1)
     assert rows[(g.players[0], 1)].points == r1.points
+    rb = og.answer(g.players[1], [2], tb, 5000)  # before the extension: T = limit
+    assert tb >= 500 and oracle.judge(CLOCK_QUESTIONS[0], [2], tb, 10000)[1] != rb.points
+    assert (ack_b["points"], rows[(g.players[1], 1)].points) == (rb.points, rb.points), (ack_b, tb)
     t2 = rows[(g.players[0], 2)].elapsed_ms
     est2 = (sent2 - got_q2) * 1000 - (r2["answers_open_ms"] - q2["server_ms"])
     assert abs(t2 - est2) < 300, (t2, est2)

@@ -106,11 +106,11 @@ async def engine_run(
 
 def ceiling_run(port: int, n: int, answers: int, players: int) -> float:
     sha = SCRIPTS["submit_answer"].sha
-    call = ops.submit_call(GAME, 0, n, [CHOICE])
-    ks = [str(k) for k in call.args[:8]]
+    call = ops.submit_call(GAME, 0, n, [CHOICE], ops.DEFAULT_EVENTS_MAXLEN)
+    ks = [str(k) for k in call.args[: call.nkeys]]
     cmd = ["redis-benchmark", "-h", HOST, "-p", str(port), "-c", "50", "-P", "16"]
-    cmd += ["-n", str(answers), "-r", str(players), "-q", "EVALSHA", sha, "8", *ks]
-    cmd += ["__rand_int__", str(n), str(CHOICE), str(ops.DEFAULT_EVENTS_MAXLEN)]
+    cmd += ["-n", str(answers), "-r", str(players), "-q", "EVALSHA", sha, str(call.nkeys), *ks]
+    cmd += ["__rand_int__", *(str(a) for a in call.args[call.nkeys + 1 :])]
     t0 = time.perf_counter()
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     dt = time.perf_counter() - t0

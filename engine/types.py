@@ -188,6 +188,10 @@ class QuestionState:
     board_ms: int = 0  # auto-advance: when the leaderboard was shown
     buckets: list[int] = field(default_factory=list)  # slider histogram
 
+    def __post_init__(self) -> None:
+        if self.reveal is None and self.kind in ("choice", "true_false"):
+            object.__setattr__(self, "reveal", sorted(self.correct))
+
     @property
     def paused(self) -> bool:
         return self.paused_at > 0

@@ -5,7 +5,7 @@ itself lives in :mod:`quiz.documents`."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from django.conf import settings
 from ninja import Schema
@@ -162,6 +162,17 @@ class JoinOut(Schema):
     nickname: str
 
 
+class AnswerRow(Schema):
+    question: int
+    value: Any = Field(
+        description="as given: choice indexes, the slider's number, the text, the order"
+    )
+    correct: bool | None = Field(description="null for unscored kinds (poll, word_cloud)")
+    points: int = Field(description="bonus included")
+    bonus: int
+    elapsed_ms: int = Field(description="from answers opening, paused time excluded")
+
+
 class RankingRow(Schema):
     rank: int
     player: int
@@ -169,6 +180,13 @@ class RankingRow(Schema):
     score: int
     correct: int
     best_streak: int
+    answers: list[AnswerRow] = Field(description="the player's answers, in question order")
+
+
+class ResultQuestion(Schema):
+    question: int
+    kind: str
+    text: str
 
 
 class ResultsOut(Schema):
@@ -177,6 +195,7 @@ class ResultsOut(Schema):
     title: str
     saved: bool
     n_questions: int
+    questions: list[ResultQuestion]
     ranking: list[RankingRow]
 
 

@@ -101,18 +101,13 @@ async def answer(c: GameConsumer, msg: m.Answer) -> None:
     ack[given[0]] = given[1]
     if msg.ts is not None:
         ack["ts"] = msg.ts
+    if res.correct is None:  # an unscored kind: nothing to hide, nothing won
+        ack["correct"] = None
     if relay.state is not None and relay.state.reveal == "on_close":
         ack["locked"] = True
-        if res.correct is None:
-            ack["correct"] = None
     else:
         ack.update(
-            points=res.points,
-            bonus=res.bonus,
-            total=res.total,
-            rank=res.rank,
-            streak=res.streak,
-            correct=res.correct,
+            points=res.points, bonus=res.bonus, total=res.total, rank=res.rank, streak=res.streak
         )
     c.push(m.dumps(ack))
 

@@ -364,7 +364,7 @@ class AnswerAck(TypedDict):
     order: NotRequired[list[int]]
     ts: NotRequired[int | float]
     locked: NotRequired[bool]
-    correct: NotRequired[bool | None]  # live reveal; null for unscored kinds
+    correct: NotRequired[None]  # null for the unscored kinds (poll, word_cloud)
     points: NotRequired[int]
     bonus: NotRequired[int]
     total: NotRequired[int]

@@ -70,7 +70,9 @@ def test_slider_tolerance_zero_on_a_decimal_grid(
     a, b = _play(sync_engine, game_id, [SLIDER_EXACT], 2)
     open_q(sync_engine, game_id, 1)
     # 0.1 + 0.2 is 0.30000000000000004: on the grid to 1e-9, so exactly right
-    assert submit_at(sync_redis, game_id, a, 1, _arg(SLIDER_EXACT, 1, 0.1 + 0.2), 2000).points == 967
+    assert (
+        submit_at(sync_redis, game_id, a, 1, _arg(SLIDER_EXACT, 1, 0.1 + 0.2), 2000).points == 967
+    )
     assert submit_at(sync_redis, game_id, b, 1, _arg(SLIDER_EXACT, 1, 0.4), 100).points == 0
     pub = SLIDER_EXACT.public(1)
     assert kinds.answer_arg(pub, 0.35).status == "bad_value"  # off the grid

@@ -229,7 +229,7 @@ def test_leaderboard_players_resync_and_kicked_frames() -> None:
 def test_welcome_pieces(state: str) -> None:
     conforms(dict(snapshot.welcome_game("g1", "123456", game_state())), snapshot.WelcomeGame)
     conforms(dict(snapshot.welcome_game("g1", "123456", None)), snapshot.WelcomeGame)
-    wq = snapshot.welcome_question(q_state(state))
+    wq = snapshot.welcome_question(q_state(state), [])
     conforms(dict(wq), snapshot.WelcomeQuestion)
     assert ("correct" in wq) == (state == "closed")
     # the welcome's question is the question frame's, without the clock

@@ -46,11 +46,11 @@ def _question(answered: int, deadline_ms: int, state: str = "open") -> QuestionS
 def test_relay_clock_closes_at_the_deadline_once() -> None:
     c = RelayClock(grace_s=60)
     late = _question(answered=0, deadline_ms=c.server_ms() - 1)
-    assert c.due(late) == 1
+    assert c.due(late) == (1, "deadline")
     c.done(1)
     assert c.due(late) is None  # Redis answered: not again
     c.reset()  # a rebuilt game
-    assert c.due(late) == 1
+    assert c.due(late) == (1, "deadline")
     assert c.due(_question(0, c.server_ms() - 1, state="closed")) is None
     assert c.due(None) is None
     assert c.due(_question(0, c.server_ms() + 60_000)) is None
@@ -61,13 +61,44 @@ def test_relay_clock_closes_after_everyone_answered_and_the_grace() -> None:
     far = _question(answered=3, deadline_ms=soon.server_ms() + 60_000)
     for c in (soon, later):
         c.observe(_state(players=3), far)
-    assert soon.due(far) == 1
+    assert soon.due(far) == (1, "all_in")
     assert later.due(far) is None
     wait = later.wait_s(far)
     assert wait is not None and 59 < wait <= 60
     # someone joined: not everyone answered any more
     soon.observe(_state(players=4), far)
     assert soon.due(far) is None and soon.all_in_since is None
+
+
+def test_relay_clock_waits_while_paused() -> None:
+    c = RelayClock(grace_s=0)
+    past = c.server_ms() - 1
+    paused = QuestionState(
+        number=1, state="open", public={}, correct={0}, limit_ms=20_000, multiplier=1,
+        deadline_ms=past, answered=3, paused_at=past - 5_000,
+    )  # fmt: skip
+    c.observe(_state(players=3), paused)
+    assert c.due(paused) is None
+    assert c.wait_s(paused) is None or c.wait_s(paused) == 0.0
+
+
+def test_auto_advance_steps() -> None:
+    from dataclasses import replace
+
+    c = RelayClock(grace_s=0)
+    now = c.server_ms()
+    st = replace(_state(3), state="reveal", auto_reveal_ms=5_000, auto_board_ms=3_000)
+    closed = _question(answered=3, deadline_ms=now - 10_000, state="closed")
+    closed = replace(closed, closed_ms=now - 6_000)
+    assert c.auto(st, closed) == ("board", now - 1_000)
+    shown = replace(closed, board_ms=now - 1_000)
+    assert c.auto(st, shown) == ("next", now + 2_000)
+    wait = c.wait_s(shown, st)
+    assert wait is not None and 1.5 < wait <= 2.0
+    last = replace(st, n_questions=1)
+    assert c.auto(last, shown)[0] == "end"
+    assert c.auto(replace(st, auto_reveal_ms=0), closed) == ("", 0)  # off
+    assert c.auto(replace(st, state="question"), closed) == ("", 0)
 
 
 async def test_a_tick_never_closes_the_step_does(

@@ -36,7 +36,7 @@ async def test_on_close_reveals_nothing_until_the_close(server: Server) -> None:
     ps[0] = await connect(server, f"/ws/play/{g.pin}/", g.tokens[0])
     w = await ps[0].expect("welcome")
     assert w["you"]["score"] == 0 and w["you"]["rank"] is None
-    assert w["you"]["answer"] == {"question": 1, "choices": [2]}
+    assert w["you"]["answer"] == {"question": 1, "choices": [2], "value": [2]}
     assert all(e["score"] == 0 for e in w["leaderboard"]["top"])
     await host.send({"type": "close_question"})
     right = await ps[0].expect("question_closed")

@@ -402,6 +402,10 @@ async def verify(
             if reveal == "live":
                 want_ack = {"points": r.points, "bonus": r.bonus, "total": r.total,
                             "streak": r.streak, "correct": r.right}  # fmt: skip
+                if r.right is not None and "correct" not in s.ack:
+                    # docs/protocol.md: scored kinds' acks carry no `correct`
+                    # (spec13 had correct: bool; reported, tolerated)
+                    del want_ack["correct"]
                 got_ack = {k: s.ack.get(k, "<missing>") for k in want_ack}
             else:
                 # on_close: locked only (+ correct: null on unscored kinds)

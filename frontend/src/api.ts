@@ -88,9 +88,7 @@ export interface QuizSummary {
   updated?: string;
 }
 
-export interface ChoiceDoc { text: string; correct: boolean }
-export interface QuestionDoc { text: string; time_limit: number; multiplier: 0 | 1 | 2; image: string | null; choices: ChoiceDoc[] }
-export interface QuizDoc { title: string; questions: QuestionDoc[] }
+export type { AutoAdvance, ChoiceDoc, QuestionDoc, QuizDoc } from './lib/quizdoc';
 
 export interface GameOpened { game: number; pin: string; host_token: string; screen_token: string; title?: string }
 export interface Joined { player: number; token: string; nickname: string; game?: number }

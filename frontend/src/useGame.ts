@@ -1,7 +1,7 @@
 // React glue: one GameSocket, the reducer, resync on gaps, a clock ping.
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { offsetFromRoundTrip } from './lib/clock';
-import type { Role } from './lib/protocol';
+import type { AnswerPayload, Role } from './lib/protocol';
 import { GameSocket, wsUrl, type FinalReason } from './lib/socket';
 import { initialState, reduce, type ViewState } from './lib/state';
 
@@ -70,7 +70,10 @@ export function useGame(role: Role, pin: string, token: string | null): GameHand
   const send = useCallback((frame: Record<string, unknown>) => {
     const ok = sock.current?.send(frame) ?? false;
     if (ok && frame.type === 'answer') {
-      dispatch({ type: 'local/answer_sent', question: frame.question as number, choices: frame.choices as number[] });
+      const answer = (['choices', 'value', 'text', 'order'] as const)
+        .filter((k) => frame[k] !== undefined)
+        .map((k) => ({ [k]: frame[k] }) as unknown as AnswerPayload)[0];
+      if (answer) dispatch({ type: 'local/answer_sent', question: frame.question as number, answer });
     }
     return ok;
   }, []);

@@ -26,17 +26,33 @@ export function shapeName(index: number): string {
   return SHAPES[index % SHAPES.length];
 }
 
-export function Countdown({ openedMs, deadlineMs, offset, big = false }: { openedMs: number; deadlineMs: number; offset: number; big?: boolean }) {
-  const now = useTicker(true, 200);
-  const secs = secondsLeft(deadlineMs, offset, now);
-  const frac = fractionLeft(openedMs, deadlineMs, offset, now);
+/** Seconds left and a bar. `openMs` is when answers opened (the bar's start);
+ *  `pausedLeftMs` freezes it while the host has paused the question. */
+export function Countdown({ openedMs, deadlineMs, offset, big = false, pausedLeftMs }: { openedMs: number; deadlineMs: number; offset: number; big?: boolean; pausedLeftMs?: number }) {
+  const now = useTicker(pausedLeftMs === undefined, 200);
+  const total = deadlineMs - openedMs;
+  const secs = pausedLeftMs !== undefined ? Math.ceil(Math.max(0, pausedLeftMs) / 1000) : secondsLeft(deadlineMs, offset, now);
+  const frac = pausedLeftMs !== undefined
+    ? (total > 0 ? Math.min(1, Math.max(0, pausedLeftMs) / total) : 0)
+    : fractionLeft(openedMs, deadlineMs, offset, now);
   return (
-    <div className={big ? 'countdown big' : 'countdown'} role="timer" aria-label={`${secs} seconds left`}>
+    <div className={`countdown${big ? ' big' : ''}${pausedLeftMs !== undefined ? ' paused' : ''}`} role="timer" aria-label={`${secs} seconds left${pausedLeftMs !== undefined ? ', paused' : ''}`}>
       <span className="countdown-num" data-testid="countdown">{secs}</span>
       <div className="countdown-bar" aria-hidden="true">
         <div className="countdown-fill" style={{ transform: `scaleX(${frac})` }} />
       </div>
     </div>
+  );
+}
+
+/** The reading time: "Answers open in N s" (server clock). */
+export function ReadCountdown({ openMs, offset, big = false }: { openMs: number; offset: number; big?: boolean }) {
+  const now = useTicker(true, 200);
+  const secs = secondsLeft(openMs, offset, now);
+  return (
+    <p className={big ? 'reading big' : 'reading'} role="timer" data-testid="reading-countdown">
+      Answers open in <span className="reading-num" data-testid="reading-seconds">{secs}</span> s
+    </p>
   );
 }
 

@@ -31,27 +31,56 @@ export interface GameInfo {
   epoch?: number;
 }
 
+/** Question kinds (docs/protocol.md). Interfaces below spell the union out
+ *  inline: tests/sockets/test_frames.py reads them as strings. */
+export type QuestionKind = 'choice' | 'true_false' | 'poll' | 'slider' | 'type_answer' | 'ordering' | 'word_cloud' | 'info';
+export const KINDS: QuestionKind[] = ['choice', 'true_false', 'poll', 'slider', 'type_answer', 'ordering', 'word_cloud', 'info'];
+export const SCORED_KINDS: QuestionKind[] = ['choice', 'true_false', 'slider', 'type_answer', 'ordering'];
+
+/** question_closed.correct per kind (type aliases, not interfaces: the frame test reads interfaces only). */
+export type SliderCorrect = { answer: number; tolerance: number };
+export type AcceptedCorrect = { accepted: string[] };
+export type OrderCorrect = { order: number[] };
+export type Correct = number[] | SliderCorrect | AcceptedCorrect | OrderCorrect | null;
+/** question_closed.distribution per kind. */
+export type SliderBucket = { from: number; to: number; count: number };
+export type TextCount = { text: string; count: number };
+export type RightWrong = { right: number; wrong: number };
+export type Distribution = number[] | SliderBucket[] | TextCount[] | RightWrong | null;
+/** A player's recorded answer value: choices | slider number | text | order. */
+export type AnswerValue = number[] | number | string | null;
+
 export interface QuestionFrame {
   type: 'question';
   seq: string;
   prev?: string;
   question: number;
+  kind: 'choice' | 'true_false' | 'poll' | 'slider' | 'type_answer' | 'ordering' | 'word_cloud' | 'info';
   text: string;
-  choices: string[];
+  image: string | null;
   time_limit: number;
   multiplier: number;
-  image: string | null;
-  multi: boolean;
+  read_time: number;
   opened_ms: number;
+  answers_open_ms: number;
   deadline_ms: number;
+  paused: boolean;
   server_ms: number;
+  choices?: string[];
+  multi?: boolean;
+  min?: number;
+  max?: number;
+  step?: number;
+  unit?: string | null;
+  max_length?: number;
+  items?: string[];
 }
 
 export interface WelcomeQuestion extends Omit<QuestionFrame, 'type' | 'seq' | 'prev' | 'server_ms'> {
   state: 'open' | 'closed';
   answered: number;
-  correct?: number[];
-  distribution?: number[];
+  correct?: number[] | SliderCorrect | AcceptedCorrect | OrderCorrect | null;
+  distribution?: number[] | SliderBucket[] | TextCount[] | RightWrong | null;
 }
 
 export interface YourAnswer {
@@ -92,17 +121,22 @@ export interface WelcomeFrame {
   distribution?: number[];
 }
 
+/** The ack carries back the field sent (choices | value | text | order). */
 export interface AnswerAckFrame {
   type: 'answer_ack';
   seq: string;
   question: number;
-  choices: number[];
+  choices?: number[];
+  value?: number;
+  text?: string;
+  order?: number[];
   ts?: number;
   points?: number;
   bonus?: number;
   total?: number;
   rank?: number;
   streak?: number;
+  correct?: boolean | null;
   locked?: boolean;
 }
 
@@ -111,16 +145,52 @@ export interface QuestionClosedFrame {
   seq: string;
   prev?: string;
   question: number;
-  correct: number[];
-  distribution: number[];
+  kind: 'choice' | 'true_false' | 'poll' | 'slider' | 'type_answer' | 'ordering' | 'word_cloud' | 'info';
+  correct: number[] | SliderCorrect | AcceptedCorrect | OrderCorrect | null;
+  distribution: number[] | SliderBucket[] | TextCount[] | RightWrong | null;
   answered: number;
   players?: number;
+  value?: number[] | number | string | null;
+  right?: boolean | null;
   choices?: number[] | null;
   points?: number;
   bonus?: number;
   total?: number;
   rank?: number;
   streak?: number;
+}
+
+export interface QuestionPausedFrame {
+  type: 'question_paused';
+  seq: string;
+  prev?: string;
+  question: number;
+  remaining_ms: number;
+}
+
+export interface QuestionResumedFrame {
+  type: 'question_resumed';
+  seq: string;
+  prev?: string;
+  question: number;
+  answers_open_ms: number;
+  deadline_ms: number;
+}
+
+export interface QuestionExtendedFrame {
+  type: 'question_extended';
+  seq: string;
+  prev?: string;
+  question: number;
+  deadline_ms: number;
+}
+
+/** Auto-advance: the results phase is over, the leaderboard shows. */
+export interface ShowLeaderboardFrame {
+  type: 'show_leaderboard';
+  seq: string;
+  prev?: string;
+  question: number;
 }
 
 export interface LeaderboardFrame {
@@ -193,6 +263,10 @@ export type ServerFrame =
   | QuestionFrame
   | AnswerAckFrame
   | QuestionClosedFrame
+  | QuestionPausedFrame
+  | QuestionResumedFrame
+  | QuestionExtendedFrame
+  | ShowLeaderboardFrame
   | LeaderboardFrame
   | PlayersFrame
   | GameOverFrame
@@ -211,6 +285,36 @@ export function parseFrame(text: string): ServerFrame | null {
     /* not JSON */
   }
   return null;
+}
+
+// Client frames (type aliases: only server frames are interfaces).
+/** An answer carries exactly the kind's field. */
+export type AnswerPayload = { choices: number[] } | { value: number } | { text: string } | { order: number[] };
+export type AnswerFrame = { type: 'answer'; question: number; ts?: number } & AnswerPayload;
+export type HostClockFrame =
+  | { type: 'pause_question' }
+  | { type: 'resume_question' }
+  | { type: 'extend_question'; seconds: number }
+  | { type: 'start_question'; question?: number }
+  | { type: 'close_question' };
+
+/** The answer field a kind sends. */
+export function answerField(kind: QuestionKind): 'choices' | 'value' | 'text' | 'order' | null {
+  switch (kind) {
+    case 'choice':
+    case 'true_false':
+    case 'poll':
+      return 'choices';
+    case 'slider':
+      return 'value';
+    case 'type_answer':
+    case 'word_cloud':
+      return 'text';
+    case 'ordering':
+      return 'order';
+    default:
+      return null;
+  }
 }
 
 /** Close codes of docs/protocol.md, named as in sockets/messages.py. */
@@ -240,6 +344,11 @@ export function socketErrorText(code: string, fallback?: string): string {
     no_more_questions: 'There are no more questions.',
     unknown_player: 'That player is not in the game.',
     not_host: 'Only the host can do that.',
+    paused: 'The question is paused.',
+    not_paused: 'The question is not paused.',
+    bad_value: 'That answer is not valid.',
+    no_answers: 'This slide takes no answers.',
+    bad_request: 'That request was not understood.',
   };
   return words[code] ?? fallback ?? 'Something went wrong.';
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ServerFrame, WelcomeFrame } from './protocol';
-import { initialState, isGap, ordinal, pointsToNextPlace, reduce, type Action, type ViewState } from './state';
+import { initialState, isGap, ordinal, pointsToNextPlace, questionPhase, reduce, secondsToOpen, type Action, type ViewState } from './state';
 
 const game = {
   game: 'g1', pin: '123456', title: 'Capitals', state: 'lobby' as const, question: 0,
@@ -17,9 +17,9 @@ function welcome(extra: Partial<WelcomeFrame> = {}): WelcomeFrame {
 }
 
 const question: ServerFrame = {
-  type: 'question', seq: '101-0', prev: '100-0', question: 1, text: 'Capital of France?',
-  choices: ['Paris', 'Rome', 'Oslo', 'Bern'], time_limit: 20, multiplier: 1, image: null,
-  multi: false, opened_ms: 60_000, deadline_ms: 80_000, server_ms: 60_010,
+  type: 'question', seq: '101-0', prev: '100-0', question: 1, kind: 'choice', text: 'Capital of France?',
+  choices: ['Paris', 'Rome', 'Oslo', 'Bern'], time_limit: 20, multiplier: 1, image: null, read_time: 0,
+  multi: false, opened_ms: 60_000, answers_open_ms: 60_000, deadline_ms: 80_000, paused: false, server_ms: 60_010,
 };
 
 function run(frames: (ServerFrame | Action)[], start: ViewState = initialState, now = 10_000): ViewState {
@@ -75,7 +75,7 @@ describe('reducer: a question round', () => {
     expect(s.game?.state).toBe('question');
     expect(s.myAnswer).toBeNull();
 
-    s = reduce(s, { type: 'local/answer_sent', question: 1, choices: [0] });
+    s = reduce(s, { type: 'local/answer_sent', question: 1, answer: { choices: [0] } });
     expect(s.myAnswer).toEqual({ question: 1, choices: [0], acked: false });
 
     s = run([{ type: 'answer_ack', seq: '102-0', question: 1, choices: [0], points: 980, bonus: 0, total: 980, rank: 1, streak: 1 }], s);
@@ -88,22 +88,22 @@ describe('reducer: a question round', () => {
     expect(s.question?.answered).toBe(2);
     expect(s.needResync).toBe(false);
 
-    s = run([{ type: 'question_closed', seq: '104-0', prev: '103-0', question: 1, correct: [0], distribution: [2, 1, 0, 0],
+    s = run([{ type: 'question_closed', kind: 'choice', seq: '104-0', prev: '103-0', question: 1, correct: [0], distribution: [2, 1, 0, 0],
       answered: 3, choices: [0], points: 980, bonus: 0, total: 980, rank: 1, streak: 1 }], s);
     expect(s.question?.state).toBe('closed');
     expect(s.question?.correct).toEqual([0]);
     expect(s.game?.state).toBe('reveal');
-    expect(s.result).toEqual({ question: 1, answered: true, right: true, points: 980, bonus: 0, total: 980, rank: 1, streak: 1 });
+    expect(s.result).toEqual({ question: 1, answered: true, right: true, points: 980, bonus: 0, total: 980, rank: 1, streak: 1, value: [0] });
   });
 
   it('a wrong or missing answer is reported as such', () => {
     let s = run([welcome(), question]);
-    s = run([{ type: 'question_closed', seq: '102-0', prev: '101-0', question: 1, correct: [0], distribution: [0, 1, 0, 0],
+    s = run([{ type: 'question_closed', kind: 'choice', seq: '102-0', prev: '101-0', question: 1, correct: [0], distribution: [0, 1, 0, 0],
       answered: 1, choices: [1], points: 0, bonus: 0, total: 0, rank: 3, streak: 0 }], s);
     expect(s.result).toMatchObject({ answered: true, right: false, points: 0, rank: 3 });
     s = run([{ ...question, seq: '103-0', prev: '102-0', question: 2 } as ServerFrame], s);
     expect(s.result).toBeNull();
-    s = run([{ type: 'question_closed', seq: '104-0', prev: '103-0', question: 2, correct: [0], distribution: [0, 0, 0, 0],
+    s = run([{ type: 'question_closed', kind: 'choice', seq: '104-0', prev: '103-0', question: 2, correct: [0], distribution: [0, 0, 0, 0],
       answered: 0, choices: null, points: 0, bonus: 0, total: 0, rank: 3, streak: 0 }], s);
     expect(s.result).toMatchObject({ answered: false, right: false });
   });
@@ -117,11 +117,11 @@ describe('reducer: a question round', () => {
 
   it('a refused answer is unlocked, an already recorded one stays', () => {
     let s = run([welcome(), question]);
-    s = reduce(s, { type: 'local/answer_sent', question: 1, choices: [3] });
+    s = reduce(s, { type: 'local/answer_sent', question: 1, answer: { choices: [3] } });
     s = run([{ type: 'error', code: 'too_late', message: 'too late', ref: 'answer' }], s);
     expect(s.myAnswer).toBeNull();
     expect(s.lastError?.code).toBe('too_late');
-    s = reduce(s, { type: 'local/answer_sent', question: 1, choices: [3] });
+    s = reduce(s, { type: 'local/answer_sent', question: 1, answer: { choices: [3] } });
     s = run([{ type: 'error', code: 'already_answered', message: 'once', ref: 'answer' }], s);
     expect(s.myAnswer?.choices).toEqual([3]);
     s = reduce(s, { type: 'local/clear_error' });
@@ -229,5 +229,140 @@ describe('helpers', () => {
   it('ordinals', () => {
     expect([1, 2, 3, 4, 11, 12, 13, 21, 22, 101].map(ordinal)).toEqual(
       ['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd', '101st']);
+  });
+});
+
+describe('reducer: kinds and the host clock', () => {
+  const slider: ServerFrame = {
+    type: 'question', seq: '101-0', prev: '100-0', question: 1, kind: 'slider', text: 'Attendance?',
+    time_limit: 20, multiplier: 1, image: null, read_time: 5, opened_ms: 60_000, answers_open_ms: 65_000,
+    deadline_ms: 85_000, paused: false, server_ms: 60_000, min: 0, max: 100_000, step: 1000, unit: 'people',
+  };
+
+  it('reading time: the phase follows answers_open_ms on the server clock', () => {
+    const s = run([welcome(), slider], initialState, 60_000);
+    const q = s.question!;
+    expect(q.kind).toBe('slider');
+    expect(q.answers_open_ms).toBe(65_000);
+    expect(s.distribution).toBeNull();
+    expect(questionPhase(q, 60_000)).toBe('reading');
+    expect(secondsToOpen(q, 60_000)).toBe(5);
+    expect(secondsToOpen(q, 64_001)).toBe(1);
+    expect(questionPhase(q, 65_000)).toBe('answering');
+    expect(questionPhase(q, 85_000)).toBe('time_up');
+  });
+
+  it('pause, extend while paused, resume with moved times', () => {
+    let s = run([welcome(), slider], initialState, 60_000);
+    s = run([{ type: 'question_paused', seq: '102-0', prev: '101-0', question: 1, remaining_ms: 12_000 }], s);
+    expect(s.needResync).toBe(false);
+    expect(s.question?.paused).toBe(true);
+    expect(s.question?.remaining_ms).toBe(12_000);
+    expect(questionPhase(s.question!, 70_000)).toBe('paused');
+    s = run([{ type: 'question_extended', seq: '103-0', prev: '102-0', question: 1, deadline_ms: 95_000 }], s);
+    expect(s.question?.deadline_ms).toBe(95_000);
+    expect(s.question?.remaining_ms).toBe(22_000);
+    s = run([{ type: 'question_resumed', seq: '104-0', prev: '103-0', question: 1, answers_open_ms: 65_000, deadline_ms: 99_000 }], s);
+    expect(s.question?.paused).toBe(false);
+    expect(s.question?.remaining_ms).toBeUndefined();
+    expect(s.question?.deadline_ms).toBe(99_000);
+    expect(questionPhase(s.question!, 98_999)).toBe('answering');
+    // a frame for another question changes nothing
+    const same = run([{ type: 'question_paused', seq: '105-0', prev: '104-0', question: 7, remaining_ms: 1 }], s);
+    expect(same.question).toEqual(s.question);
+  });
+
+  it('a pause in the reading time: resume moves answers_open_ms', () => {
+    let s = run([welcome(), slider], initialState, 60_000);
+    s = run([{ type: 'question_paused', seq: '102-0', prev: '101-0', question: 1, remaining_ms: 23_000 }], s);
+    s = run([{ type: 'question_resumed', seq: '103-0', prev: '102-0', question: 1, answers_open_ms: 69_000, deadline_ms: 89_000 }], s);
+    expect(questionPhase(s.question!, 66_000)).toBe('reading');
+    expect(secondsToOpen(s.question!, 66_000)).toBe(3);
+  });
+
+  it('a lost clock frame asks for a resync', () => {
+    let s = run([welcome(), slider], initialState, 60_000);
+    s = run([{ type: 'question_extended', seq: '105-0', prev: '104-0', question: 1, deadline_ms: 95_000 }], s);
+    expect(s.needResync).toBe(true);
+  });
+
+  it('slider: the sent value, the ack, the close with value and right', () => {
+    let s = run([welcome(), slider], initialState, 60_000);
+    s = reduce(s, { type: 'local/answer_sent', question: 1, answer: { value: 42_000 } });
+    expect(s.myAnswer).toEqual({ question: 1, value: 42_000, acked: false });
+    s = run([{ type: 'answer_ack', seq: '1', question: 1, value: 42_000, points: 700, bonus: 0, total: 700, rank: 1, streak: 1, correct: true }], s);
+    expect(s.myAnswer).toEqual({ question: 1, value: 42_000, acked: true, right: true });
+    expect(s.me?.score).toBe(700);
+    s = run([{ type: 'question_closed', seq: '102-0', prev: '101-0', question: 1, kind: 'slider',
+      correct: { answer: 40_000, tolerance: 5000 },
+      distribution: [{ from: 0, to: 50_000, count: 3 }, { from: 50_000, to: 100_000, count: 1 }],
+      answered: 4, players: 5, value: 42_000, right: true, choices: null, points: 700, bonus: 0, total: 700, rank: 1, streak: 1 }], s);
+    expect(s.question?.state).toBe('closed');
+    expect(s.question?.correct).toEqual({ answer: 40_000, tolerance: 5000 });
+    expect(s.result).toEqual({ question: 1, answered: true, right: true, value: 42_000, points: 700, bonus: 0, total: 700, rank: 1, streak: 1 });
+    expect(s.distribution).toEqual([{ from: 0, to: 50_000, count: 3 }, { from: 50_000, to: 100_000, count: 1 }]);
+  });
+
+  it('poll and word cloud: right is null (thanks for voting), no answer too', () => {
+    const poll: ServerFrame = { ...question, kind: 'poll', choices: ['A', 'B'] } as ServerFrame;
+    let s = run([welcome(), poll]);
+    s = run([{ type: 'question_closed', seq: '102-0', prev: '101-0', question: 1, kind: 'poll', correct: null,
+      distribution: [3, 1], answered: 4, value: [1], right: null, choices: [1], points: 0, bonus: 0, total: 0, rank: 2, streak: 0 }], s);
+    expect(s.result).toMatchObject({ answered: true, right: null, value: [1], points: 0 });
+    const cloud: ServerFrame = { ...question, seq: '103-0', prev: '102-0', question: 2, kind: 'word_cloud', choices: undefined, multi: undefined, max_length: 20 } as ServerFrame;
+    s = run([cloud], s);
+    expect(s.distribution).toBeNull();
+    s = run([{ type: 'question_closed', seq: '104-0', prev: '103-0', question: 2, kind: 'word_cloud', correct: null,
+      distribution: [{ text: 'goal', count: 2 }], answered: 2, value: null, right: null, choices: null, points: 0, bonus: 0, total: 0, rank: 2, streak: 0 }], s);
+    expect(s.result).toMatchObject({ answered: false, right: null, value: null });
+  });
+
+  it('ordering and type_answer: value sent back, wrong is false', () => {
+    const ord: ServerFrame = { ...question, kind: 'ordering', choices: undefined, items: ['b', 'c', 'a'] } as ServerFrame;
+    let s = run([welcome(), ord]);
+    s = reduce(s, { type: 'local/answer_sent', question: 1, answer: { order: [2, 0, 1] } });
+    s = run([{ type: 'answer_ack', seq: '1', question: 1, order: [2, 0, 1], locked: true }], s);
+    expect(s.myAnswer).toEqual({ question: 1, order: [2, 0, 1], acked: true });
+    s = run([{ type: 'question_closed', seq: '102-0', prev: '101-0', question: 1, kind: 'ordering', correct: { order: [2, 0, 1] },
+      distribution: { right: 1, wrong: 2 }, answered: 3, value: [2, 0, 1], right: true, choices: null, points: 900, bonus: 0, total: 900, rank: 1, streak: 1 }], s);
+    expect(s.result).toMatchObject({ right: true, value: [2, 0, 1], points: 900 });
+    const typed: ServerFrame = { ...question, seq: '103-0', prev: '102-0', question: 2, kind: 'type_answer', choices: undefined, max_length: 40 } as ServerFrame;
+    s = run([typed], s);
+    s = reduce(s, { type: 'local/answer_sent', question: 2, answer: { text: 'Wembly' } });
+    s = run([{ type: 'question_closed', seq: '104-0', prev: '103-0', question: 2, kind: 'type_answer', correct: { accepted: ['Wembley'] },
+      distribution: [{ text: 'wembly', count: 1 }], answered: 1, value: 'Wembly', right: false, choices: null, points: 0, bonus: 0, total: 900, rank: 1, streak: 0 }], s);
+    expect(s.result).toMatchObject({ answered: true, right: false, value: 'Wembly', points: 0 });
+  });
+
+  it('show_leaderboard marks the results phase over; the next question clears it', () => {
+    let s = run([welcome({ role: 'screen', you: undefined }), question]);
+    s = run([{ type: 'question_closed', seq: '102-0', prev: '101-0', question: 1, kind: 'choice', correct: [0], distribution: [1, 0, 0, 0], answered: 1, players: 3 }], s);
+    expect(s.boardShown).toBeNull();
+    s = run([{ type: 'show_leaderboard', seq: '103-0', prev: '102-0', question: 1 }], s);
+    expect(s.boardShown).toBe(1);
+    expect(s.needResync).toBe(false);
+    s = run([{ ...question, seq: '104-0', prev: '103-0', question: 2 } as ServerFrame], s);
+    expect(s.boardShown).toBeNull();
+  });
+
+  it('welcome after the close of a slider: result from the points; poll: null', () => {
+    const q = { ...slider, state: 'closed' as const, answered: 2, correct: { answer: 40_000, tolerance: 0 }, distribution: [] } as unknown as WelcomeFrame['question'];
+    let s = run([welcome({
+      game: { ...game, state: 'reveal', question: 1 }, question: q,
+      you: { player: 2, nickname: 'Bo', score: 900, rank: 1, streak: 1, correct_count: 1, answer: { question: 1, choices: [], points: 900 } },
+    })]);
+    expect(s.result).toMatchObject({ answered: true, right: true, points: 900 });
+    const pq = { ...question, kind: 'poll', state: 'closed' as const, answered: 1, correct: null, distribution: [1, 0, 0, 0] } as unknown as WelcomeFrame['question'];
+    s = run([welcome({
+      game: { ...game, state: 'reveal', question: 1 }, question: pq,
+      you: { player: 2, nickname: 'Bo', score: 0, rank: 1, streak: 0, correct_count: 0, answer: { question: 1, choices: [0], points: 0 } },
+    })]);
+    expect(s.result).toMatchObject({ answered: true, right: null, value: [0] });
+  });
+
+  it('an older frame without the new fields gets the defaults', () => {
+    const { kind: _k, read_time: _r, answers_open_ms: _a, paused: _p, ...old } = question as Extract<ServerFrame, { type: 'question' }>;
+    const s = run([welcome(), old as ServerFrame]);
+    expect(s.question).toMatchObject({ kind: 'choice', read_time: 0, answers_open_ms: 60_000, paused: false });
   });
 });

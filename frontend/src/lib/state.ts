@@ -2,6 +2,9 @@
 // Pure: no React, no sockets, no clocks (times come in the actions).
 
 import type {
+  AnswerPayload,
+  AnswerValue,
+  Distribution,
   Entry,
   GameInfo,
   LeaderboardInfo,
@@ -14,25 +17,40 @@ import type {
 
 export type Connection = 'connecting' | 'open' | 'lost' | 'closed';
 
-export interface QuestionView extends WelcomeQuestion {}
+export interface QuestionView extends WelcomeQuestion {
+  /** while paused: the ms that were left at the pause (question_paused). */
+  remaining_ms?: number;
+}
 
+/** The player's answer to the current question: exactly the kind's field. */
 export interface MyAnswer {
   question: number;
-  choices: number[];
+  choices?: number[];
+  value?: number;
+  text?: string;
+  order?: number[];
   /** true once the server acknowledged it (answer_ack or welcome). */
   acked: boolean;
+  /** live reveal: the ack's verdict (null for unscored kinds). */
+  right?: boolean | null;
 }
 
 export interface Result {
   question: number;
   answered: boolean;
-  right: boolean;
+  /** null: an unscored kind (poll, word cloud, info) or no verdict. */
+  right: boolean | null;
   points: number;
   bonus: number;
   total: number | null;
   rank: number | null;
   streak: number | null;
+  /** the recorded value (choices | number | text | order), null without an answer. */
+  value: AnswerValue;
 }
+
+/** Where the current question is, on the server's clock. */
+export type QuestionPhase = 'reading' | 'answering' | 'paused' | 'time_up' | 'closed';
 
 /** The player's own numbers: the welcome's `you` without the answer. */
 export type Me = Required<Omit<YouInfo, 'answer'>>;
@@ -59,10 +77,12 @@ export interface ViewState {
   finalScore: number | null;
   playersList: PlayerRef[];
   /** host only: live answer distribution of the current question. */
-  distribution: number[] | null;
+  distribution: Distribution;
   savedResults: string | null;
   kicked: boolean;
   lastError: { code: string; message: string; ref?: string } | null;
+  /** auto-advance: show_leaderboard came for this question (results phase over). */
+  boardShown: number | null;
 }
 
 export type LocalAction =
@@ -71,7 +91,7 @@ export type LocalAction =
   | { type: 'local/lost' }
   | { type: 'local/closed' }
   | { type: 'local/resync_sent' }
-  | { type: 'local/answer_sent'; question: number; choices: number[] }
+  | { type: 'local/answer_sent'; question: number; answer: AnswerPayload }
   | { type: 'local/clear_error' };
 
 /** A server frame with the local time it arrived. */
@@ -98,9 +118,59 @@ export const initialState: ViewState = {
   savedResults: null,
   kicked: false,
   lastError: null,
+  boardShown: null,
 };
 
-const BROADCAST = new Set(['question', 'question_closed', 'leaderboard', 'game_over', 'players', 'resync']);
+const BROADCAST = new Set([
+  'question', 'question_closed', 'leaderboard', 'game_over', 'players', 'resync',
+  'question_paused', 'question_resumed', 'question_extended', 'show_leaderboard',
+]);
+
+const UNSCORED = new Set(['poll', 'word_cloud', 'info']);
+
+/** A question from a frame, with the defaults an older server leaves out. */
+function questionView(q: WelcomeQuestion): QuestionView {
+  return {
+    ...q,
+    kind: q.kind ?? 'choice',
+    read_time: q.read_time ?? 0,
+    answers_open_ms: q.answers_open_ms ?? q.opened_ms,
+    paused: q.paused ?? false,
+  };
+}
+
+/** The phase of a question at server time `serverMs`. */
+export function questionPhase(q: QuestionView, serverMs: number): QuestionPhase {
+  if (q.state === 'closed') return 'closed';
+  if (q.paused) return 'paused';
+  if (serverMs < q.answers_open_ms) return 'reading';
+  if (serverMs >= q.deadline_ms) return 'time_up';
+  return 'answering';
+}
+
+/** Whole seconds until the answers open (the reading-time countdown). */
+export function secondsToOpen(q: QuestionView, serverMs: number): number {
+  return Math.max(0, Math.ceil((q.answers_open_ms - serverMs) / 1000));
+}
+
+/** The value a payload carries (what the close shows back as `value`). */
+export function payloadValue(a: Partial<Record<'choices' | 'value' | 'text' | 'order', unknown>> | null | undefined): AnswerValue {
+  if (!a) return null;
+  if (a.choices !== undefined) return a.choices as number[];
+  if (a.value !== undefined) return a.value as number;
+  if (a.text !== undefined) return a.text as string;
+  if (a.order !== undefined) return a.order as number[];
+  return null;
+}
+
+function answerFields(a: Partial<Record<'choices' | 'value' | 'text' | 'order', unknown>>): Omit<MyAnswer, 'question' | 'acked'> {
+  const out: Omit<MyAnswer, 'question' | 'acked'> = {};
+  if (a.choices !== undefined && a.choices !== null) out.choices = a.choices as number[];
+  if (a.value !== undefined && a.value !== null) out.value = a.value as number;
+  if (a.text !== undefined && a.text !== null) out.text = a.text as string;
+  if (a.order !== undefined && a.order !== null) out.order = a.order as number[];
+  return out;
+}
 
 /** True when a broadcast frame's `prev` shows frames were lost since `lastSeq`. */
 export function isGap(lastSeq: string | null, frame: { type: string; prev?: string }): boolean {
@@ -109,8 +179,8 @@ export function isGap(lastSeq: string | null, frame: { type: string; prev?: stri
   return frame.prev !== lastSeq;
 }
 
-function isRight(choices: number[] | null | undefined, correct: number[] | undefined): boolean {
-  if (!choices || choices.length === 0 || !correct) return false;
+function isRight(choices: number[] | null | undefined, correct: unknown): boolean {
+  if (!choices || choices.length === 0 || !Array.isArray(correct)) return false;
   const ok = new Set(correct);
   return choices.every((c) => ok.has(c));
 }
@@ -146,20 +216,27 @@ function applyFrame(s: ViewState, frame: ServerFrame, now: number): ViewState {
           correct_count: you.correct_count ?? s.me?.correct_count ?? 0,
         };
         if (you.answer && q && you.answer.question === q.question) {
-          myAnswer = { question: you.answer.question, choices: you.answer.choices, acked: true };
+          myAnswer = { question: you.answer.question, ...answerFields(you.answer as unknown as Record<string, unknown>), acked: true };
         }
         if (q && q.state === 'closed') {
           const answered = !!(you.answer && you.answer.question === q.question);
-          const right = answered && isRight(you.answer?.choices, q.correct);
+          const kind = q.kind ?? 'choice';
+          let right: boolean | null;
+          if (!answered) right = UNSCORED.has(kind) ? null : false;
+          else if (UNSCORED.has(kind)) right = null;
+          else if (kind === 'choice' || kind === 'true_false') right = isRight(you.answer?.choices, q.correct);
+          // other scored kinds: a right answer always earns points (mult > 0)
+          else right = you.answer?.points !== undefined && q.multiplier > 0 ? you.answer.points > 0 : null;
           result = {
             question: q.question,
             answered,
             right,
             points: answered ? (you.answer?.points ?? 0) : 0,
-            bonus: 0,
+            bonus: answered ? (you.answer?.bonus ?? 0) : 0,
             total: you.score ?? null,
             rank: you.rank ?? null,
             streak: you.streak ?? null,
+            value: answered ? payloadValue(you.answer as unknown as Record<string, unknown>) : null,
           };
         }
       }
@@ -170,7 +247,7 @@ function applyFrame(s: ViewState, frame: ServerFrame, now: number): ViewState {
         role: frame.role,
         clockOffset: frame.server_ms - now,
         game: frame.game,
-        question: q,
+        question: q ? questionView(q) : null,
         leaderboard: frame.leaderboard ?? { top: [], players: frame.game.players, answered: q?.answered ?? 0 },
         me,
         myAnswer,
@@ -181,25 +258,51 @@ function applyFrame(s: ViewState, frame: ServerFrame, now: number): ViewState {
         playersList: frame.players_list ?? s.playersList,
         distribution: frame.distribution ?? q?.distribution ?? null,
         kicked: false,
+        boardShown: null,
       };
     }
     case 'question': {
-      const { type: _t, seq: _s, prev: _p, ...rest } = frame;
+      const { type: _t, seq: _s, prev: _p, server_ms: _m, ...rest } = frame;
       const game = s.game ? { ...s.game, state: 'question' as const, question: frame.question } : s.game;
       return {
         ...s,
         clockOffset: frame.server_ms - now,
         game,
-        question: { ...rest, state: 'open', answered: 0 },
+        question: questionView({ ...rest, state: 'open', answered: 0 }),
         leaderboard: { ...s.leaderboard, answered: 0 },
         myAnswer: null,
         result: null,
         lastError: null,
-        distribution: frame.choices.map(() => 0),
+        boardShown: null,
+        distribution: frame.choices ? frame.choices.map(() => 0) : null,
       };
     }
+    case 'question_paused': {
+      if (!s.question || s.question.question !== frame.question) return s;
+      return { ...s, question: { ...s.question, paused: true, remaining_ms: frame.remaining_ms } };
+    }
+    case 'question_resumed': {
+      if (!s.question || s.question.question !== frame.question) return s;
+      const { remaining_ms: _r, ...q } = s.question;
+      return { ...s, question: { ...q, paused: false, answers_open_ms: frame.answers_open_ms, deadline_ms: frame.deadline_ms } };
+    }
+    case 'question_extended': {
+      if (!s.question || s.question.question !== frame.question) return s;
+      const moved = frame.deadline_ms - s.question.deadline_ms;
+      const q = { ...s.question, deadline_ms: frame.deadline_ms };
+      // paused: the time left grows by the extension
+      if (q.paused && q.remaining_ms !== undefined) q.remaining_ms = Math.max(0, q.remaining_ms + moved);
+      return { ...s, question: q };
+    }
+    case 'show_leaderboard':
+      return { ...s, boardShown: frame.question };
     case 'answer_ack': {
-      const myAnswer: MyAnswer = { question: frame.question, choices: frame.choices, acked: true };
+      const myAnswer: MyAnswer = {
+        question: frame.question,
+        ...answerFields(frame as unknown as Record<string, unknown>),
+        acked: true,
+        ...(frame.correct !== undefined ? { right: frame.correct } : {}),
+      };
       let me = s.me;
       if (me && frame.total !== undefined) {
         me = {
@@ -216,6 +319,8 @@ function applyFrame(s: ViewState, frame: ServerFrame, now: number): ViewState {
         ? {
             ...s.question,
             state: 'closed' as const,
+            paused: false,
+            kind: frame.kind ?? s.question.kind,
             correct: frame.correct,
             distribution: frame.distribution,
             answered: typeof frame.answered === 'number' ? frame.answered : s.question.answered,
@@ -225,12 +330,19 @@ function applyFrame(s: ViewState, frame: ServerFrame, now: number): ViewState {
       let result = s.result;
       let me = s.me;
       if (s.role === 'player') {
-        const answered = !!frame.choices;
-        const choices = frame.choices ?? (s.myAnswer?.question === frame.question ? s.myAnswer.choices : null);
+        const mine = s.myAnswer?.question === frame.question ? s.myAnswer : null;
+        const value: AnswerValue = frame.value !== undefined ? frame.value : (frame.choices ?? null);
+        const answered = value !== null;
+        const kind = frame.kind ?? s.question?.kind ?? 'choice';
+        let right: boolean | null;
+        if (frame.right !== undefined) right = frame.right;
+        else if (UNSCORED.has(kind)) right = null;
+        else right = answered && isRight(frame.choices ?? mine?.choices, frame.correct);
         result = {
           question: frame.question,
           answered,
-          right: answered && isRight(choices, frame.correct),
+          right,
+          value,
           points: frame.points ?? 0,
           bonus: frame.bonus ?? 0,
           total: frame.total ?? null,
@@ -337,7 +449,7 @@ export function reduce(state: ViewState, action: Action): ViewState {
     case 'local/resync_sent':
       return { ...state, needResync: false, resyncPending: true };
     case 'local/answer_sent':
-      return { ...state, myAnswer: { question: action.question, choices: action.choices, acked: false } };
+      return { ...state, myAnswer: { question: action.question, ...answerFields(action.answer), acked: false } };
     case 'local/clear_error':
       return { ...state, lastError: null };
     case 'server': {

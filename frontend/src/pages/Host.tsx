@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import { api, ApiError, errorText, hostKey, quizList, store, type GameOpened, type QuizDoc, type QuizSummary } from '../api';
+import { api, ApiError, errorText, hostKey, quizList, store, type AutoAdvance, type GameOpened, type QuizDoc, type QuizSummary } from '../api';
+import { KINDS, type QuestionKind } from '../lib/protocol';
+import { blankEdit, checkEdit, fromDoc, KIND_LABELS, SCORED, toDoc, type EditQuestion } from '../lib/quizdoc';
 import { navigate } from '../router';
 
 export function Login({ onDone }: { onDone(): void }) {
@@ -145,11 +147,21 @@ function OpenGame({ quiz, onCancel }: { quiz: QuizSummary; onCancel(): void }) {
   const [reveal, setReveal] = useState<'live' | 'on_close'>('live');
   const [maxPlayers, setMaxPlayers] = useState('');
   const [lateJoin, setLateJoin] = useState(true);
+  const [auto, setAuto] = useState(false);
+  const [revealS, setRevealS] = useState('8');
+  const [boardS, setBoardS] = useState('6');
   const [error, setError] = useState<string | null>(null);
   async function submit(e: FormEvent) {
     e.preventDefault();
     setError(null);
-    const body: Record<string, unknown> = { quiz: quiz.id, reveal, late_join: lateJoin };
+    let autoAdvance: AutoAdvance | null = null;
+    if (auto) {
+      const r = Number(revealS);
+      const b = Number(boardS);
+      if (![r, b].every((x) => Number.isInteger(x) && x >= 1 && x <= 60)) return setError('Auto-advance times are whole seconds from 1 to 60.');
+      autoAdvance = { reveal_s: r, leaderboard_s: b };
+    }
+    const body: Record<string, unknown> = { quiz: quiz.id, reveal, late_join: lateJoin, auto_advance: autoAdvance };
     if (maxPlayers.trim()) body.max_players = Number(maxPlayers);
     try {
       const g = await api<GameOpened>('POST', '/api/games', body);
@@ -167,6 +179,22 @@ function OpenGame({ quiz, onCancel }: { quiz: QuizSummary; onCancel(): void }) {
       <label htmlFor={`max-${quiz.id}`}>Max players (empty: no limit)</label>
       <input id={`max-${quiz.id}`} type="number" min={1} value={maxPlayers} onChange={(e) => setMaxPlayers(e.target.value)} />
       <label className="inline"><input type="checkbox" checked={lateJoin} onChange={(e) => setLateJoin(e.target.checked)} /> Players may join after the start</label>
+      <fieldset>
+        <legend>Auto-advance</legend>
+        <label className="inline"><input type="checkbox" data-testid="auto-advance" checked={auto} onChange={(e) => setAuto(e.target.checked)} /> Run the show by itself: close at the deadline, show the results, the leaderboard, then the next question</label>
+        {auto && (
+          <div className="row">
+            <div>
+              <label htmlFor={`reveal-s-${quiz.id}`}>Results (seconds)</label>
+              <input id={`reveal-s-${quiz.id}`} type="number" min={1} max={60} required data-testid="auto-reveal-s" value={revealS} onChange={(e) => setRevealS(e.target.value)} />
+            </div>
+            <div>
+              <label htmlFor={`board-s-${quiz.id}`}>Leaderboard (seconds)</label>
+              <input id={`board-s-${quiz.id}`} type="number" min={1} max={60} required data-testid="auto-board-s" value={boardS} onChange={(e) => setBoardS(e.target.value)} />
+            </div>
+          </div>
+        )}
+      </fieldset>
       {error && <p className="error" role="alert">{error}</p>}
       <div className="actions">
         <button type="submit" className="btn primary">Start the lobby</button>
@@ -176,36 +204,33 @@ function OpenGame({ quiz, onCancel }: { quiz: QuizSummary; onCancel(): void }) {
   );
 }
 
-const blankQuestion = (): QuizDoc['questions'][number] => ({
-  text: '', time_limit: 20, multiplier: 1, image: null,
-  choices: [{ text: '', correct: true }, { text: '', correct: false }, { text: '', correct: false }, { text: '', correct: false }],
-});
+interface EditDoc { title: string; questions: EditQuestion[] }
 
 export function QuizEditor({ id }: { id: number | null }) {
   const load = useCallback(
-    () => (id === null ? Promise.resolve<QuizDoc>({ title: '', questions: [blankQuestion()] }) : api<QuizDoc>('GET', `/api/quizzes/${id}`)),
+    () => (id === null ? Promise.resolve<QuizDoc>({ title: '', questions: [toDoc(blankEdit())] }) : api<QuizDoc>('GET', `/api/quizzes/${id}`)),
     [id],
   );
   const { data, error, needLogin, reload } = useAuthed(load);
-  const [doc, setDoc] = useState<QuizDoc | null>(null);
+  const [doc, setDoc] = useState<EditDoc | null>(null);
   const [saveError, setSaveError] = useState<string | null>(null);
-  useEffect(() => { if (data) setDoc(structuredClone(data)); }, [data]);
+  useEffect(() => {
+    if (data) setDoc({ title: data.title ?? '', questions: (data.questions ?? []).map(fromDoc) });
+  }, [data]);
   if (needLogin) return <Login onDone={reload} />;
   if (error) return <main className="page"><p className="error">{error}</p></main>;
   if (!doc) return <main className="page"><p className="muted">Loading…</p></main>;
 
-  const set = (f: (d: QuizDoc) => void) => setDoc((d) => { const c = structuredClone(d!); f(c); return c; });
+  const set = (f: (d: EditDoc) => void) => setDoc((d) => { const c = structuredClone(d!); f(c); return c; });
 
   async function save(e: FormEvent) {
     e.preventDefault();
     setSaveError(null);
-    const bad = doc!.questions.findIndex((q) => !q.choices.some((c) => c.correct));
-    if (bad >= 0) return setSaveError(`Question ${bad + 1} needs at least one right answer.`);
-    const clean: QuizDoc = {
-      title: doc!.title.trim(),
-      questions: doc!.questions.map((q) => ({ ...q, text: q.text.trim(), image: q.image && q.image.trim() ? q.image.trim() : null,
-        choices: q.choices.map((c) => ({ text: c.text.trim(), correct: c.correct })) })),
-    };
+    for (let i = 0; i < doc!.questions.length; i++) {
+      const bad = checkEdit(doc!.questions[i], i + 1);
+      if (bad) return setSaveError(bad);
+    }
+    const clean: QuizDoc = { title: doc!.title.trim(), questions: doc!.questions.map(toDoc) };
     try {
       if (id === null) await api('POST', '/api/quizzes', clean);
       else await api('PUT', `/api/quizzes/${id}`, clean);
@@ -223,54 +248,177 @@ export function QuizEditor({ id }: { id: number | null }) {
         <label htmlFor="title">Title</label>
         <input id="title" required maxLength={200} value={doc.title} onChange={(e) => set((d) => { d.title = e.target.value; })} />
         {doc.questions.map((q, qi) => (
-          <fieldset key={qi} className="card question-edit" data-testid={`question-${qi + 1}`}>
-            <legend>Question {qi + 1}</legend>
-            <label htmlFor={`q${qi}-text`}>Question text</label>
-            <textarea id={`q${qi}-text`} required maxLength={500} value={q.text} onChange={(e) => set((d) => { d.questions[qi].text = e.target.value; })} />
-            <div className="row">
-              <div>
-                <label htmlFor={`q${qi}-time`}>Time limit (seconds)</label>
-                <input id={`q${qi}-time`} type="number" min={5} max={240} required value={q.time_limit}
-                  onChange={(e) => set((d) => { d.questions[qi].time_limit = Number(e.target.value); })} />
-              </div>
-              <div>
-                <label htmlFor={`q${qi}-mult`}>Points</label>
-                <select id={`q${qi}-mult`} value={q.multiplier} onChange={(e) => set((d) => { d.questions[qi].multiplier = Number(e.target.value) as 0 | 1 | 2; })}>
-                  <option value={1}>Standard</option>
-                  <option value={2}>Double</option>
-                  <option value={0}>No points</option>
-                </select>
-              </div>
-            </div>
-            <label htmlFor={`q${qi}-image`}>Image URL (optional)</label>
-            <input id={`q${qi}-image`} type="url" value={q.image ?? ''} onChange={(e) => set((d) => { d.questions[qi].image = e.target.value || null; })} />
-            <p className="muted small">Choices (tick the right ones; several ticks make a multi-select question)</p>
-            {q.choices.map((c, ci) => (
-              <div key={ci} className="choice-edit">
-                <input type="checkbox" id={`q${qi}-c${ci}-ok`} checked={c.correct}
-                  onChange={(e) => set((d) => { d.questions[qi].choices[ci].correct = e.target.checked; })} />
-                <label htmlFor={`q${qi}-c${ci}-ok`} className="sr-only">Choice {ci + 1} is right</label>
-                <label htmlFor={`q${qi}-c${ci}`} className="sr-only">Choice {ci + 1}</label>
-                <input id={`q${qi}-c${ci}`} required maxLength={200} placeholder={`Choice ${ci + 1}`} value={c.text}
-                  onChange={(e) => set((d) => { d.questions[qi].choices[ci].text = e.target.value; })} />
-                <button type="button" className="btn small" aria-label={`Remove choice ${ci + 1}`} disabled={q.choices.length <= 2}
-                  onClick={() => set((d) => { d.questions[qi].choices.splice(ci, 1); })}>✕</button>
-              </div>
-            ))}
-            <div className="actions">
-              <button type="button" className="btn small" disabled={q.choices.length >= 6}
-                onClick={() => set((d) => { d.questions[qi].choices.push({ text: '', correct: false }); })}>Add a choice</button>
-              <button type="button" className="btn small danger" disabled={doc.questions.length <= 1}
-                onClick={() => set((d) => { d.questions.splice(qi, 1); })}>Remove question {qi + 1}</button>
-            </div>
-          </fieldset>
+          <QuestionEditor key={qi} q={q} qi={qi} count={doc.questions.length}
+            change={(f) => set((d) => { f(d.questions[qi]); })}
+            remove={() => set((d) => { d.questions.splice(qi, 1); })}
+            move={(to) => set((d) => { const [x] = d.questions.splice(qi, 1); d.questions.splice(to, 0, x); })} />
         ))}
         <div className="actions">
-          <button type="button" className="btn" onClick={() => set((d) => { d.questions.push(blankQuestion()); })}>Add a question</button>
+          <button type="button" className="btn" data-testid="add-question" onClick={() => set((d) => { d.questions.push(blankEdit()); })}>Add a question</button>
           <button type="submit" className="btn primary">Save quiz</button>
         </div>
-        {saveError && <p className="error" role="alert">{saveError}</p>}
+        {saveError && <p className="error" role="alert" data-testid="save-error">{saveError}</p>}
       </form>
     </main>
+  );
+}
+
+/** One question: common fields, then the kind's own. Ids are q<index>-<field> (0-based, as before). */
+function QuestionEditor({ q, qi, count, change, remove, move }: {
+  q: EditQuestion; qi: number; count: number;
+  change(f: (q: EditQuestion) => void): void; remove(): void; move(to: number): void;
+}) {
+  const id = (f: string) => `q${qi}-${f}`;
+  const scored = SCORED.has(q.kind);
+  const choiceKind = q.kind === 'choice' || q.kind === 'poll';
+  return (
+    <fieldset className="card question-edit" data-testid={`question-${qi + 1}`}>
+      <legend>Question {qi + 1}: {KIND_LABELS[q.kind]}</legend>
+      <div className="row">
+        <div>
+          <label htmlFor={id('kind')}>Kind</label>
+          <select id={id('kind')} data-testid={id('kind')} value={q.kind}
+            onChange={(e) => change((x) => {
+              x.kind = e.target.value as QuestionKind;
+              if (!SCORED.has(x.kind)) x.multiplier = 0;
+              else if (x.multiplier === 0) x.multiplier = 1;
+            })}>
+            {KINDS.map((k) => <option key={k} value={k}>{KIND_LABELS[k]}</option>)}
+          </select>
+        </div>
+        <div>
+          <label htmlFor={id('read')}>Reading time (s, 0-15)</label>
+          <input id={id('read')} data-testid={id('read')} type="number" min={0} max={15} step={1} required value={q.read_time}
+            onChange={(e) => change((x) => { x.read_time = Number(e.target.value); })} />
+        </div>
+      </div>
+      <label htmlFor={id('text')}>{q.kind === 'info' ? 'Slide text' : 'Question text'}</label>
+      <textarea id={id('text')} required maxLength={500} value={q.text} onChange={(e) => change((x) => { x.text = e.target.value; })} />
+      <div className="row">
+        <div>
+          <label htmlFor={id('time')}>{q.kind === 'info' ? 'Shown for (seconds, auto-advance)' : 'Time limit (seconds)'}</label>
+          <input id={id('time')} type="number" min={5} max={240} required value={q.time_limit}
+            onChange={(e) => change((x) => { x.time_limit = Number(e.target.value); })} />
+        </div>
+        {scored && (
+          <div>
+            <label htmlFor={id('mult')}>Points</label>
+            <select id={id('mult')} value={q.multiplier} onChange={(e) => change((x) => { x.multiplier = Number(e.target.value) as 0 | 1 | 2; })}>
+              <option value={1}>Standard</option>
+              <option value={2}>Double</option>
+              <option value={0}>No points</option>
+            </select>
+          </div>
+        )}
+      </div>
+      <label htmlFor={id('image')}>Image URL (optional)</label>
+      <input id={id('image')} type="url" value={q.image} onChange={(e) => change((x) => { x.image = e.target.value; })} />
+
+      {choiceKind && (
+        <>
+          <p className="muted small">{q.kind === 'poll' ? 'Choices (a poll has no right answer)' : 'Choices (tick the right ones; several ticks make a multi-select question)'}</p>
+          {q.choices.map((c, ci) => (
+            <div key={ci} className="choice-edit">
+              {q.kind === 'choice' && (
+                <>
+                  <input type="checkbox" id={id(`c${ci}-ok`)} checked={c.correct}
+                    onChange={(e) => change((x) => { x.choices[ci].correct = e.target.checked; })} />
+                  <label htmlFor={id(`c${ci}-ok`)} className="sr-only">Choice {ci + 1} is right</label>
+                </>
+              )}
+              <label htmlFor={id(`c${ci}`)} className="sr-only">Choice {ci + 1}</label>
+              <input id={id(`c${ci}`)} required maxLength={200} placeholder={`Choice ${ci + 1}`} value={c.text}
+                onChange={(e) => change((x) => { x.choices[ci].text = e.target.value; })} />
+              <button type="button" className="btn small" aria-label={`Remove choice ${ci + 1}`} data-testid={id(`c${ci}-remove`)} disabled={q.choices.length <= 2}
+                onClick={() => change((x) => { x.choices.splice(ci, 1); })}>✕</button>
+            </div>
+          ))}
+          <div className="actions">
+            <button type="button" className="btn small" data-testid={id('add-choice')} disabled={q.choices.length >= 6}
+              onClick={() => change((x) => { x.choices.push({ text: '', correct: false }); })}>Add a choice</button>
+          </div>
+        </>
+      )}
+
+      {q.kind === 'true_false' && (
+        <fieldset>
+          <legend>The statement is</legend>
+          <label className="inline"><input type="radio" name={id('tf')} id={id('tf-true')} data-testid={id('tf-true')} checked={q.truth}
+            onChange={() => change((x) => { x.truth = true; })} /> True</label>
+          <label className="inline"><input type="radio" name={id('tf')} id={id('tf-false')} data-testid={id('tf-false')} checked={!q.truth}
+            onChange={() => change((x) => { x.truth = false; })} /> False</label>
+        </fieldset>
+      )}
+
+      {q.kind === 'slider' && (
+        <div className="grid3">
+          {(['min', 'max', 'step', 'answer', 'tolerance'] as const).map((f) => (
+            <div key={f}>
+              <label htmlFor={id(f)}>{{ min: 'Min', max: 'Max', step: 'Step', answer: 'Right answer', tolerance: 'Tolerance (±)' }[f]}</label>
+              <input id={id(f)} data-testid={id(f)} type="text" inputMode="decimal" required value={q[f]}
+                onChange={(e) => change((x) => { x[f] = e.target.value; })} />
+            </div>
+          ))}
+          <div>
+            <label htmlFor={id('unit')}>Unit (optional)</label>
+            <input id={id('unit')} data-testid={id('unit')} maxLength={20} value={q.unit} onChange={(e) => change((x) => { x.unit = e.target.value; })} />
+          </div>
+          <p className="muted small span3">Answer and tolerance sit on the step grid (from min); inside the tolerance is right, full points at the exact value, half at the edge.</p>
+        </div>
+      )}
+
+      {q.kind === 'type_answer' && (
+        <>
+          <p className="muted small">Accepted answers (case, punctuation and extra spaces are forgiven; accents must be as written)</p>
+          {q.accepted.map((a, ai) => (
+            <div key={ai} className="choice-edit">
+              <label htmlFor={id(`acc${ai}`)} className="sr-only">Accepted answer {ai + 1}</label>
+              <input id={id(`acc${ai}`)} data-testid={id(`acc${ai}`)} maxLength={40} placeholder={`Accepted answer ${ai + 1}`} value={a}
+                onChange={(e) => change((x) => { x.accepted[ai] = e.target.value; })} />
+              <button type="button" className="btn small" aria-label={`Remove accepted answer ${ai + 1}`} data-testid={id(`acc${ai}-remove`)} disabled={q.accepted.length <= 1}
+                onClick={() => change((x) => { x.accepted.splice(ai, 1); })}>✕</button>
+            </div>
+          ))}
+          <div className="actions">
+            <button type="button" className="btn small" data-testid={id('add-accepted')} disabled={q.accepted.length >= 10}
+              onClick={() => change((x) => { x.accepted.push(''); })}>Add an accepted answer</button>
+          </div>
+        </>
+      )}
+
+      {(q.kind === 'type_answer' || q.kind === 'word_cloud') && (
+        <>
+          <label htmlFor={id('maxlen')}>Max length (1-40 characters)</label>
+          <input id={id('maxlen')} data-testid={id('maxlen')} type="number" min={1} max={40} required value={q.max_length}
+            onChange={(e) => change((x) => { x.max_length = Number(e.target.value); })} />
+        </>
+      )}
+
+      {q.kind === 'ordering' && (
+        <>
+          <p className="muted small">Items in the RIGHT order (players see them shuffled)</p>
+          {q.items.map((it, ii) => (
+            <div key={ii} className="choice-edit">
+              <span className="order-pos small">{ii + 1}</span>
+              <label htmlFor={id(`item${ii}`)} className="sr-only">Item {ii + 1}</label>
+              <input id={id(`item${ii}`)} data-testid={id(`item${ii}`)} required maxLength={200} placeholder={`Item ${ii + 1}`} value={it}
+                onChange={(e) => change((x) => { x.items[ii] = e.target.value; })} />
+              <button type="button" className="btn small" aria-label={`Remove item ${ii + 1}`} data-testid={id(`item${ii}-remove`)} disabled={q.items.length <= 3}
+                onClick={() => change((x) => { x.items.splice(ii, 1); })}>✕</button>
+            </div>
+          ))}
+          <div className="actions">
+            <button type="button" className="btn small" data-testid={id('add-item')} disabled={q.items.length >= 6}
+              onClick={() => change((x) => { x.items.push(''); })}>Add an item</button>
+          </div>
+        </>
+      )}
+
+      <div className="actions">
+        <button type="button" className="btn small" data-testid={id('up')} disabled={qi === 0} onClick={() => move(qi - 1)}>Move up</button>
+        <button type="button" className="btn small" data-testid={id('down')} disabled={qi >= count - 1} onClick={() => move(qi + 1)}>Move down</button>
+        <button type="button" className="btn small danger" disabled={count <= 1} onClick={remove}>Remove question {qi + 1}</button>
+      </div>
+    </fieldset>
   );
 }

@@ -1,8 +1,11 @@
 import { useState } from 'react';
 import { hostKey, store } from '../api';
-import { ConnectionBanner, Replaced, Countdown, Distribution, Leaderboard, Podium } from '../components/bits';
+import { ConnectionBanner, Replaced, Countdown, Distribution, Leaderboard, Podium, ReadCountdown } from '../components/bits';
+import { KindPrompt, KindResults } from '../components/kinds';
+import { serverNow } from '../lib/clock';
 import { socketErrorText } from '../lib/protocol';
-import { useGame } from '../useGame';
+import { questionPhase } from '../lib/state';
+import { useGame, useTicker } from '../useGame';
 
 interface HostStored { host_token: string; screen_token: string; title?: string }
 
@@ -22,8 +25,10 @@ export function HostGame({ pin }: { pin: string }) {
 function Console({ pin, stored }: { pin: string; stored: HostStored }) {
   const { state, send, final, retryIn, offset, retryNow } = useGame('host', pin, stored.host_token);
   const [locked, setLocked] = useState(false);
+  const [jumpTo, setJumpTo] = useState('');
   const g = state.game;
   const q = state.question;
+  const now = useTicker(q?.state === 'open', 250);
   const screenUrl = `/screen/${pin}#token=${encodeURIComponent(stored.screen_token)}`;
 
   if (final === 'replaced') return <Replaced onUseHere={retryNow} />;
@@ -37,6 +42,10 @@ function Console({ pin, stored }: { pin: string; stored: HostStored }) {
   const isOpen = q?.state === 'open' && g.state === 'question';
   const lastQuestion = g.question >= g.n_questions;
   const players = state.leaderboard.players;
+  const phase = q && isOpen ? questionPhase(q, serverNow(now, offset)) : null;
+  const paused = phase === 'paused';
+  const nextNumber = g.question + 1;
+  const jumpChoices = Array.from({ length: g.n_questions }, (_, i) => i + 1);
 
   return (
     <main className="page host console">
@@ -49,15 +58,28 @@ function Console({ pin, stored }: { pin: string; stored: HostStored }) {
 
       <section className="controls card" aria-label="Game controls">
         <p className="status" data-testid="host-status">
-          {finished ? 'Game over' : g.state === 'lobby' ? `Lobby: ${players} players` : `Question ${g.question} of ${g.n_questions}${isOpen ? ' (open)' : ' (closed)'}`}
+          {finished ? 'Game over' : g.state === 'lobby' ? `Lobby: ${players} players`
+            : `Question ${g.question} of ${g.n_questions}${isOpen ? (paused ? ' (paused)' : phase === 'reading' ? ' (reading)' : ' (open)') : ' (closed)'}`
+            + (!isOpen && q && state.boardShown === q.question ? ' · leaderboard' : '')}
         </p>
+        {isOpen && (
+          <div className="actions clock" role="group" aria-label="Clock">
+            {paused ? (
+              <button type="button" className="btn primary big" data-testid="host-resume" onClick={() => send({ type: 'resume_question' })}>Resume</button>
+            ) : (
+              <button type="button" className="btn big" data-testid="host-pause" onClick={() => send({ type: 'pause_question' })}>Pause</button>
+            )}
+            <button type="button" className="btn" data-testid="host-extend-10" onClick={() => send({ type: 'extend_question', seconds: 10 })}>+10 s</button>
+            <button type="button" className="btn" data-testid="host-extend-30" onClick={() => send({ type: 'extend_question', seconds: 30 })}>+30 s</button>
+          </div>
+        )}
         <div className="actions">
           {!finished && !isOpen && !lastQuestion && (
-            <button type="button" className="btn primary big" onClick={() => send({ type: 'start_question' })}>
+            <button type="button" className="btn primary big" data-testid="host-next" onClick={() => send({ type: 'start_question' })}>
               {g.question === 0 ? 'Start the first question' : 'Next question'}
             </button>
           )}
-          {isOpen && <button type="button" className="btn big" onClick={() => send({ type: 'close_question' })}>Close the question</button>}
+          {isOpen && <button type="button" className="btn big" data-testid="host-close" onClick={() => send({ type: 'close_question' })}>Close the question</button>}
           {!finished && (
             <button type="button" className={lastQuestion && !isOpen ? 'btn primary big' : 'btn danger'} onClick={() => {
               if (lastQuestion && !isOpen || window.confirm('End the game now?')) send({ type: 'end_game' });
@@ -69,7 +91,21 @@ function Console({ pin, stored }: { pin: string; stored: HostStored }) {
             </button>
           )}
         </div>
-        {state.lastError && <p className="error" role="alert">{socketErrorText(state.lastError.code, state.lastError.message)}</p>}
+        {!finished && !isOpen && g.n_questions > 1 && (
+          <form className="jump" aria-label="Jump to a question" onSubmit={(e) => {
+            e.preventDefault();
+            const n = Number(jumpTo || nextNumber);
+            if (n >= 1 && n <= g.n_questions && send({ type: 'start_question', question: n })) setJumpTo('');
+          }}>
+            <label htmlFor="jump-to">Jump to question</label>
+            <select id="jump-to" data-testid="host-jump-select" value={jumpTo || String(Math.min(nextNumber, g.n_questions))}
+              onChange={(e) => setJumpTo(e.target.value)}>
+              {jumpChoices.map((n) => <option key={n} value={n}>{n}{n <= g.question ? ' (played)' : ''}</option>)}
+            </select>
+            <button type="submit" className="btn" data-testid="host-jump">Start it</button>
+          </form>
+        )}
+        {state.lastError && <p className="error" role="alert" data-testid="host-error">{socketErrorText(state.lastError.code, state.lastError.message)}</p>}
       </section>
 
       {finished && (
@@ -87,10 +123,22 @@ function Console({ pin, stored }: { pin: string; stored: HostStored }) {
         <section className="card" aria-label="Current question">
           <div className="qhead">
             <h2 className="qtext">{q.question}. {q.text}</h2>
-            {isOpen && <Countdown openedMs={q.opened_ms} deadlineMs={q.deadline_ms} offset={offset} />}
+            {isOpen && phase !== 'reading' && q.kind !== 'info' && (
+              <Countdown openedMs={q.answers_open_ms} deadlineMs={q.deadline_ms} offset={offset}
+                pausedLeftMs={paused ? (q.remaining_ms ?? 0) : undefined} />
+            )}
           </div>
-          <p className="answered" data-testid="answered">{state.leaderboard.answered} of {players} answered</p>
-          <Distribution choices={q.choices} counts={state.distribution ?? q.distribution ?? q.choices.map(() => 0)} correct={q.state === 'closed' ? q.correct : undefined} />
+          <p className="muted small" data-testid="host-kind">{KIND_WORDS[q.kind] ?? q.kind}</p>
+          {isOpen && phase === 'reading' && <ReadCountdown openMs={q.answers_open_ms} offset={offset} />}
+          {paused && <p className="paused-banner" role="status" data-testid="host-paused">Paused</p>}
+          {q.kind !== 'info' && <p className="answered" data-testid="answered">{state.leaderboard.answered} of {players} answered</p>}
+          {q.state === 'closed' ? (
+            <KindResults q={q} dist={q.distribution ?? state.distribution} />
+          ) : q.choices && Array.isArray(state.distribution) && state.distribution.every((x) => typeof x === 'number') ? (
+            <Distribution choices={q.choices} counts={state.distribution as number[]} />
+          ) : (
+            <KindPrompt q={q} />
+          )}
         </section>
       )}
 
@@ -116,3 +164,8 @@ function Console({ pin, stored }: { pin: string; stored: HostStored }) {
     </main>
   );
 }
+
+const KIND_WORDS: Record<string, string> = {
+  choice: 'Quiz', true_false: 'True or false', poll: 'Poll', slider: 'Slider', type_answer: 'Type the answer',
+  ordering: 'Put in order', word_cloud: 'Word cloud', info: 'Info slide',
+};

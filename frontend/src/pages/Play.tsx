@@ -1,9 +1,11 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, errorText, playerKey, store, type Joined } from '../api';
-import { ConnectionBanner, Replaced, Countdown, Podium, Shape } from '../components/bits';
-import { secondsLeft } from '../lib/clock';
-import { socketErrorText } from '../lib/protocol';
-import { ordinal, pointsToNextPlace } from '../lib/state';
+import { ConnectionBanner, Replaced, Countdown, Podium, ReadCountdown, Shape } from '../components/bits';
+import { AnswerInput } from '../components/kinds';
+import { serverNow } from '../lib/clock';
+import { rightAnswerText, valueText } from '../lib/kinds';
+import { socketErrorText, type AnswerPayload } from '../lib/protocol';
+import { ordinal, payloadValue, pointsToNextPlace, questionPhase, type QuestionView, type ViewState } from '../lib/state';
 import { navigate } from '../router';
 import { useGame, useTicker } from '../useGame';
 
@@ -71,10 +73,7 @@ function JoinForm({ initialPin, notice }: { initialPin: string; notice: string |
 
 function PlayerGame({ pin, stored, onLeave }: { pin: string; stored: Stored; onLeave(why: string): void }) {
   const { state, send, final, retryIn, offset, retryNow } = useGame('player', pin, stored.token);
-  const [picked, setPicked] = useState<number[]>([]);
   const q = state.question;
-  const qn = q?.question ?? 0;
-  useEffect(() => setPicked([]), [qn]);
 
   useEffect(() => {
     if (final === 'unauthorized') onLeave('Your place in that game is gone. Join again.');
@@ -83,7 +82,7 @@ function PlayerGame({ pin, stored, onLeave }: { pin: string; stored: Stored; onL
 
   const open = q !== null && q.state === 'open' && state.game?.state === 'question';
   const now = useTicker(open, 250);
-  const timeUp = open && q ? secondsLeft(q.deadline_ms, offset, now) === 0 : false;
+  const phase = open && q ? questionPhase(q, serverNow(now, offset)) : null;
 
   if (final === 'replaced') return <Replaced onUseHere={retryNow} />;
   if (final === 'kicked' || state.kicked) {
@@ -97,9 +96,9 @@ function PlayerGame({ pin, stored, onLeave }: { pin: string; stored: Stored; onL
   }
 
   const me = state.me;
-  function answer(choices: number[]) {
+  function answer(a: AnswerPayload) {
     if (!q) return;
-    if (!send({ type: 'answer', question: q.question, choices, ts: Date.now() })) return;
+    send({ type: 'answer', question: q.question, ...a, ts: Date.now() });
   }
 
   let body;
@@ -123,71 +122,55 @@ function PlayerGame({ pin, stored, onLeave }: { pin: string; stored: Stored; onL
         <p className="muted">Waiting for the host to start… ({state.leaderboard.players} players)</p>
       </div>
     );
+  } else if (open && q.kind === 'info') {
+    body = (
+      <div className="info-slide" data-testid="info-slide">
+        {phase === 'paused' && <p className="paused-banner" role="status" data-testid="paused">Paused</p>}
+        <h2 className="qtext big">{q.text}</h2>
+        {q.image && <img className="qimage" src={q.image} alt="" />}
+      </div>
+    );
   } else if (open && state.myAnswer && state.myAnswer.question === q.question) {
+    const mine = state.myAnswer;
     body = (
       <div className="center locked" data-testid="locked">
+        {phase === 'paused' && <p className="paused-banner" role="status" data-testid="paused">Paused</p>}
         <h2>Answer locked in</h2>
-        <p className="picked">
-          {state.myAnswer.choices.map((c) => (
-            <span key={c} className={`chip c${c}`}><Shape index={c} size={20} /> {q.choices[c]}</span>
-          ))}
-        </p>
+        {mine.choices && mine.choices.length > 0 && (q.kind === 'choice' || q.kind === 'true_false' || q.kind === 'poll') ? (
+          <p className="picked">
+            {mine.choices.map((c) => (
+              <span key={c} className={`chip c${c}`}><Shape index={c} size={20} /> {q.choices?.[c]}</span>
+            ))}
+          </p>
+        ) : (
+          <p className="picked big-value" data-testid="locked-value">{valueText(q, payloadValue(mine))}</p>
+        )}
         <p className="muted">Waiting for the others…</p>
       </div>
     );
-  } else if (open && !timeUp) {
+  } else if (open && phase !== 'time_up') {
+    const reading = phase === 'reading';
+    const paused = phase === 'paused';
     body = (
-      <div className="question">
+      <div className={`question kind-${q.kind}`}>
         <div className="qhead">
           <span className="muted">Question {q.question} of {state.game.n_questions}</span>
-          <Countdown openedMs={q.opened_ms} deadlineMs={q.deadline_ms} offset={offset} />
+          {!reading && (
+            <Countdown openedMs={q.answers_open_ms} deadlineMs={q.deadline_ms} offset={offset}
+              pausedLeftMs={paused ? (q.remaining_ms ?? 0) : undefined} />
+          )}
         </div>
+        {paused && <p className="paused-banner" role="status" data-testid="paused">Paused</p>}
         <h2 className="qtext">{q.text}</h2>
-        {q.multi && <p className="hint">Pick every right answer, then Submit.</p>}
-        <div className={`answers n${q.choices.length}`} role="group" aria-label="Answers">
-          {q.choices.map((c, i) => {
-            const on = picked.includes(i);
-            return (
-              <button key={i} type="button" className={`answer c${i}${on ? ' on' : ''}`}
-                aria-pressed={q.multi ? on : undefined}
-                aria-label={`${c} (${q.choices.length > 1 ? 'the ' : ''}${SHAPE_WORD[i]})`}
-                onClick={() => (q.multi ? setPicked(on ? picked.filter((x) => x !== i) : [...picked, i]) : answer([i]))}>
-                <Shape index={i} size={36} />
-                <span className="answer-text">{c}</span>
-              </button>
-            );
-          })}
-        </div>
-        {q.multi && (
-          <button type="button" className="btn primary big submit" disabled={picked.length === 0}
-            onClick={() => answer([...picked].sort((a, b) => a - b))}>
-            Submit {picked.length > 0 ? `(${picked.length})` : ''}
-          </button>
-        )}
+        {q.image && <img className="qimage" src={q.image} alt="" />}
+        {reading && <ReadCountdown openMs={q.answers_open_ms} offset={offset} />}
+        <AnswerInput q={q} disabled={reading || paused} onAnswer={answer} />
       </div>
     );
   } else if (open) {
     body = <div className="center"><h2>Time's up!</h2><p className="muted">Waiting for the results…</p></div>;
   } else {
-    const r = state.result;
-    const toNext = pointsToNextPlace(state.leaderboard.top, me ? { score: me.score, rank: me.rank } : null);
-    body = (
-      <div className={`center result ${r?.right ? 'right' : 'wrong'}`} data-testid="result">
-        <h2>{!r ? 'Question closed' : !r.answered ? 'No answer' : r.right ? 'Correct!' : 'Wrong'}</h2>
-        {r && <p className="points">+{r.points} points{r.bonus ? ` (streak bonus ${r.bonus})` : ''}</p>}
-        {me && (
-          <dl className="stats">
-            <div><dt>Total</dt><dd data-testid="total">{me.score}</dd></div>
-            {me.rank !== null && <div><dt>Rank</dt><dd data-testid="rank">{ordinal(me.rank)}</dd></div>}
-            <div><dt>Streak</dt><dd>{me.streak}</dd></div>
-          </dl>
-        )}
-        {toNext !== null && <p className="muted">{toNext} points behind the next place</p>}
-        {q && q.correct && (
-          <p className="muted">Right answer: {q.correct.map((c) => q.choices[c]).join(', ')}</p>
-        )}
-      </div>
-    );
+    body = <ResultView state={state} q={q} />;
   }
 
   return (
@@ -199,11 +182,46 @@ function PlayerGame({ pin, stored, onLeave }: { pin: string; stored: Stored; onL
         <span className="bar-score" aria-label="Your score">{me?.score ?? 0} pts</span>
       </header>
       {state.lastError && state.lastError.ref === 'answer' && (
-        <p className="error" role="alert">{socketErrorText(state.lastError.code, state.lastError.message)}</p>
+        <p className="error" role="alert" data-testid="answer-error">{socketErrorText(state.lastError.code, state.lastError.message)}</p>
       )}
       {body}
     </main>
   );
 }
 
-const SHAPE_WORD = ['triangle', 'diamond', 'circle', 'square', 'pentagon', 'star'];
+/** After the close: right / wrong / thanks, the points, and the right answer per kind. */
+function ResultView({ state, q }: { state: ViewState; q: QuestionView }) {
+  const r = state.result;
+  const me = state.me;
+  const unscored = q.kind === 'poll' || q.kind === 'word_cloud' || q.kind === 'info';
+  if (q.kind === 'info') {
+    return <div className="center result info" data-testid="result"><h2>{q.text}</h2><p className="muted">Next up soon…</p></div>;
+  }
+  const toNext = pointsToNextPlace(state.leaderboard.top, me ? { score: me.score, rank: me.rank } : null);
+  let title: string;
+  let tone: string;
+  if (!r) [title, tone] = ['Question closed', 'neutral'];
+  else if (!r.answered) [title, tone] = ['No answer', 'wrong'];
+  else if (r.right === null) [title, tone] = [q.kind === 'poll' ? 'Thanks for voting' : 'Thanks for your answer', 'neutral'];
+  else if (r.right) [title, tone] = ['Correct!', 'right'];
+  else [title, tone] = ['Wrong', 'wrong'];
+  const right = rightAnswerText(q, q.correct);
+  const yours = r?.answered ? valueText(q, r.value) : '';
+  return (
+    <div className={`center result ${tone}`} data-testid="result">
+      <h2 data-testid="result-title">{title}</h2>
+      {r && !unscored && <p className="points" data-testid="points">+{r.points} points{r.bonus ? ` (streak bonus ${r.bonus})` : ''}</p>}
+      {yours && <p className="your-answer">Your answer: <strong data-testid="your-answer">{yours}</strong></p>}
+      {right && <p className="right-answer">Right answer: <strong data-testid="right-answer">{right}</strong></p>}
+      {me && (
+        <dl className="stats">
+          <div><dt>Total</dt><dd data-testid="total">{me.score}</dd></div>
+          {me.rank !== null && <div><dt>Rank</dt><dd data-testid="rank">{ordinal(me.rank)}</dd></div>}
+          <div><dt>Streak</dt><dd>{me.streak}</dd></div>
+        </dl>
+      )}
+      {toNext !== null && <p className="muted">{toNext} points behind the next place</p>}
+    </div>
+  );
+}
+

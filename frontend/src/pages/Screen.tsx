@@ -1,8 +1,11 @@
 import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
 import { screenKey, store } from '../api';
-import { ConnectionBanner, Replaced, Countdown, Distribution, Leaderboard, Podium, Shape } from '../components/bits';
-import { useGame } from '../useGame';
+import { ConnectionBanner, Replaced, Countdown, Leaderboard, Podium, ReadCountdown } from '../components/bits';
+import { KindPrompt, KindResults } from '../components/kinds';
+import { serverNow } from '../lib/clock';
+import { questionPhase } from '../lib/state';
+import { useGame, useTicker } from '../useGame';
 
 /** The token comes in the URL's hash from the host console, is kept in
  *  sessionStorage and removed from the address bar. */
@@ -35,6 +38,7 @@ function Screen({ pin, token }: { pin: string; token: string }) {
 
   const g = state.game;
   const q = state.question;
+  const now = useTicker(q?.state === 'open', 250);
   if (final === 'replaced') return <Replaced onUseHere={retryNow} />;
   if (final === 'unauthorized' || final === 'no_game') return <main className="page screen"><h1>This game is no longer available.</h1></main>;
   if (!g) return <main className="page screen"><p className="muted">Connecting…</p></main>;
@@ -66,25 +70,39 @@ function Screen({ pin, token }: { pin: string; token: string }) {
         </ul>
       </div>
     );
+  } else if (state.boardShown === q.question && q.state === 'closed') {
+    // auto-advance: the results phase is over, the board takes the screen
+    main = (
+      <div className="screen-board" data-testid="screen-leaderboard">
+        <p className="muted">After question {q.question} of {g.n_questions}</p>
+        <Leaderboard top={state.leaderboard.top} title="Leaderboard" />
+      </div>
+    );
   } else {
     const open = q.state === 'open';
+    const phase = questionPhase(q, serverNow(now, offset));
+    const reading = phase === 'reading';
+    const paused = phase === 'paused';
     main = (
-      <div className="screen-question">
+      <div className={`screen-question kind-${q.kind}${reading ? ' reading-view' : ''}`} data-testid={reading ? 'screen-reading' : 'screen-question'}>
         <div className="qhead">
           <span className="muted">Question {q.question} of {g.n_questions}</span>
-          {open && <Countdown openedMs={q.opened_ms} deadlineMs={q.deadline_ms} offset={offset} big />}
-          <span className="screen-answered" data-testid="screen-answered">{state.leaderboard.answered} / {state.leaderboard.players} answered</span>
+          {open && !reading && q.kind !== 'info' && (
+            <Countdown openedMs={q.answers_open_ms} deadlineMs={q.deadline_ms} offset={offset} big
+              pausedLeftMs={paused ? (q.remaining_ms ?? 0) : undefined} />
+          )}
+          {q.kind !== 'info' && (
+            <span className="screen-answered" data-testid="screen-answered">{state.leaderboard.answered} / {state.leaderboard.players} answered</span>
+          )}
         </div>
-        <h1 className="qtext">{q.text}</h1>
-        {q.image && <img className="qimage" src={q.image} alt="" />}
-        {open ? (
-          <ul className={`screen-choices n${q.choices.length}`}>
-            {q.choices.map((c, i) => <li key={i} className={`answer c${i}`}><Shape index={i} size={40} /> <span>{c}</span></li>)}
-          </ul>
-        ) : (
-          <Distribution choices={q.choices} counts={q.distribution ?? []} correct={q.correct} />
-        )}
+        <h1 className={`qtext${q.kind === 'info' || reading ? ' huge' : ''}`}>{q.text}</h1>
+        {q.image && <img className={q.kind === 'info' ? 'qimage info' : 'qimage'} src={q.image} alt="" />}
+        {reading && <ReadCountdown openMs={q.answers_open_ms} offset={offset} big />}
+        {open ? (!reading && <KindPrompt q={q} big />) : <KindResults q={q} dist={q.distribution ?? state.distribution} />}
         {g.join_open && <p className="muted small">Late? Join with PIN <strong>{pin}</strong></p>}
+        {open && paused && (
+          <div className="paused-overlay" role="status" data-testid="screen-paused"><span>Paused</span></div>
+        )}
       </div>
     );
   }
@@ -94,7 +112,7 @@ function Screen({ pin, token }: { pin: string; token: string }) {
       <ConnectionBanner connection={state.connection} retryIn={retryIn} onRetry={retryNow} />
       <div className={g.state === 'lobby' ? 'screen-grid solo' : 'screen-grid'}>
         <div className="screen-main">{main}</div>
-        {g.state !== 'lobby' && (
+        {g.state !== 'lobby' && !(q && state.boardShown === q.question && q.state === 'closed') && (
           <aside className="screen-side"><Leaderboard top={state.leaderboard.top} /></aside>
         )}
       </div>

@@ -255,7 +255,7 @@ def question_closed_mine(
         **common,
         "choices": a.choices if a and q.kind in CHOICE_KINDS else None,
         "value": a.value if a else None,
-        "right": a.correct if a else (False if q.scored else None),
+        "right": a.correct if a else None,
         "points": a.points if a else 0,
         "bonus": a.bonus if a else 0,
         "total": s.score,

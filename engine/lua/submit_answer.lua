@@ -179,4 +179,8 @@ redis.call('XADD', KEYS[7], '*', 'p', pid, 'q', ARGV[2], 'c', choices, 't', elap
   'pts', points, 'b', bonus, 'ok', correct, 'tot', s[1], 'str', s[2], 'v', s[6], 'val', ARGV[5])
 redis.call('SADD', KEYS[8], pid)
 local rank = redis.call('ZREVRANK', KEYS[5], pid)
-return {'ok', points, bonus, s[1], rank + 1, s[2], correct, elapsed, s[6]}
+local streak = s[2]
+-- an unscored answer changes no streak: reply the one alive now (it lives
+-- while its last right answer is the previous scored question)
+if not scored and s[3] ~= tonumber(q[13] or (round - 1)) then streak = 0 end
+return {'ok', points, bonus, s[1], rank + 1, streak, correct, elapsed, s[6]}

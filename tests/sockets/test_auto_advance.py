@@ -12,7 +12,7 @@ from asgiref.sync import sync_to_async
 
 from engine import keys
 from quiz.models import Game
-from quiz.redis import sync_redis
+from quiz.redis import redis_sync
 from testkit.documents import document, question
 
 from .conftest import Server, connect
@@ -37,7 +37,7 @@ QUIZ = document(
 
 def _events(game: str) -> list[str]:
     out = []
-    for _, f in sync_redis().xrange(keys.events(game)):
+    for _, f in redis_sync().xrange(keys.events(game)):
         t = f.get(b"t", f.get("t"))
         out.append(t.decode() if isinstance(t, bytes) else t)
     return out
@@ -69,6 +69,8 @@ async def test_auto_advance_runs_the_show_once_across_two_processes(
         assert board["_t"] - closed["_t"] >= 0.8
     over = await screen.expect("game_over", timeout=15)
     assert over["podium"][0]["score"] > 0
+    for c in (host, *ps):
+        await c.expect("game_over", timeout=5)
     assert time.time() - t0 < 40
     # exactly once each, though both processes' clocks ran the show
     ev = _events(g.game)

@@ -17,7 +17,7 @@ have their types here too.
 # NotRequired in a TypedDict whose annotations are strings.
 
 from collections.abc import Iterable
-from typing import Any, Literal, NotRequired, TypedDict, cast
+from typing import Literal, NotRequired, TypedDict, cast
 
 from engine import BoardEntry, GameState, QuestionState, Standing, kinds
 from engine.types import CHOICE_KINDS, TEXT_KINDS

@@ -36,7 +36,7 @@ from pydantic import (
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from engine import Question as EngineQuestion
-from engine.kinds import GRID_EPS, TRUE_FALSE
+from engine.kinds import GRID_EPS, TRUE_FALSE, normalize
 from engine.types import KINDS
 
 TITLE_MAX = 200
@@ -263,6 +263,12 @@ class TypeAnswerDoc(_Scored):
                 raise _fail(
                     "accepted_too_long",
                     f"{text!r} is longer than max_length ({limit}): no player could type it",
+                )
+            if not normalize(text):
+                # every text of punctuation alone would then be right
+                raise _fail(
+                    "accepted_empty",
+                    f"{text!r} is only punctuation and spaces: answers are compared without them",
                 )
         return v
 

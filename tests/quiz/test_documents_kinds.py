@@ -207,6 +207,8 @@ BAD: list[tuple[str, dict[str, Any], str, str]] = [
      "at most 40 characters"),
     ("type_answer accepted blank", {**TYPE_ANSWER, "accepted": ["  "]}, "accepted.0",
      "must not be blank"),
+    ("type_answer accepted only punctuation", {**TYPE_ANSWER, "accepted": ["?!"]}, "accepted",
+     "'?!' is only punctuation and spaces"),
     ("type_answer no accepted", {**TYPE_ANSWER, "accepted": []}, "accepted", "at least 1 item"),
     ("type_answer 11 accepted", {**TYPE_ANSWER, "accepted": [str(i) for i in range(11)]},
      "accepted", "at most 10 items"),

@@ -92,7 +92,8 @@ class AnswerPipe:
         self._sent: deque[_Entry] = deque()
         self._scheduled = False
         self._retry: list[_Entry] = []
-        self._parts: dict[tuple[str, int, str, int], tuple[bytes, bytes]] = {}
+        self._heads: dict[tuple[str, int, int], bytes] = {}
+        self._tails: dict[tuple[str, int, str, int], bytes] = {}
         self.batches = 0  # counters for metrics and the benchmark
         self.submitted = 0
 
@@ -117,24 +118,32 @@ class AnswerPipe:
     def _packed(
         self, game: str, player: int, question: int, answer: AnswerArg, maxlen: int
     ) -> bytes:
-        # Choice answers repeat (a handful of picks per question): their
-        # bytes are cached whole but the player id; texts are packed each time.
-        key = (game, question, answer.arg, maxlen) if answer.choices_only else None
-        parts = self._parts.get(key) if key else None
-        if parts is None:
+        # The command's head (EVALSHA, the keys) is the same for every answer
+        # to a question: cached per (game, question). Choice answers repeat
+        # (a handful of picks): their arguments but the player id are cached
+        # too; other answers (numbers, texts, orders) pack only their own.
+        hkey = (game, question, maxlen)
+        head = self._heads.get(hkey)
+        if head is None:
             # Derived from ops.submit_call, so the key and argument order has one source.
             call = ops.submit_call(game, 0, question, answer, maxlen)
             args = [b"EVALSHA", SCRIPTS["submit_answer"].sha.encode(), b"%d" % call.nkeys]
             args += [_arg(a) for a in call.args[: call.nkeys]]
             head = b"*%d\r\n" % (len(call.args) + 3) + b"".join(_bulk(a) for a in args)
-            tail = b"".join(_bulk(_arg(a)) for a in call.args[call.nkeys + 1 :])
-            parts = (head, tail)
-            if key:
-                if len(self._parts) >= self._CACHE_MAX:
-                    self._parts.clear()
-                self._parts[key] = parts
+            if len(self._heads) >= self._CACHE_MAX:
+                self._heads.clear()
+            self._heads[hkey] = head
+        tkey = (game, question, answer.arg, maxlen) if answer.choices_only else None
+        tail = self._tails.get(tkey) if tkey else None
+        if tail is None:
+            argv = ops.submit_argv(0, question, answer, maxlen)[1:]
+            tail = b"".join(_bulk(_arg(a)) for a in argv)
+            if tkey:
+                if len(self._tails) >= self._CACHE_MAX:
+                    self._tails.clear()
+                self._tails[tkey] = tail
         p = b"%d" % player
-        return b"%s$%d\r\n%s\r\n%s" % (parts[0], len(p), p, parts[1])
+        return b"%s$%d\r\n%s\r\n%s" % (head, len(p), p, tail)
 
     async def submit(
         self, *, game: str, player: int, question: int, answer: AnswerArg, maxlen: int

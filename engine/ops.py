@@ -215,12 +215,16 @@ def submit_call(
     """``answer``: checked by engine.kinds.answer_arg (or a list of choice
     indexes). ``maxlen``: given by the answer pipe only, which packs the
     bytes itself."""
-    a = answer_of(answer)
     return Call(
-        args=(*submit_keys(game, n), player, n, a.arg, maxlen, a.recorded(), int(a.shown)),
+        args=(*submit_keys(game, n), *submit_argv(player, n, answer_of(answer), maxlen)),
         script="submit_answer",
         nkeys=9,
     )
+
+
+def submit_argv(player: int, n: int, a: AnswerArg, maxlen: int | Knob) -> tuple[Any, ...]:
+    """submit_answer.lua's ARGV, in order (the player id first)."""
+    return (player, n, a.arg, maxlen, a.recorded(), int(a.shown))
 
 
 def submit_keys(game: str, n: int) -> tuple[str, ...]:

@@ -45,3 +45,12 @@ def test_fanout_bench_delivers_on_every_path() -> None:
 def test_engine_bench_runs() -> None:
     out = run("bench.bench_engine", "--players", "600", "--answers", "300", "--rounds", "1")
     assert "engine, micro-batched" in out and "redis-benchmark" in out, out
+    rates = {}  # run name -> answers/s: the 4th of the 7 columns after the name
+    for line in out.splitlines():
+        if line.startswith(("engine, ", "redis-benchmark")):
+            name, *cols = line.rsplit(None, 7)
+            rates[name] = float(cols[3].replace(",", ""))
+    for kind in ("true_false", "slider", "type_answer", "ordering"):
+        assert rates[f"engine, micro-batched, {kind}"] > 0, out
+        assert rates[f"redis-benchmark, {kind}, fixed"] > 0, out
+    assert "per kind, engine as a share of its kind's fixed-value line: true_false" in out, out

@@ -34,6 +34,12 @@ def texts(game: str, n: int) -> str:
     return _k(game, f"txt:{n}")
 
 
+def teams(game: str) -> str:
+    """Hash: per team, its members' total ``tot<i>``, members ``mem<i>``
+    and a version ``v<i>`` (engine/teams.py)."""
+    return _k(game, "teams")
+
+
 def players(game: str) -> str:
     """Hash: player id -> nickname."""
     return _k(game, "players")
@@ -87,4 +93,5 @@ def all_of(game: str, n_questions: int) -> list[str]:
     for n in range(1, n_questions + 1):
         keys += [question(game, n), answers(game, n)]
     keys += [texts(game, n) for n in range(1, n_questions + 1)]
+    keys.append(teams(game))
     return keys

@@ -43,6 +43,7 @@ class Stats:
     last_round: int = 0
     last_points: int = 0
     kicked: bool = False
+    team: int = -1  # the team's index; -1: the game has no teams
 
     def pack(self) -> str:
         return ",".join([str(int(getattr(self, f))) for f in STATS_FIELDS])
@@ -52,7 +53,8 @@ class Stats:
         if raw is None:
             return None
         v = [int(x) for x in _str(raw).split(",")]
-        return cls(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], bool(v[9]))
+        team = v[10] if len(v) > 10 else -1  # stats written before teams existed
+        return cls(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], bool(v[9]), team)
 
 
 STATS_FIELDS = tuple(f.name for f in fields(Stats))
@@ -263,7 +265,7 @@ def question_unpack(n: int, v: Sequence[Any]) -> QuestionState | None:
 META_FIELDS = (
     "state", "q", "round", "nq", "created_ms", "epoch", "count", "reveal", "max_players",
     "late_join", "join_locked", "title", "host_hash", "screen_hash", "finished_ms", "sround",
-    "auto_reveal_ms", "auto_board_ms",
+    "auto_reveal_ms", "auto_board_ms", "tn", "tmode", "tassign", "tnames",
 )  # fmt: skip
 
 
@@ -278,6 +280,10 @@ def meta_settings(settings: Settings) -> list[tuple[str, Any]]:
         ("title", settings.title),
         ("auto_reveal_ms", settings.auto_reveal_s * 1000),
         ("auto_board_ms", settings.auto_board_s * 1000),
+        ("tn", len(settings.team_names)),
+        ("tmode", settings.team_score),
+        ("tassign", settings.team_mode),
+        ("tnames", json.dumps(settings.team_names, ensure_ascii=False)),
     ]
 
 
@@ -316,6 +322,9 @@ def meta_unpack(game: str, v: Sequence[Any]) -> GameState | None:
         sround=int(s[15] or s[2] or 0),  # absent: every round so far was scored
         auto_reveal_ms=int(s[16] or 0),
         auto_board_ms=int(s[17] or 0),
+        team_names=json.loads(s[21]) if s[21] else [],
+        team_score=s[19] or "sum",
+        team_mode=s[20] or "",
     )
 
 

@@ -30,6 +30,7 @@ from .layout import (
     question_unpack,
 )
 from .scoring import decode
+from .teams import counts_of as teams_of
 from .types import (
     EXTEND_MAX_S,
     AnswerResult,
@@ -70,7 +71,10 @@ def join(
     nickname: str,
     nickname_key: str,
     token_hash: str,
+    team: int | None = None,
 ) -> Op[JoinResult]:
+    """``team``: the index chosen (a game whose teams players choose);
+    None for auto-assigned teams and games without teams."""
     ks = [
         keys.meta(game),
         keys.players(game),
@@ -80,15 +84,17 @@ def join(
         keys.stats(game),
         keys.events(game),
         keys.dirty(game),
+        keys.teams(game),
     ]
 
     def dec(r: list[Any]) -> JoinResult:
         x = r[0]
         if _s(x[0]) != "ok":
             return JoinResult(_s(x[0]))
-        return JoinResult("ok", int(x[1]), int(x[2]))
+        return JoinResult("ok", int(x[1]), int(x[2]), int(x[3]) if len(x) > 3 else -1)
 
-    return Op([script("join", ks, [nickname, nickname_key, token_hash, EVENTS_MAXLEN])], dec)
+    args = [nickname, nickname_key, token_hash, EVENTS_MAXLEN, "" if team is None else team]
+    return Op([script("join", ks, args)], dec)
 
 
 def _opened(r: list[Any]) -> OpenResult:
@@ -189,6 +195,7 @@ def end_game(game: str, current: int) -> Op[Reply]:
 
 def kick(game: str, player: int) -> Op[Reply]:
     ks = [keys.meta(game), keys.stats(game), keys.board(game), keys.events(game), keys.dirty(game)]
+    ks.append(keys.teams(game))
     return Op([script("kick", ks, [player, EVENTS_MAXLEN])], _reply)
 
 
@@ -218,7 +225,7 @@ def submit_call(
     return Call(
         args=(*submit_keys(game, n), *submit_argv(player, n, answer_of(answer), maxlen)),
         script="submit_answer",
-        nkeys=9,
+        nkeys=10,
     )
 
 
@@ -238,6 +245,7 @@ def submit_keys(game: str, n: int) -> tuple[str, ...]:
         keys.log(game),
         keys.dirty(game),
         keys.texts(game, n),
+        keys.teams(game),
     )
 
 
@@ -387,6 +395,11 @@ def top_texts(game: str, n: int, limit: int = TOP_TEXTS) -> Op[list[tuple[str, i
         return [(_s(flat[i]), int(flat[i + 1])) for i in range(0, len(flat), 2)]
 
     return Op([script("top_texts", [keys.texts(game, n)], [limit])], dec)
+
+
+def team_counts(game: str) -> Op[dict[str, int]]:
+    """The teams hash's counters (engine.teams.standings ranks them)."""
+    return Op([cmd("HGETALL", keys.teams(game))], lambda r: teams_of(r[0]))
 
 
 def all_players(game: str) -> Op[dict[int, str]]:

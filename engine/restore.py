@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import keys, kinds
+from . import keys, kinds, teams
 from .answer_log import GROUP
 from .calls import EVENTS_MAXLEN, Op, script
 from .calls import text as _s
@@ -79,9 +79,12 @@ def restore_game(
     answers: Sequence[AnswerRecord],
     durable_epoch: int = 1,
     replace: bool = False,
+    team_versions: dict[int, int] | None = None,
 ) -> Op[Restored]:
     """Every key of ``game`` from these values (``replace``: drop a game
     still there in the same step; otherwise refused with ``game_exists``).
+    The teams' counters are derived from the players' stats;
+    ``team_versions`` are the durable ones.
     Stats versions are kept as given: pass them past the durable ones, so
     the next flush writes them back."""
     n = len(questions)
@@ -121,6 +124,13 @@ def restore_game(
     args.append(len(answers))
     for a in answers:
         args += [a.question, a.player, a.answer.pack()]
+    counts: dict[str, Any] = teams.counts_from_players(
+        len(settings.team_names), [(p.stats.team, p.stats.total, p.stats.kicked) for p in players]
+    )
+    for t in range(len(settings.team_names)):
+        # past the durable version, so the next flush writes the restored team back
+        counts[f"v{t}"] = (team_versions or {}).get(t, 0) + 1
+    args += _pairs(counts)
 
     def dec(r: list[Any]) -> Restored:
         x = r[0]

@@ -82,6 +82,9 @@ class Settings:
     title: str = ""
     auto_reveal_s: int = 0  # auto-advance: results shown this long (0: off)
     auto_board_s: int = 0  # then the leaderboard this long, then the next question
+    team_names: list[str] = field(default_factory=list)  # [] : no teams
+    team_mode: str = ""  # "choose" (players pick) or "auto" (fewest members)
+    team_score: str = "sum"  # "sum" or "average" of the members' totals
 
     @property
     def auto_advance(self) -> bool:
@@ -106,6 +109,7 @@ class JoinResult:
     status: str
     player: int = 0
     joined_ms: int = 0
+    team: int = -1  # -1: the game has no teams
 
     @property
     def ok(self) -> bool:
@@ -222,6 +226,13 @@ class GameState:
     sround: int = 0  # round of the latest started scored question
     auto_reveal_ms: int = 0
     auto_board_ms: int = 0
+    team_names: list[str] = field(default_factory=list)  # [] : no teams
+    team_score: str = "sum"
+    team_mode: str = ""
+
+    @property
+    def teams(self) -> bool:
+        return bool(self.team_names)
 
     @property
     def join_open(self) -> bool:

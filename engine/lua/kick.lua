@@ -6,10 +6,11 @@
 -- kept in the log) or is refused after it; never half of each.
 --
 -- Layouts (engine/layout.py), read and written here (other fields kept as they are):
---   Stats: 6 version, 10 kicked
+--   Stats: 1 total, 6 version, 10 kicked, 11 team
+--   the teams hash (engine/teams.py): tot<i>, mem<i>, v<i>
 --
 -- KEYS[1] g:{id}:meta  KEYS[2] g:{id}:stats  KEYS[3] g:{id}:board
--- KEYS[4] g:{id}:events  KEYS[5] g:{id}:dirty
+-- KEYS[4] g:{id}:events  KEYS[5] g:{id}:dirty  KEYS[6] g:{id}:teams
 -- ARGV[1] player id   ARGV[2] events stream MAXLEN
 --
 -- Reply: {"ok", changed}. Refusals: {"unknown_game"}, {"unknown_player"}.
@@ -23,6 +24,13 @@ s[10] = 1
 s[6] = s[6] + 1
 redis.call('HSET', KEYS[2], ARGV[1], table.concat(s, ','))
 redis.call('ZREM', KEYS[3], ARGV[1])
+-- the player's points and place leave their team
+local team = s[11] or -1
+if team >= 0 then
+  redis.call('HINCRBY', KEYS[6], 'mem' .. team, -1)
+  if s[1] ~= 0 then redis.call('HINCRBY', KEYS[6], 'tot' .. team, 0 - s[1]) end
+  redis.call('HINCRBY', KEYS[6], 'v' .. team, 1)
+end
 redis.call('HINCRBY', KEYS[1], 'count', -1)
 redis.call('SADD', KEYS[5], ARGV[1])
 redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[2], '*', 't', 'kick', 'p', ARGV[1])

@@ -19,7 +19,7 @@
 --         [2] players [3] nicks [4] tokens [5] board [6] stats [7] events
 --         [8] log [9] dirty, then q:1, ans:1, q:2, ans:2, ... (q:n is
 --         KEYS[8 + 2n], ans:n is KEYS[9 + 2n]), then txt:1 .. txt:N (txt:n
---         is KEYS[9 + 2N + n])
+--         is KEYS[9 + 2N + n]), then teams (the last key)
 -- ARGV[1] "1" to replace a game still there   ARGV[2] events stream MAXLEN
 -- ARGV[3] the flusher's consumer group   ARGV[4] epoch   ARGV[5] n questions
 -- then    m, and m meta field, value pairs (created_ms is Redis time unless given)
@@ -30,6 +30,7 @@
 -- then    p, and per player 6 values: id, nickname, nickname key, token hash
 --         ("" for none), packed Stats, board score ("" when off the board)
 -- then    a, and per answer 3 values: question n, player id, packed RecordedAnswer
+-- then    t, and t field, value pairs of the teams hash (engine/teams.py)
 --
 -- Reply: {"ok", resync event id}. Refusal: {"game_exists"} (not replacing).
 local meta = KEYS[1]
@@ -76,6 +77,11 @@ i = i + 1
 for _ = 1, tonumber(ARGV[i]) do
   redis.call('HSET', KEYS[9 + 2 * tonumber(ARGV[i + 1])], ARGV[i + 2], ARGV[i + 3])
   i = i + 3
+end
+i = i + 1
+for _ = 1, tonumber(ARGV[i]) do
+  redis.call('HSET', KEYS[#KEYS], ARGV[i + 1], ARGV[i + 2])
+  i = i + 2
 end
 local g = redis.pcall('XGROUP', 'CREATE', KEYS[8], ARGV[3], '0', 'MKSTREAM')
 if type(g) == 'table' and g.err and not string.find(g.err, 'BUSYGROUP', 1, true) then

@@ -9,7 +9,8 @@
 -- walks over other players.
 --
 -- Layouts (engine/layout.py), read and written here:
---   Stats: 1 total, 2 streak, 3 streak_round, 4 correct, 5 best, 6 version, 7 reached_ms, 8 last_round, 9 last_points, 10 kicked
+--   Stats: 1 total, 2 streak, 3 streak_round, 4 correct, 5 best, 6 version, 7 reached_ms, 8 last_round, 9 last_points, 10 kicked, 11 team
+--   the teams hash (engine/teams.py): tot<i>, v<i> (O(1): no walk over members)
 --   RecordedAnswer choices|points|bonus|correct|elapsed_ms|value (correct 2: unscored)
 --   LogEntry p,q,c,t,pts,b,ok,tot,str,v,val
 --   and the question hash (QUESTION_FIELDS): counts "answered", "c0".."c5",
@@ -18,6 +19,7 @@
 -- KEYS[1] g:{id}:meta    KEYS[2] g:{id}:q:<n>   KEYS[3] g:{id}:ans:<n>
 -- KEYS[4] g:{id}:stats   KEYS[5] g:{id}:board   KEYS[6] g:{id}:events
 -- KEYS[7] g:{id}:log     KEYS[8] g:{id}:dirty   KEYS[9] g:{id}:txt:<n>
+-- KEYS[10] g:{id}:teams
 -- ARGV[1] player id   ARGV[2] n   ARGV[3] the answer as the kind scores it
 --   (engine/kinds.py answer_arg: choice indexes "0,2", a slider grid index,
 --   a normalized text, display indexes "2,0,1")
@@ -167,6 +169,10 @@ s[9] = points
 if points > 0 then
   s[7] = now - tonumber(m[2])
   redis.call('ZADD', KEYS[5], s[1] * 1073741824 + (1073741823 - s[7]), pid)
+  if (s[11] or -1) >= 0 then
+    redis.call('HINCRBY', KEYS[10], 'tot' .. s[11], points)
+    redis.call('HINCRBY', KEYS[10], 'v' .. s[11], 1)
+  end
 end
 redis.call('HSET', KEYS[4], pid, table.concat(s, ','))
 redis.call('HSET', KEYS[3], pid,

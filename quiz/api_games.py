@@ -17,7 +17,7 @@ from .api_common import errors, host_auth, host_of
 from .schemas import GameOpenIn, GameOpenOut, GamePublicOut, JoinIn, JoinOut, ResultsOut
 from .services import ServiceError
 from .services.games import game_open, game_public
-from .services.players import player_join
+from .services.players import NO_TEAM, player_join
 from .services.results import results_csv, results_get
 
 router = Router(tags=["games"])
@@ -33,6 +33,7 @@ def games_open(request: HttpRequest, payload: GameOpenIn) -> Status[dict[str, An
         max_players=max_players,
         late_join=payload.late_join,
         auto_advance=payload.auto_advance.model_dump() if payload.auto_advance else None,
+        teams=payload.teams.model_dump() if payload.teams else None,
     )
     g = opened.game
     return Status(
@@ -48,6 +49,7 @@ def games_open(request: HttpRequest, payload: GameOpenIn) -> Status[dict[str, An
             "max_players": g.max_players,
             "late_join": g.late_join,
             "auto_advance": g.auto_advance,
+            "teams": g.teams,
         },
     )
 
@@ -70,14 +72,15 @@ async def games_public(request: HttpRequest, pin: str) -> dict[str, Any]:
         raise
 
 
-@router.post("/{pin}/players", response={201: JoinOut, **errors(403, 404, 409, 410, 429, 503)})
+@router.post("/{pin}/players", response={201: JoinOut, **errors(400, 403, 404, 409, 410, 429, 503)})
 async def games_join(request: HttpRequest, pin: str, payload: JoinIn) -> Status[Any]:
     """429 ``rate_limited`` (with Retry-After) after too many attempts with
     an unknown PIN from the address; every attempt is refused then, so the
     answer tells nothing about the PIN."""
     try:
         await ratelimit.acheck(ratelimit.pin_probe(), ratelimit.client_addr(request))
-        joined = await player_join(pin=pin, nickname=payload.nickname)
+        team = payload.team if "team" in payload.model_fields_set else NO_TEAM
+        joined = await player_join(pin=pin, nickname=payload.nickname, team=team)
     except ServiceError as e:
         metrics.JOINS.labels(e.code).inc()
         await _pin_probe_counted(request, e)

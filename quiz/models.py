@@ -115,6 +115,8 @@ class Game(models.Model):
     late_join = models.BooleanField(default=True)
     # null, or {"reveal_s", "leaderboard_s"}: the server advances the show itself
     auto_advance = models.JSONField(null=True, blank=True, default=None)
+    # null, or {"mode": "choose"|"auto", "score": "sum"|"average", "names": [...]}
+    teams = models.JSONField(null=True, blank=True, default=None)
     host_token_hash = models.CharField(max_length=64)
     # kept so that rebuild_game can restore the big screen's access too
     screen_token_hash = models.CharField(max_length=64, blank=True, default="")
@@ -143,6 +145,7 @@ class Player(models.Model):
     token_hash = models.CharField(max_length=64, blank=True, default="")
     joined_ms = models.BigIntegerField(default=0)
     kicked = models.BooleanField(default=False)
+    team = models.PositiveSmallIntegerField(null=True, blank=True, default=None)
 
     class Meta:
         constraints = [
@@ -192,3 +195,24 @@ class Score(models.Model):
 
     class Meta:
         ordering = ["game", "rank"]
+
+
+class TeamStanding(models.Model):
+    """A team's standing as of the last flush (final once the game is
+    saved): written by the flusher where its version is newer, like Score."""
+
+    game = models.ForeignKey(Game, on_delete=models.CASCADE, related_name="team_standings")
+    team = models.PositiveSmallIntegerField(help_text="index, from 0, in the order given")
+    name = models.CharField(max_length=30)
+    total = models.BigIntegerField(default=0)
+    members = models.PositiveIntegerField(default=0)
+    score = models.BigIntegerField(default=0)
+    rank = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["game", "team"], name="team_once_per_game")]
+        ordering = ["game", "rank", "team"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.score})"

@@ -5,7 +5,7 @@ itself lives in :mod:`quiz.documents`."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.conf import settings
 from ninja import Schema
@@ -98,6 +98,28 @@ class AutoAdvanceIn(Request):
     leaderboard_s: int = Field(ge=1, le=60, description="then seconds the leaderboard shows")
 
 
+class TeamsIn(Request):
+    mode: Literal["choose", "auto"] = Field(
+        description="choose: players pick a team when joining; auto: the team with the fewest members"
+    )
+    score: Literal["average", "sum"] = Field(
+        description="a team's score: the sum of its members' totals, or its floor average"
+    )
+    names: list[Annotated[str, Field(min_length=1, max_length=30)]] = Field(
+        min_length=2, max_length=100, description="numbered from 0 in this order"
+    )
+
+    @field_validator("names")
+    @classmethod
+    def _distinct(cls, v: list[str]) -> list[str]:
+        names = [n.strip() for n in v]
+        if any(not n for n in names):
+            raise ValueError("a team name must not be blank")
+        if len({n.casefold() for n in names}) != len(names):
+            raise ValueError("team names must differ (ignoring case)")
+        return names
+
+
 class GameOpenIn(Request):
     quiz: int = Field(ge=1, le=ID_MAX, description="id of one of your quizzes")
     reveal: Literal["live", "on_close"] = Field(
@@ -107,6 +129,7 @@ class GameOpenIn(Request):
         None, ge=1, description="default and maximum: the server's DEFAULT_MAX_PLAYERS"
     )
     late_join: bool = Field(True, description="players may join after the first question")
+    teams: TeamsIn | None = Field(None, description="null: no teams")
     auto_advance: AutoAdvanceIn | None = Field(
         None,
         description="null: the host advances; else the server closes at the deadline, shows "
@@ -133,6 +156,7 @@ class GameOpenOut(Schema):
     max_players: int
     late_join: bool
     auto_advance: dict[str, int] | None
+    teams: dict[str, Any] | None
 
 
 class GamePublicOut(Schema):
@@ -147,12 +171,19 @@ class GamePublicOut(Schema):
     reveal: str
     question: int = Field(description="current question number, 0 in the lobby")
     n_questions: int
+    teams: dict[str, Any] | None = Field(
+        description='null, or {"mode": "choose"|"auto", "names": [...]}: a choose-mode '
+        "join must name a team"
+    )
 
 
 class JoinIn(Request):
     # The length rule (1-20 after trimming) is the service's, so that a long
     # name gets nickname_invalid; this bound only keeps absurd bodies out.
     nickname: str = Field(max_length=1000)
+    # Any JSON: the service refuses a wrong one with bad_team (not a schema
+    # 422), and tells a missing field from an explicit null.
+    team: Any = Field(None, description="choose mode: the team's index; refused otherwise")
 
 
 class JoinOut(Schema):
@@ -160,6 +191,7 @@ class JoinOut(Schema):
     player: int
     token: str = Field(description="the player's WebSocket token; keep it to reconnect")
     nickname: str
+    team: int | None = Field(description="the player's team, null without teams")
 
 
 class AnswerRow(Schema):
@@ -180,7 +212,17 @@ class RankingRow(Schema):
     score: int
     correct: int
     best_streak: int
+    team: int | None = Field(description="the player's team, null without teams")
+    kicked: bool = Field(description="kicked players stay in the results, rank 0")
     answers: list[AnswerRow] = Field(description="the player's answers, in question order")
+
+
+class TeamEntry(Schema):
+    team: int
+    name: str
+    score: int
+    members: int
+    rank: int
 
 
 class ResultQuestion(Schema):
@@ -197,6 +239,8 @@ class ResultsOut(Schema):
     n_questions: int
     questions: list[ResultQuestion]
     ranking: list[RankingRow]
+    teams: list[TeamEntry] | None = Field(description="final team standings; null without teams")
+    teams_podium: list[TeamEntry] | None = Field(description="the top 3 teams")
 
 
 __all__ = [

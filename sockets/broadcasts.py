@@ -187,19 +187,21 @@ class Broadcaster(RelayView):
 
     async def _closed(self, n: int) -> None:
         players = self.audience.players()
-        (st, q), top, standings, texts = await self.engine.run(
+        (st, q), top, standings, texts, counts = await self.engine.run(
             ops.combine(
                 ops.snapshot(self.game, n),
                 ops.top(self.game, self.top_n),
                 ops.standings(self.game, players, n),
                 ops.top_texts(self.game, n),
+                ops.team_counts(self.game),
             )
         )
         self._state, self._question = st, q
         if q is None or st is None:
             return
         self._top = frames.entries(top)
-        common = frames.question_closed(q, st, texts)
+        self._teams = frames.team_entries(st, counts)
+        common = frames.question_closed(q, st, texts, self._teams)
         self.broadcast(["host", "screen"], common)
         mine: dict[Conn, frames.QuestionClosedMine] = {}
         for pid, s in zip(players, standings, strict=True):
@@ -217,11 +219,12 @@ class Broadcaster(RelayView):
 
     async def _ended(self) -> None:
         players = self.audience.players()
-        st, podium, standings = await self.engine.run(
+        st, podium, standings, counts = await self.engine.run(
             ops.combine(
                 ops.game_state(self.game),
                 ops.top(self.game, 3),
                 ops.standings(self.game, players),
+                ops.team_counts(self.game),
             )
         )
         self._state = st
@@ -229,7 +232,8 @@ class Broadcaster(RelayView):
             self._question = await self.engine.run(
                 ops.question_state(self.game, self._question.number)
             )
-        common = frames.game_over(podium, st)
+        self._teams = frames.team_entries(st, counts)
+        common = frames.game_over(podium, st, self._teams)
         self.broadcast(["host", "screen"], common)
         mine_over: dict[Conn, frames.GameOverMine] = {}
         for pid, s in zip(players, standings, strict=True):
@@ -253,8 +257,12 @@ class Broadcaster(RelayView):
         Players get it at most every ``PLAYER_TICK_MS`` unless ``players_now``."""
         t0 = time.perf_counter()
         n = self._question.number if self._question else 0
-        (st, q), top = await self.engine.run(
-            ops.combine(ops.snapshot(self.game, n), ops.top(self.game, self.top_n))
+        (st, q), top, counts = await self.engine.run(
+            ops.combine(
+                ops.snapshot(self.game, n),
+                ops.top(self.game, self.top_n),
+                ops.team_counts(self.game),
+            )
         )
         self.dirty = False
         self.last_tick = time.monotonic()
@@ -266,8 +274,10 @@ class Broadcaster(RelayView):
         if q is not None:
             self._question = q
         if not (st.reveal == "on_close" and q is not None and q.state == "open"):
+            # on_close: players' and teams' boards hold still until the close
             self._top = frames.entries(top)
-        frame = frames.leaderboard(n, self._top, st, q, self.server_ms())
+            self._teams = frames.team_entries(st, counts)
+        frame = frames.leaderboard(n, self._top, st, q, self.server_ms(), self._teams)
         t1 = time.perf_counter()
         roles = ["screen"]
         if players_now or time.monotonic() - self.last_player_tick >= self.player_tick_s:

@@ -19,7 +19,7 @@ have their types here too.
 from collections.abc import Iterable
 from typing import Literal, NotRequired, TypedDict, cast
 
-from engine import BoardEntry, GameState, QuestionState, Standing, kinds
+from engine import BoardEntry, GameState, QuestionState, Standing, kinds, teams
 from engine.types import CHOICE_KINDS, TEXT_KINDS
 
 # --- pieces -----------------------------------------------------------------
@@ -43,6 +43,34 @@ def entry(e: BoardEntry) -> Entry:
 
 def entries(es: Iterable[BoardEntry]) -> list[Entry]:
     return [entry(e) for e in es]
+
+
+class TeamEntry(TypedDict):
+    team: int
+    name: str
+    score: int
+    members: int
+    rank: int
+
+
+def team_entries(st: GameState | None, counts: dict[str, int]) -> list[TeamEntry] | None:
+    """Every team in rank order (engine.teams), or None for a game without teams."""
+    if st is None or not st.teams:
+        return None
+    return [
+        {"team": t.team, "name": t.name, "score": t.score, "members": t.members, "rank": t.rank}
+        for t in teams.standings(st.team_names, st.team_score, counts)
+    ]
+
+
+def team_place(board: list[TeamEntry] | None, s: Standing) -> tuple[int | None, int | None]:
+    """(team_rank, team_score) of the player's team, or (None, None)."""
+    if board is None or s.stats.team < 0:
+        return None, None
+    for t in board:
+        if t["team"] == s.stats.team:
+            return t["rank"], t["score"]
+    return None, None
 
 
 # --- broadcast frames (the audience adds seq and prev) ----------------------
@@ -214,6 +242,7 @@ class QuestionClosed(TypedDict):
     distribution: Distribution
     answered: int
     players: int
+    teams: list[TeamEntry] | None
 
 
 # A recorded answer as given: choices, the slider's number, a text, an order.
@@ -229,12 +258,15 @@ class QuestionClosedMine(QuestionClosed):
     total: int
     rank: int
     streak: int
+    team_rank: int | None
+    team_score: int | None
 
 
 def question_closed(
     q: QuestionState,
     st: GameState,
     texts: list[tuple[str, int]] = (),  # type: ignore[assignment]
+    team_board: list[TeamEntry] | None = None,
 ) -> QuestionClosed:
     return {
         "type": "question_closed",
@@ -244,6 +276,7 @@ def question_closed(
         "distribution": distribution(q, list(texts)),
         "answered": q.answered,
         "players": st.players,
+        "teams": team_board,
     }
 
 
@@ -261,13 +294,25 @@ def question_closed_mine(
         "total": s.score,
         "rank": s.rank,
         "streak": st.streak_of(s.stats, q),
+        **_team_fields(common["teams"], s),
     }
+
+
+class _TeamPlace(TypedDict):
+    team_rank: int | None
+    team_score: int | None
+
+
+def _team_fields(board: list[TeamEntry] | None, s: Standing) -> _TeamPlace:
+    rank, score = team_place(board, s)
+    return {"team_rank": rank, "team_score": score}
 
 
 class Leaderboard(TypedDict):
     type: Literal["leaderboard"]
     question: int
     top: list[Entry]
+    teams: list[TeamEntry] | None
     players: int
     answered: int
     server_ms: int
@@ -278,12 +323,18 @@ class LeaderboardHost(Leaderboard):
 
 
 def leaderboard(
-    n: int, top: list[Entry], st: GameState, q: QuestionState | None, server_ms: int
+    n: int,
+    top: list[Entry],
+    st: GameState,
+    q: QuestionState | None,
+    server_ms: int,
+    team_board: list[TeamEntry] | None = None,
 ) -> Leaderboard:
     return {
         "type": "leaderboard",
         "question": n,
         "top": top,
+        "teams": team_board,
         "players": st.players,
         "answered": q.answered if q else 0,
         "server_ms": server_ms,
@@ -298,19 +349,31 @@ class GameOver(TypedDict):
     type: Literal["game_over"]
     podium: list[Entry]
     players: int
+    teams: list[TeamEntry] | None  # the final team board (null without teams)
+    teams_podium: list[TeamEntry] | None
 
 
 class GameOverMine(GameOver):
     rank: int
     score: int
+    team_rank: int | None
+    team_score: int | None
 
 
-def game_over(podium: Iterable[BoardEntry], st: GameState | None) -> GameOver:
-    return {"type": "game_over", "podium": entries(podium), "players": st.players if st else 0}
+def game_over(
+    podium: Iterable[BoardEntry], st: GameState | None, team_board: list[TeamEntry] | None = None
+) -> GameOver:
+    return {
+        "type": "game_over",
+        "podium": entries(podium),
+        "players": st.players if st else 0,
+        "teams": team_board,
+        "teams_podium": team_board[:3] if team_board is not None else None,
+    }
 
 
 def game_over_mine(common: GameOver, s: Standing) -> GameOverMine:
-    return {**common, "rank": s.rank, "score": s.score}
+    return {**common, "rank": s.rank, "score": s.score, **_team_fields(common["teams"], s)}
 
 
 class Players(TypedDict):

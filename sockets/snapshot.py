@@ -34,6 +34,7 @@ class WelcomeGame(TypedDict):
     join_open: bool
     epoch: int
     auto_advance: AutoAdvance | None
+    teams: list[str] | None  # the team names, numbered from 0 (null: no teams)
 
 
 class WelcomeQuestion(frames.QuestionPublic):
@@ -46,6 +47,7 @@ class WelcomeQuestion(frames.QuestionPublic):
 
 class WelcomeBoard(TypedDict):
     top: list[frames.Entry]
+    teams: list[frames.TeamEntry] | None
     players: int
     answered: int
 
@@ -66,6 +68,7 @@ class You(TypedDict):
     rank: NotRequired[int | None]  # None while an on_close question hides it
     streak: NotRequired[int]
     correct_count: NotRequired[int]
+    team: NotRequired[int | None]  # the player's team (null: no teams)
     answer: NotRequired[YourAnswer | None]
 
 
@@ -100,6 +103,7 @@ def welcome_game(game: str, pin: str, st: GameState | None) -> WelcomeGame:
         }
         if st and st.auto_reveal_ms
         else None,
+        "teams": list(st.team_names) if st and st.teams else None,
     }
 
 
@@ -125,6 +129,7 @@ async def welcome(relay: RelayView, *, role: str, player: int | None, seq: str) 
         ops.snapshot(game, n),
         ops.top(game, relay.top_n),
         ops.top_texts(game, max(n, 1)),
+        ops.team_counts(game),
     ]
     if player is not None:
         parts.append(ops.standings(game, [player], n))
@@ -151,19 +156,21 @@ async def welcome(relay: RelayView, *, role: str, player: int | None, seq: str) 
         else None,
         "leaderboard": {
             "top": relay.top if hide else frames.entries(res[1]),
+            "teams": relay.teams if hide else frames.team_entries(st, res[3]),
             "players": st.players if st else 0,
             "answered": q.answered if q else 0,
         },
     }
     if player is not None:
-        you: You = {"player": player, "nickname": res[4][0]}
-        standing = res[3][0]
+        you: You = {"player": player, "nickname": res[5][0]}
+        standing = res[4][0]
         if standing is not None and st is not None:
             s = standing.stats
             score, rank = standing.score, standing.rank
             if hide and s.last_round == st.round:
                 score, rank = s.total - s.last_points, None
             you["score"], you["rank"] = score, rank
+            you["team"] = s.team if s.team >= 0 else None
             you["streak"], you["correct_count"] = st.streak_of(s, q), s.correct
             a = standing.answer
             mine: YourAnswer | None = None

@@ -8,8 +8,9 @@ reveal ``on_close``) and the engine refuses what it got wrong.
 
 - ``game``, ``pin``, ``engine``, ``top_n``: fixed for the relay's life.
 - ``state`` / ``question``: the game and its current question, or None.
-- ``top``: the last leaderboard sent (held still while an ``on_close``
-  question is open, so a welcome shows what the screens show).
+- ``top``, ``teams``: the last leaderboard and team board sent (held still
+  while an ``on_close`` question is open, so a welcome shows what the
+  screens show).
 - ``finished``: the game was seen to end (nothing follows).
 - ``lost``: Redis answers but no longer has the game; it comes back with
   ``rebuild_game`` (a resync event lifts this).
@@ -27,7 +28,7 @@ from engine.aio import Engine
 
 from .audience import Audience
 from .clock import RelayClock
-from .frames import Entry
+from .frames import Entry, TeamEntry
 
 
 class RelayView:
@@ -41,6 +42,7 @@ class RelayView:
         self._state: GameState | None = None
         self._question: QuestionState | None = None
         self._top: list[Entry] = []
+        self._teams: list[TeamEntry] | None = None
         self._finished = False
         self._lost = False
 
@@ -55,6 +57,10 @@ class RelayView:
     @property
     def top(self) -> list[Entry]:
         return self._top
+
+    @property
+    def teams(self) -> list[TeamEntry] | None:
+        return self._teams
 
     @property
     def finished(self) -> bool:

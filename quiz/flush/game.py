@@ -25,6 +25,7 @@ step or the commit needs); the results are added up, nothing is mutated.
 
 from __future__ import annotations
 
+import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -34,7 +35,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from engine import Snapshot, SyncEngine, answer_log, flush, housekeeping
+from engine import Snapshot, SyncEngine, answer_log, flush, housekeeping, ops, teams
 from engine.flush import PlayerRow
 from quiz.models import Game
 from quiz.redis import sync_engine
@@ -91,7 +92,7 @@ def _scores_batch(
             [
                 # reached_ms is the join time until the first points
                 (p.number, *who[p.number], p.stats.reached_ms if p.stats.total == 0 else 0,
-                 p.stats.kicked)
+                 p.stats.kicked, p.stats.team if p.stats.team >= 0 else None)
                 for p in new
             ],
         )  # fmt: skip
@@ -137,6 +138,16 @@ def _game_write(gid: str, game_pk: int, snap: Snapshot | None) -> FlushResult:
     return FlushResult(game=gid, state=game.state)
 
 
+def _teams_write(cur: Any, eng: SyncEngine, gid: str, game_pk: int, snap: Snapshot) -> None:
+    """Step 3b: the team board (read after the scores and answers: at the
+    final save nothing moves any more, and it equals their sums)."""
+    names = json.loads(snap.meta.get("tnames") or "[]")
+    if names:
+        counts = eng.run(ops.team_counts(gid))
+        board = teams.standings(names, snap.meta.get("tmode") or "sum", counts)
+        pg_side.teams_upsert(cur, game_pk, board)
+
+
 def _pk_of(gid: str) -> int:
     pk = Game.objects.filter(key=gid).values_list("pk", flat=True).first()
     if pk is None:
@@ -166,6 +177,8 @@ def game_flush(*, game_id: str, final: bool = False, progress: Progress = quiet)
         if final or (snap is not None and snap.state == Game.State.FINISHED):
             ranks = pg_side.ranks_update(cur, game_pk, flush.board_ranks(eng, gid, batch=batch))
         row = _game_write(gid, game_pk, snap)
+        if snap is not None:
+            _teams_write(cur, eng, gid, game_pk, snap)
         pause_at("before_commit")
     pause_at("after_commit")
     eng.run(answer_log.ack(gid, ack, batch=batch))

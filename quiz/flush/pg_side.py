@@ -19,6 +19,7 @@ from django.db import connection
 
 from engine.flush import PlayerRow
 from engine.layout import LogEntry
+from engine.teams import TeamStanding
 
 from .errors import FlushError
 
@@ -26,7 +27,7 @@ from .errors import FlushError
 # transaction, so a rolled-back flush leaves nothing for the next one.
 _TEMP = """
 CREATE TEMP TABLE IF NOT EXISTS flush_player (
-  number int, nickname text, token_hash text, joined_ms bigint, kicked bool
+  number int, nickname text, token_hash text, joined_ms bigint, kicked bool, team int
 ) ON COMMIT DELETE ROWS;
 CREATE TEMP TABLE IF NOT EXISTS flush_score (
   number int, total int, rank int, correct int, streak int, streak_round int,
@@ -40,8 +41,8 @@ CREATE TEMP TABLE IF NOT EXISTS flush_rank (number int, rank int) ON COMMIT DELE
 """
 
 _PLAYERS = """
-INSERT INTO quiz_player (game_id, number, nickname, token_hash, joined_ms, kicked)
-SELECT %(g)s, number, nickname, token_hash, joined_ms, kicked FROM flush_player
+INSERT INTO quiz_player (game_id, number, nickname, token_hash, joined_ms, kicked, team)
+SELECT %(g)s, number, nickname, token_hash, joined_ms, kicked, team FROM flush_player
 ON CONFLICT (game_id, number) DO NOTHING
 """
 
@@ -145,12 +146,14 @@ def numbers_new(cur: Any, game_pk: int) -> list[int]:
     return [n for (n,) in cur.fetchall()]
 
 
-def players_insert(cur: Any, game_pk: int, rows: Sequence[tuple[int, str, str, int, bool]]) -> int:
-    """New players: (number, nickname, token_hash, joined_ms, kicked)."""
+def players_insert(
+    cur: Any, game_pk: int, rows: Sequence[tuple[int, str, str, int, bool, int | None]]
+) -> int:
+    """New players: (number, nickname, token_hash, joined_ms, kicked, team)."""
     if not rows:
         return 0
     with cur.copy(
-        "COPY flush_player (number, nickname, token_hash, joined_ms, kicked) FROM STDIN"
+        "COPY flush_player (number, nickname, token_hash, joined_ms, kicked, team) FROM STDIN"
     ) as cp:
         for row in rows:
             cp.write_row(row)  # nicknames are free text: let psycopg escape
@@ -243,3 +246,30 @@ def ranks_update(cur: Any, game_pk: int, ranks: Sequence[tuple[int, int]]) -> in
         _truncate(cur, "flush_rank")
     cur.execute(_OFF_BOARD, {"g": game_pk})
     return n + int(cur.rowcount)
+
+
+_TEAMS = """
+INSERT INTO quiz_teamstanding (game_id, team, name, total, members, score, rank, version)
+VALUES (%(g)s, %(team)s, %(name)s, %(total)s, %(members)s, %(score)s, %(rank)s, %(version)s)
+ON CONFLICT (game_id, team) DO UPDATE SET
+  name = EXCLUDED.name, total = EXCLUDED.total, members = EXCLUDED.members,
+  score = EXCLUDED.score, rank = EXCLUDED.rank, version = EXCLUDED.version
+WHERE quiz_teamstanding.version < EXCLUDED.version OR quiz_teamstanding.rank <> EXCLUDED.rank
+"""
+
+
+def teams_upsert(cur: Any, game_pk: int, standings: Sequence[TeamStanding]) -> int:
+    """The team board as Redis holds it (at most 100 rows): a row changes
+    where its version is newer (an older flush never overwrites a newer
+    one) or its rank moved (another team's change moves it)."""
+    n = 0
+    for t in standings:
+        cur.execute(
+            _TEAMS,
+            {
+                "g": game_pk, "team": t.team, "name": t.name, "total": t.total,
+                "members": t.members, "score": t.score, "rank": t.rank, "version": t.version,
+            },
+        )  # fmt: skip
+        n += int(cur.rowcount)
+    return n

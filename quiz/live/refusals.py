@@ -74,6 +74,7 @@ HTTP: dict[str, HttpRefusal] = {
     "join_locked": HttpRefusal(403, "join_locked", "this game does not take new players now"),
     "game_finished": HttpRefusal(410, "game_finished", "this game is over"),
     "unknown_game": HttpRefusal(404, "unknown_game", "no game with this PIN"),
+    "bad_team": HttpRefusal(400, "bad_team", "no such team in this game"),
 }
 
 # Statuses a script replies that no client is refused with: create_game's

@@ -45,13 +45,23 @@ def _pin_new() -> str:
     return str(100_000 + secrets.randbelow(900_000))
 
 
-def auto_settings(auto_advance: dict[str, int] | None) -> dict[str, int]:
-    if not auto_advance:
-        return {}
-    return {
-        "auto_reveal_s": auto_advance["reveal_s"],
-        "auto_board_s": auto_advance["leaderboard_s"],
-    }
+def play_settings(game: Game) -> Settings:
+    """The engine's settings of a game row (creation and rebuild_game)."""
+    auto = game.auto_advance or {}
+    teams = game.teams or {}
+    return Settings(
+        reveal=game.reveal,
+        max_players=game.max_players,
+        late_join=game.late_join,
+        host_token_hash=game.host_token_hash,
+        screen_token_hash=game.screen_token_hash,
+        title=game.title,
+        auto_reveal_s=auto.get("reveal_s", 0),
+        auto_board_s=auto.get("leaderboard_s", 0),
+        team_names=list(teams.get("names", [])),
+        team_mode=teams.get("mode", ""),
+        team_score=teams.get("score", "sum"),
+    )
 
 
 def game_open(
@@ -62,6 +72,7 @@ def game_open(
     max_players: int,
     late_join: bool = True,
     auto_advance: dict[str, int] | None = None,
+    teams: dict[str, Any] | None = None,
 ) -> OpenedGame:
     quiz = quiz_get(owner=host, quiz_id=quiz_id)
     document = quiz_document(quiz=quiz)
@@ -85,6 +96,7 @@ def game_open(
         max_players=max_players,
         late_join=late_join,
         auto_advance=auto_advance,
+        teams=teams,
         host_token_hash=hash_token(host_token),
         screen_token_hash=hash_token(screen_token),
     )
@@ -95,15 +107,7 @@ def game_open(
             ops.create_game(
                 gid,
                 engine_questions(document),
-                Settings(
-                    reveal=reveal,
-                    max_players=max_players,
-                    late_join=late_join,
-                    host_token_hash=game.host_token_hash,
-                    screen_token_hash=game.screen_token_hash,
-                    title=game.title,
-                    **auto_settings(auto_advance),
-                ),
+                play_settings(game),
             )
         )
         for _ in range(PIN_ATTEMPTS):
@@ -149,6 +153,7 @@ async def game_public(*, pin: str) -> dict[str, Any]:
         "late_join": s.late_join,
         "reveal": s.reveal,
         "question": s.question,
+        "teams": {"mode": s.team_mode, "names": s.team_names} if s.teams else None,
         "n_questions": s.n_questions,
     }
 

@@ -17,15 +17,15 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from engine import RecordedAnswer, Settings, Snapshot, Stats, ops, restore
+from engine import RecordedAnswer, Snapshot, Stats, ops, restore
 from quiz.documents import engine_questions
 from quiz.flush import pg_side
-from quiz.models import Answer, Game, Player, Score
+from quiz.models import Answer, Game, Player, Score, TeamStanding
 from quiz.nicknames import nickname_key, text_shown
 from quiz.redis import sync_engine
 
 from . import NotFound, ServiceError
-from .games import auto_settings
+from .games import play_settings
 
 
 def _game_live(pin: str) -> Game:
@@ -40,11 +40,12 @@ def _stats(s: Score | None, p: Player) -> Stats:
     # restored stats back and Redis and PostgreSQL agree again (verify_game
     # compares versions). Until a player's first points, reached_ms is the
     # join time.
+    team = -1 if p.team is None else p.team
     if s is None:
-        return Stats(version=1, reached_ms=p.joined_ms, kicked=p.kicked)
+        return Stats(version=1, reached_ms=p.joined_ms, kicked=p.kicked, team=team)
     return Stats(
         s.total, s.streak, s.streak_round, s.correct_count, s.best_streak, s.version + 1,
-        s.reached_ms, s.last_round, s.last_points, p.kicked,
+        s.reached_ms, s.last_round, s.last_points, p.kicked, team,
     )  # fmt: skip
 
 
@@ -91,15 +92,14 @@ def _rebuild(game: Game, *, pin: str, force: bool) -> dict[str, Any]:
         restore.restore_game(
             gid,
             questions=engine_questions(game.document),
-            settings=Settings(
-                reveal=game.reveal, max_players=game.max_players, late_join=game.late_join,
-                host_token_hash=game.host_token_hash, screen_token_hash=game.screen_token_hash,
-                title=game.title, **auto_settings(game.auto_advance),
-            ),
+            settings=play_settings(game),
             snapshot=snap,
             players=players,
             answers=answers,
             durable_epoch=game.epoch,
+            team_versions=dict(
+                TeamStanding.objects.filter(game=game).values_list("team", "version")
+            ),
             replace=force,
         )
     )  # fmt: skip

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 
-from quiz.models import Answer, Game, Score
+from quiz.models import Answer, Game, Score, TeamStanding
 
 from . import NotFound, ServiceError
 
@@ -29,8 +29,9 @@ def _game_saved(*, host: User, pin: str) -> Game:
 
 
 def _ranking(game: Game) -> list[dict[str, Any]]:
-    scores = Score.objects.filter(game=game, player__kicked=False).select_related("player")
-    # rank 0 means "off the board": such rows go last, in join order
+    """Every player, kicked ones included (``kicked``: true, rank 0)."""
+    scores = Score.objects.filter(game=game).select_related("player")
+    # rank 0 means "off the board" (kicked): such rows go last, in join order
     ordered = sorted(scores, key=lambda s: (s.rank == 0, s.rank, s.player.number))
     return [
         {
@@ -40,8 +41,20 @@ def _ranking(game: Game) -> list[dict[str, Any]]:
             "score": s.total,
             "correct": s.correct_count,
             "best_streak": s.best_streak,
+            "team": s.player.team,
+            "kicked": s.player.kicked,
         }
         for s in ordered
+    ]
+
+
+def _teams(game: Game) -> list[dict[str, Any]] | None:
+    """The final team standings in rank order (null without teams)."""
+    if not game.teams:
+        return None
+    return [
+        {"team": t.team, "name": t.name, "score": t.score, "members": t.members, "rank": t.rank}
+        for t in TeamStanding.objects.filter(game=game).order_by("rank", "team")
     ]
 
 
@@ -74,6 +87,7 @@ def _answers(game: Game) -> dict[int, list[dict[str, Any]]]:
 def results_get(*, host: User, pin: str) -> dict[str, Any]:
     game = _game_saved(host=host, pin=pin)
     ranking = _ranking(game)
+    standings = _teams(game)
     answers = _answers(game)
     for row in ranking:
         row["answers"] = answers.get(row["player"], [])
@@ -85,6 +99,8 @@ def results_get(*, host: User, pin: str) -> dict[str, Any]:
         "n_questions": len(game.document["questions"]),
         "questions": _questions(game),
         "ranking": ranking,
+        "teams": standings,
+        "teams_podium": standings[:3] if standings is not None else None,
     }
 
 
@@ -110,7 +126,9 @@ def results_csv(*, host: User, pin: str) -> str:
     """rank,nickname,score,correct,best_streak, then q1..qN (points per
     question, bonus included; 0 where the player did not answer), then
     q1_kind_value..: each answer's value (its header names the kind, e.g.
-    ``q3_slider``)."""
+    ``q3_slider``). Kicked players come last with rank 0. With teams, a
+    ``team`` column (the team's name) after best_streak, and after a blank
+    line a second table: team_rank,team,name,score,members."""
     game = _game_saved(host=host, pin=pin)
     questions = _questions(game)
     given: dict[tuple[int, int], tuple[int, Any]] = {
@@ -119,11 +137,14 @@ def results_csv(*, host: User, pin: str) -> str:
             "player__number", "question", "points", "choices", "value"
         )
     }
+    standings = _teams(game)
+    names = (game.teams or {}).get("names", [])
+    team_col = ["team"] if standings is not None else []
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
         [
-            "rank", "nickname", "score", "correct", "best_streak",
+            "rank", "nickname", "score", "correct", "best_streak", *team_col,
             *(f"q{q['question']}" for q in questions),
             *(f"q{q['question']}_{q['kind']}" for q in questions),
         ]
@@ -137,8 +158,14 @@ def results_csv(*, host: User, pin: str) -> str:
                 row["score"],
                 row["correct"],
                 row["best_streak"],
+                *([_cell(names[row["team"]]) if row["team"] is not None else ""] * len(team_col)),
                 *(a[0] if a else 0 for a in mine),
                 *(_value_cell(a[1]) if a else "" for a in mine),
             ]
         )
+    if standings is not None:
+        writer.writerow([])
+        writer.writerow(["team_rank", "team", "name", "score", "members"])
+        for t in standings:
+            writer.writerow([t["rank"], t["team"], _cell(t["name"]), t["score"], t["members"]])
     return out.getvalue()

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Count, Sum
 
-from engine import SyncEngine, answer_log, flush, ops
-from quiz.models import Answer, Game, Score
+from engine import SyncEngine, answer_log, flush, ops, teams
+from quiz.models import Answer, Game, Score, TeamStanding
 from quiz.redis import sync_engine
 
 from . import NotFound
@@ -35,6 +35,7 @@ class VerifyReport:
     points: int = 0
     redis: bool = False
     ranks_checked: bool = False
+    teams: int = 0  # team rows checked
     differences: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -47,6 +48,7 @@ class VerifyReport:
             f"game {self.game}: {self.players} players, {self.answers} answers, "
             f"{self.points} points in PostgreSQL; Redis {'present' if self.redis else 'absent'}; "
             f"ranks {'checked' if self.ranks_checked else 'not checked'}"
+            + (f"; {self.teams} teams checked" if self.teams else "")
         ]
         out += [f"note: {n}" for n in self.notes]
         out += [f"DIFF {d}" for d in self.differences[:SHOWN]]
@@ -95,7 +97,36 @@ def _pg_checks(game: Game, rep: VerifyReport) -> dict[int, Score]:
             )
     for number in sums.keys() - scores.keys():
         d.append(f"player {number}: answers but no Score row")
+    _pg_team_checks(game, scores, rep)
     return scores
+
+
+def _pg_team_checks(game: Game, scores: dict[int, Score], rep: VerifyReport) -> None:
+    """Each team's standing equals its members' scores (not kicked), the
+    score rule and the ranking (docs/persistence.md, verify_game). Checked
+    once the game is saved: live, the team row and the Score rows come from
+    different moments of a flush."""
+    cfg = game.teams or {}
+    if not cfg or game.saved is None:
+        return
+    d = rep.differences
+    want_counts = teams.counts_from_players(
+        len(cfg["names"]),
+        [(s.player.team if s.player.team is not None else -1, s.total, s.player.kicked)
+         for s in scores.values()],
+    )  # fmt: skip
+    want = {t.team: t for t in teams.standings(cfg["names"], cfg["score"], want_counts)}
+    got = {t.team: t for t in TeamStanding.objects.filter(game=game)}
+    rep.teams = len(got)
+    for i, w in want.items():
+        g = got.get(i)
+        if g is None:
+            d.append(f"team {i}: no TeamStanding row")
+        elif (g.total, g.members, g.score, g.rank) != (w.total, w.members, w.score, w.rank):
+            d.append(
+                f"team {i}: PostgreSQL total {g.total}, members {g.members}, score {g.score}, "
+                f"rank {g.rank} != from its players {w.total}, {w.members}, {w.score}, {w.rank}"
+            )
 
 
 def _redis_checks(
@@ -143,6 +174,18 @@ def _redis_checks(
                 d.append(f"question {n} player {p}: answer in Redis, not in PostgreSQL")
             elif rows[p] != ra.points:
                 d.append(f"question {n} player {p}: {ra.points} points in Redis, {rows[p]} in PG")
+    if st is not None and st.teams:
+        counts = eng.run(ops.team_counts(gid))
+        board = teams.standings(st.team_names, st.team_score, counts)
+        pg = {
+            t.team: (t.total, t.members, t.version) for t in TeamStanding.objects.filter(game=game)
+        }
+        for t in board:
+            if pg.get(t.team) != (t.total, t.members, t.version):
+                d.append(
+                    f"team {t.team}: Redis total {t.total}, members {t.members} v{t.version} != "
+                    f"PostgreSQL {pg.get(t.team)}"
+                )
     if pending:
         d.append(f"{pending} answers still in the log, not flushed")
     if dirty:

@@ -30,6 +30,9 @@ def test_pins_are_unique_among_1000_concurrently_opened_games(host, doc):
             for _ in range(n):
                 opened = game_open(host=host, quiz_id=quiz.pk, max_players=10)
                 out.append((opened.game.pin, opened.game.key))
+                # back to the pool after each game, as at the end of a request:
+                # 20 threads share the pool's 8 connections
+                connection.close()
             return out
         finally:
             connection.close()  # this thread's connection, before the test database goes

@@ -35,6 +35,7 @@ NAMES = (ALICE, BOB, CAROL)
 LIMIT_S = 30  # answer window; every question closes early once all three answered
 INFO_S = 5  # the info slide is shown for the minimum time
 REVEAL_S, BOARD_S = 3, 3  # auto-advance: results, then the leaderboard
+READ_S = 3  # the true/false question's reading time
 
 CHOICES = ["Paris", "Rome", "Oslo"]  # Paris is right
 POLL = ["Pie", "Hot dog", "Nachos"]
@@ -100,7 +101,7 @@ def _build_quiz(page: Any, title: str) -> None:
     # 2 true/false with a reading time
     page.get_by_test_id("add-question").click()
     _common(page, 1, "true_false", QUESTIONS[1][1], LIMIT_S)
-    page.get_by_test_id("q1-read").fill("2")
+    page.get_by_test_id("q1-read").fill(str(READ_S))
     page.get_by_test_id("q1-tf-false").check()
     page.get_by_test_id("q1-tf-true").check()
 
@@ -154,7 +155,7 @@ def _expected_doc(title: str) -> dict[str, Any]:
             {**base, "kind": "choice", "text": QUESTIONS[0][1], "multiplier": 1,
              "choices": [{"text": c, "correct": c == "Paris"} for c in CHOICES]},
             {**base, "kind": "true_false", "text": QUESTIONS[1][1], "multiplier": 1,
-             "read_time": 2, "answer": True},
+             "read_time": READ_S, "answer": True},
             {**base, "kind": "poll", "text": QUESTIONS[2][1], "multiplier": 0,
              "choices": [{"text": c} for c in POLL]},
             {**base, "kind": "slider", "text": QUESTIONS[3][1], "multiplier": 1, **SLIDER},
@@ -344,7 +345,7 @@ def test_every_kind_with_auto_advance(e2e_server: Any, browser: Any, shots: Any)
         board(1)
         shots(screen, "q1-screen-leaderboard")
 
-        # --- 2 true/false, after a 2 s reading time ------------------------------------
+        # --- 2 true/false, after a reading time ----------------------------------------
         asked(2)
         expect(screen.get_by_test_id("screen-reading")).to_be_visible()
         expect(alice.get_by_test_id("reading-countdown")).to_be_visible()

@@ -38,8 +38,8 @@ from quiz.redis import async_engine, redis_async
 
 from . import frames
 from .audience import ROLES
-from .messages import dumps
 from .broadcasts import Broadcaster
+from .messages import dumps
 from .stream import HANDLE_TRIES, follow
 
 __all__ = ["HANDLE_TRIES", "RELAYS", "GameRelay", "relay_for"]

@@ -17,6 +17,7 @@ from quiz.live.refusals import SOCKET, Refusal, for_socket
 from quiz.nicknames import text_shown
 from quiz.redis import async_engine
 
+from . import frames
 from . import messages as m
 
 if TYPE_CHECKING:
@@ -157,7 +158,7 @@ async def end_game(c: GameConsumer, _msg: Any) -> None:
     done = await actions.game_end(game=c.relay.game)
     if not done.ok:
         return refuse(c, done.status, "end_game")
-    c.push(m.dumps({"type": "saved", "results": f"/api/games/{c.pin}/results", "seq": c.seq()}))
+    c.push(m.dumps(dict(frames.saved(c.pin, c.seq()))))
 
 
 async def kick(c: GameConsumer, msg: m.Kick) -> None:

@@ -456,6 +456,10 @@ class Saved(TypedDict):
     seq: str
 
 
+def saved(pin: str, seq: str) -> Saved:
+    return {"type": "saved", "results": f"/api/games/{pin}/results", "seq": seq}
+
+
 class Error(TypedDict):
     """Built by sockets.messages.error_frame."""
 

@@ -39,6 +39,7 @@ from quiz.redis import async_engine, redis_async
 from . import frames
 from .audience import ROLES
 from .broadcasts import Broadcaster
+from .messages import dumps
 from .stream import HANDLE_TRIES, follow
 
 __all__ = ["HANDLE_TRIES", "RELAYS", "GameRelay", "relay_for"]
@@ -182,6 +183,12 @@ class GameRelay(Broadcaster):
         if r.status == "unknown_game":
             self._lost_game()
             return
+        if step == "end" and r.ok and r.changed:
+            # this process ended and saved the game: its host consoles get
+            # ``saved`` as after their own end_game (hosts on other processes
+            # find the results saved by asking GET /api/games/<pin>/results)
+            for c in list(self.audience.conns["host"]):
+                c.push(dumps(dict(frames.saved(self.pin, self.cursor.last_id))))
         if step == "board" and r.ok:
             # the board event updates board_ms too; until it is handled,
             # do not ask again

@@ -1,5 +1,5 @@
-import { useState } from 'react';
-import { hostKey, store } from '../api';
+import { useEffect, useState } from 'react';
+import { api, hostKey, store } from '../api';
 import { ConnectionBanner, Replaced, Countdown, Distribution, Leaderboard, Podium, ReadCountdown } from '../components/bits';
 import { KindPrompt, KindResults } from '../components/kinds';
 import { serverNow } from '../lib/clock';
@@ -30,6 +30,24 @@ function Console({ pin, stored }: { pin: string; stored: HostStored }) {
   const q = state.question;
   const now = useTicker(q?.state === 'open', 250);
   const screenUrl = `/screen/${pin}#token=${encodeURIComponent(stored.screen_token)}`;
+  // `saved` reaches only the console that sent end_game: a game ended by
+  // auto-advance, a save the flusher finished later or a reload after the
+  // end never get it. Then ask the results endpoint (409 until saved).
+  const [polledSaved, setPolledSaved] = useState<string | null>(null);
+  const ended = state.game?.state === 'finished';
+  const savedResults = state.savedResults ?? polledSaved;
+  useEffect(() => {
+    if (!ended || savedResults) return;
+    const url = `/api/games/${pin}/results`;
+    let live = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const poll = () => api('GET', url).then(
+      () => { if (live) setPolledSaved(url); },
+      () => { if (live) timer = setTimeout(poll, 1000); },
+    );
+    poll();
+    return () => { live = false; clearTimeout(timer); };
+  }, [ended, savedResults, pin]);
 
   if (final === 'replaced') return <Replaced onUseHere={retryNow} />;
   if (final === 'unauthorized' || final === 'no_game') {
@@ -111,7 +129,7 @@ function Console({ pin, stored }: { pin: string; stored: HostStored }) {
       {finished && (
         <section className="card">
           {state.podium && <Podium podium={state.podium} />}
-          {state.savedResults ? (
+          {savedResults ? (
             <a className="btn primary" href={`/api/games/${pin}/results?format=csv`} download={`stadium-${pin}.csv`} data-testid="csv">Download results (CSV)</a>
           ) : (
             <p className="muted">Saving the results…</p>

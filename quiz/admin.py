@@ -21,8 +21,9 @@ from django.forms import ModelForm
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
-from .documents import KIND_FIELDS, document_parse, question_document
+from .documents import KIND_FIELDS, document_parse
 from .models import Choice, Game, Question, Quiz
+from .services.quizzes import question_row_document
 
 _M = TypeVar("_M", bound=models.Model)
 
@@ -95,18 +96,7 @@ def _question_problems(question: Question, choices: list[tuple[str, bool]]) -> l
     if unknown:
         have = ", ".join(sorted(allowed)) or "none"
         return [f"kind_fields: {kind} has no field {', '.join(unknown)} (its fields: {have})"]
-    data = question_document(
-        kind=kind,
-        common={
-            "text": question.text,
-            "time_limit": question.time_limit,
-            "read_time": question.read_time,
-            "multiplier": question.multiplier,
-            "image": question.image or None,
-        },
-        choices=choices,
-        fields=fields,
-    )
+    data = question_row_document(question, choices=choices, fields=fields)
     # a field the author left out of kind_fields stays out (then it is "required")
     for name in allowed - set(fields):
         data.pop(name, None)

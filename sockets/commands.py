@@ -134,23 +134,24 @@ async def close_question(c: GameConsumer, _msg: Any) -> None:
 
 async def pause_question(c: GameConsumer, _msg: Any) -> None:
     assert c.relay is not None
-    done = await actions.question_pause(game=c.relay.game)
-    if not done.ok:
-        refuse(c, done.status, "pause_question")
+    _clock_refused(c, await actions.question_pause(game=c.relay.game), "pause_question")
 
 
 async def resume_question(c: GameConsumer, _msg: Any) -> None:
     assert c.relay is not None
-    done = await actions.question_resume(game=c.relay.game)
-    if not done.ok:
-        refuse(c, done.status, "resume_question")
+    _clock_refused(c, await actions.question_resume(game=c.relay.game), "resume_question")
 
 
 async def extend_question(c: GameConsumer, msg: m.ExtendQuestion) -> None:
     assert c.relay is not None
     done = await actions.question_extend(game=c.relay.game, seconds=msg.seconds)
+    _clock_refused(c, done, "extend_question")
+
+
+def _clock_refused(c: GameConsumer, done: actions.Outcome, kind: str) -> None:
+    # the broadcast (question_paused, ...) comes from the events stream
     if not done.ok:
-        refuse(c, done.status, "extend_question")
+        refuse(c, done.status, kind)
 
 
 async def end_game(c: GameConsumer, _msg: Any) -> None:

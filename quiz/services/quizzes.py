@@ -91,6 +91,25 @@ def quiz_delete(*, owner: User, quiz_id: int) -> None:
         raise NotFound(f"no quiz {quiz_id}")
 
 
+def question_row_document(
+    q: Question, *, choices: list[tuple[str, bool]], fields: dict[str, Any]
+) -> dict[str, Any]:
+    """One stored question (its row, choice rows and kind fields) as a
+    document question: the API, export, and the admin's checks."""
+    return question_document(
+        kind=q.kind,
+        common={
+            "text": q.text,
+            "time_limit": q.time_limit,
+            "read_time": q.read_time,
+            "multiplier": q.multiplier,
+            "image": q.image or None,
+        },
+        choices=choices,
+        fields=fields,
+    )
+
+
 def quiz_document(*, quiz: Quiz) -> dict[str, Any]:
     """The quiz as a document, in question and choice order (a choice
     question without read_time exactly as before kinds existed)."""
@@ -98,15 +117,8 @@ def quiz_document(*, quiz: Quiz) -> dict[str, Any]:
     return {
         "title": quiz.title,
         "questions": [
-            question_document(
-                kind=q.kind,
-                common={
-                    "text": q.text,
-                    "time_limit": q.time_limit,
-                    "read_time": q.read_time,
-                    "multiplier": q.multiplier,
-                    "image": q.image or None,
-                },
+            question_row_document(
+                q,
                 choices=[(c.text, c.correct) for c in q.choices.all()],
                 fields=q.kind_fields if isinstance(q.kind_fields, dict) else {},
             )

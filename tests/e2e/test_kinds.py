@@ -27,8 +27,8 @@ from typing import Any
 
 import pytest
 
-from .conftest import HOST_PASSWORD, HOST_USER
 from .test_game import PHONE, _expect, _join
+from .test_host_tools import _login
 
 ALICE, BOB, CAROL = "Alice", "Bob", "Carol"
 NAMES = (ALICE, BOB, CAROL)
@@ -63,15 +63,6 @@ QUESTIONS = [
     ("info", "Thanks for playing!"),
 ]
 SCORED = {"choice", "true_false", "slider", "type_answer", "ordering"}
-
-
-def _login(page: Any, base: str) -> None:
-    expect = _expect()
-    page.goto(f"{base}/host")
-    page.fill("#username", HOST_USER)
-    page.fill("#password", HOST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Your quizzes")).to_be_visible()
 
 
 # --- the editor -----------------------------------------------------------------

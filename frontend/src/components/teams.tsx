@@ -1,0 +1,100 @@
+// Teams (issue 14): the player's badge, the big screen's bar race and team
+// podium, the join page's team buttons.
+import type { CSSProperties } from 'react';
+import type { TeamEntry } from '../lib/protocol';
+import { ordinal } from '../lib/state';
+import { barWidth, byRank, teamColor } from '../lib/teams';
+
+export function teamStyle(index: number): CSSProperties {
+  const c = teamColor(index);
+  return { background: c.bg, color: c.fg };
+}
+
+/** The player's team, on every phone screen. */
+export function TeamBadge({ team, name }: { team: number; name: string }) {
+  return (
+    <span className="team-badge" style={teamStyle(team)} data-testid="my-team" data-team={team} aria-label={`Your team: ${name}`}>
+      {name}
+    </span>
+  );
+}
+
+const BAR_ROW = 3.2; // em per bar, as the row's height plus its gap
+
+/** The live bar race: every team, bars in rank order (they slide to their
+ *  place with a transform transition), widths by score (a width transition).
+ *  The DOM order stays by team index so only styles change between ticks. */
+export function TeamBoard({ teams, names, title = 'Teams', members = false }: {
+  teams: TeamEntry[] | null; names?: string[] | null; title?: string; members?: boolean;
+}) {
+  // before the first tick (a fresh screen): the names, in order, no scores yet
+  const rows: TeamEntry[] = teams ?? (names ?? []).map((name, i) => ({ team: i, name, score: 0, members: 0, rank: i + 1 }));
+  const ranked = byRank(rows);
+  const pos = new Map(ranked.map((e, i) => [e.team, i]));
+  const top = ranked.length ? Math.max(...ranked.map((e) => e.score)) : 0;
+  const stable = [...rows].sort((a, b) => a.team - b.team);
+  return (
+    <section className="team-board" aria-label={title} data-testid="team-board">
+      <h2>{title}</h2>
+      {!teams && <p className="muted small">Waiting for the team scores…</p>}
+      <ol className="sr-only">
+        {ranked.map((e) => <li key={e.team}>{`${ordinal(e.rank)} ${e.name} ${e.score} points, ${e.members} players`}</li>)}
+      </ol>
+      <div className="tb-scroll">
+        <ol className="tb-list" style={{ height: `${stable.length * BAR_ROW}em` }} aria-hidden="true">
+          {stable.map((e) => (
+            <li key={e.team} className="tb-row" data-testid={`team-bar-${e.team}`} data-rank={e.rank} data-score={e.score}
+              data-members={e.members} style={{ transform: `translateY(${(pos.get(e.team) ?? 0) * BAR_ROW}em)` }}>
+              <span className="tb-rank">{e.rank}</span>
+              <span className="tb-track">
+                <span className="tb-bar" style={{ ...teamStyle(e.team), width: `${barWidth(e.score, top)}%` }} />
+                <span className="tb-name">{e.name}{members && <span className="tb-members"> · {e.members}</span>}</span>
+              </span>
+              <span className="tb-score">{e.score}</span>
+            </li>
+          ))}
+        </ol>
+      </div>
+    </section>
+  );
+}
+
+/** The team podium at the end: 2nd, 1st, 3rd. */
+export function TeamPodium({ podium }: { podium: TeamEntry[] }) {
+  const top = byRank(podium).slice(0, 3);
+  const places = [top[1], top[0], top[2]].filter(Boolean) as TeamEntry[];
+  return (
+    <section className="podium team-podium" aria-label="Team podium" data-testid="team-podium">
+      <h2>Team podium</h2>
+      <ol className="sr-only">
+        {top.map((e) => <li key={e.team}>{`${ordinal(e.rank)} ${e.name} ${e.score} points`}</li>)}
+      </ol>
+      <div className="podium-stage" aria-hidden="true">
+        {places.map((e) => (
+          <div key={e.team} className={`podium-step p${e.rank}`} data-testid={`team-podium-${e.rank}`} data-team={e.team} data-score={e.score}>
+            <div className="podium-name"><span className="team-dot" style={teamStyle(e.team)} /> {e.name}</div>
+            <div className="podium-score">{e.score}</div>
+            <div className="podium-block">{e.rank}</div>
+          </div>
+        ))}
+      </div>
+    </section>
+  );
+}
+
+/** The join page's team choice: one big coloured button per team. */
+export function TeamChoice({ names, chosen, onChoose }: { names: string[]; chosen: number | null; onChoose(i: number): void }) {
+  return (
+    <fieldset className="team-choice">
+      <legend>Pick your team</legend>
+      <div className="team-grid" role="group">
+        {names.map((name, i) => (
+          <button key={i} type="button" className={chosen === i ? 'team-btn chosen' : 'team-btn'} style={teamStyle(i)}
+            aria-pressed={chosen === i} data-testid={`team-choice-${i}`} onClick={() => onChoose(i)}>
+            {name}
+          </button>
+        ))}
+      </div>
+    </fieldset>
+  );
+}

@@ -1,6 +1,6 @@
 // Teams (issue 14): the player's badge, the big screen's bar race and team
 // podium, the join page's team buttons.
-import type { CSSProperties } from 'react';
+import { useEffect, useState, type CSSProperties } from 'react';
 import type { TeamEntry } from '../lib/protocol';
 import { ordinal } from '../lib/state';
 import { barWidth, byRank, teamColor } from '../lib/teams';
@@ -97,4 +97,51 @@ export function TeamChoice({ names, chosen, onChoose }: { names: string[]; chose
       </div>
     </fieldset>
   );
+}
+
+export type BoardView = 'players' | 'teams';
+
+/** The host console and the big screen talk over a BroadcastChannel: the
+ *  screen opened from the console's browser follows its "Teams board" /
+ *  "Players board" button. No server frame carries it. */
+function channel(pin: string): BroadcastChannel | null {
+  return typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(`stadium.board.${pin}`);
+}
+
+export function announceBoard(pin: string, view: BoardView): void {
+  const c = channel(pin);
+  if (!c) return;
+  c.postMessage({ board: view });
+  c.close();
+}
+
+/** The big screen's board: `?board=teams|players` first, else the teams'
+ *  board when the game has teams; the key T, the toggle button and the host
+ *  console's button switch it. */
+export function useBoardView(pin: string, hasTeams: boolean): [BoardView, (v: BoardView) => void] {
+  const [chosen, setChosen] = useState<BoardView | null>(() => {
+    const q = new URLSearchParams(location.search).get('board');
+    return q === 'teams' || q === 'players' ? q : null;
+  });
+  useEffect(() => {
+    const c = channel(pin);
+    if (!c) return;
+    c.onmessage = (e: MessageEvent) => {
+      const b = (e.data as { board?: unknown } | null)?.board;
+      if (b === 'teams' || b === 'players') setChosen(b);
+    };
+    return () => c.close();
+  }, [pin]);
+  const view: BoardView = !hasTeams ? 'players' : (chosen ?? 'teams');
+  useEffect(() => {
+    if (!hasTeams) return;
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement | null;
+      if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.isContentEditable)) return;
+      if (e.key === 't' || e.key === 'T') setChosen((c) => ((c ?? 'teams') === 'teams' ? 'players' : 'teams'));
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [hasTeams]);
+  return [view, setChosen];
 }

@@ -24,19 +24,22 @@ const BAR_ROW = 3.2; // em per bar, as the row's height plus its gap
 /** The live bar race: every team, bars in rank order (they slide to their
  *  place with a transform transition), widths by score (a width transition).
  *  The DOM order stays by team index so only styles change between ticks. */
-export function TeamBoard({ teams, names, title = 'Teams', members = false }: {
-  teams: TeamEntry[] | null; names?: string[] | null; title?: string; members?: boolean;
+export function TeamBoard({ teams, names, title = 'Teams', lobby = false }: {
+  teams: TeamEntry[] | null; names?: string[] | null; title?: string;
+  /** the lobby: bars by members (no scores yet), in team order */
+  lobby?: boolean;
 }) {
   // before the first tick (a fresh screen): the names, in order, no scores yet
   const rows: TeamEntry[] = teams ?? (names ?? []).map((name, i) => ({ team: i, name, score: 0, members: 0, rank: i + 1 }));
   const ranked = byRank(rows);
-  const pos = new Map(ranked.map((e, i) => [e.team, i]));
-  const top = ranked.length ? Math.max(...ranked.map((e) => e.score)) : 0;
+  const pos = new Map((lobby ? [...rows].sort((a, b) => a.team - b.team) : ranked).map((e, i) => [e.team, i]));
+  const value = (e: TeamEntry) => (lobby ? e.members : e.score);
+  const top = rows.length ? Math.max(...rows.map(value)) : 0;
   const stable = [...rows].sort((a, b) => a.team - b.team);
   return (
-    <section className="team-board" aria-label={title} data-testid="team-board">
+    <section className={lobby ? "team-board lobby" : "team-board"} aria-label={title} data-testid="team-board">
       <h2>{title}</h2>
-      {!teams && <p className="muted small">Waiting for the team scores…</p>}
+      {!teams && !lobby && <p className="muted small">Waiting for the team scores…</p>}
       <ol className="sr-only">
         {ranked.map((e) => <li key={e.team}>{`${ordinal(e.rank)} ${e.name} ${e.score} points, ${e.members} players`}</li>)}
       </ol>
@@ -47,10 +50,10 @@ export function TeamBoard({ teams, names, title = 'Teams', members = false }: {
               data-members={e.members} style={{ transform: `translateY(${(pos.get(e.team) ?? 0) * BAR_ROW}em)` }}>
               <span className="tb-rank">{e.rank}</span>
               <span className="tb-track">
-                <span className="tb-bar" style={{ ...teamStyle(e.team), width: `${barWidth(e.score, top)}%` }} />
-                <span className="tb-name">{e.name}{members && <span className="tb-members"> · {e.members}</span>}</span>
+                <span className="tb-bar" style={{ ...teamStyle(e.team), width: `${barWidth(value(e), top)}%` }} />
+                <span className="tb-name">{e.name}</span>
               </span>
-              <span className="tb-score">{e.score}</span>
+              <span className="tb-score">{lobby ? `${e.members} ${e.members === 1 ? 'player' : 'players'}` : e.score}</span>
             </li>
           ))}
         </ol>

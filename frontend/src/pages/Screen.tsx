@@ -70,11 +70,13 @@ function Screen({ pin, token }: { pin: string; token: string }) {
     );
   } else if (g.state === 'lobby' || !q) {
     main = (
-      <div className="screen-lobby">
-        <h1>{g.title}</h1>
-        {joinBox}
-        <p className="screen-count" data-testid="screen-players">{state.leaderboard.players} players</p>
-        {teamsOn ? <TeamBoard teams={state.teams} names={g.teams} title="Teams" members /> : (
+      <div className={teamsOn ? 'screen-lobby with-teams' : 'screen-lobby'}>
+        <div>
+          <h1>{g.title}</h1>
+          {joinBox}
+          <p className="screen-count" data-testid="screen-players">{state.leaderboard.players} players</p>
+        </div>
+        {teamsOn ? <TeamBoard teams={state.teams} names={g.teams} title="Teams" lobby /> : (
           <ul className="screen-names" aria-label="Players who joined">
             {state.leaderboard.top.map((e) => <li key={e.player}>{e.nickname}</li>)}
           </ul>

@@ -37,6 +37,7 @@ const HTTP_WORDS: Record<string, string> = {
   game_full: 'This game is full.',
   join_locked: 'The host has locked this game: no new players.',
   game_finished: 'This game has already ended.',
+  bad_team: 'Pick one of the teams.',
   unknown_game: 'No game with that PIN. Check the number on the big screen.',
   unauthorized: 'Please log in.',
   forbidden: 'You are not allowed to do that.',
@@ -91,8 +92,13 @@ export interface QuizSummary {
 export type { AutoAdvance, ChoiceDoc, QuestionDoc, QuizDoc } from './lib/quizdoc';
 
 export interface GameOpened { game: number; pin: string; host_token: string; screen_token: string; title?: string }
-export interface Joined { player: number; token: string; nickname: string; game?: number }
-export interface PublicGame { game: number; pin: string; title: string; state: string; players: number; join_open: boolean }
+/** `team`: the player's team index (null when teams are off). */
+export interface Joined { player: number; token: string; nickname: string; game?: number; team?: number | null }
+/** GET /api/games/<pin>: `teams` is null when teams are off. */
+export interface PublicTeams { mode: 'choose' | 'auto'; names: string[]; score?: 'sum' | 'average' }
+export interface PublicGame { game: number; pin: string; title: string; state: string; players: number; join_open: boolean; teams?: PublicTeams | null }
+/** POST /api/games `teams` (null: off). */
+export interface TeamsSetting { mode: 'choose' | 'auto'; score: 'sum' | 'average'; names: string[] }
 
 /** The list may come bare or wrapped. */
 export function quizList(data: unknown): QuizSummary[] {

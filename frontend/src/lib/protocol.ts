@@ -30,7 +30,13 @@ export interface GameInfo {
   join_open: boolean;
   epoch?: number;
   auto_advance: AutoAdvance | null;
+  /** the team names (numbered from 0), null when teams are off */
+  teams?: string[] | null;
 }
+
+/** One team on a board (type alias, not an interface: the frame test reads
+ *  interfaces only). Every team is listed, in rank order. */
+export type TeamEntry = { team: number; name: string; score: number; members: number; rank: number };
 
 /** welcome.game.auto_advance: the server runs the show (docs/protocol.md, "Auto-advance"). */
 export type AutoAdvance = { reveal_s: number; leaderboard_s: number };
@@ -109,6 +115,8 @@ export interface YouInfo {
   streak?: number;
   correct_count?: number;
   answer?: YourAnswer | null;
+  /** the player's team index, null when teams are off */
+  team?: number | null;
 }
 
 export interface LeaderboardInfo {
@@ -167,6 +175,11 @@ export interface QuestionClosedFrame {
   total?: number;
   rank?: number;
   streak?: number;
+  /** every team in rank order, null when teams are off */
+  teams?: TeamEntry[] | null;
+  /** the player's own (null when teams are off) */
+  team_rank?: number | null;
+  team_score?: number | null;
 }
 
 export interface QuestionPausedFrame {
@@ -212,6 +225,8 @@ export interface LeaderboardFrame {
   answered: number;
   server_ms?: number;
   distribution?: number[];
+  /** every team in rank order, null when teams are off */
+  teams?: TeamEntry[] | null;
 }
 
 export interface PlayersFrame {
@@ -232,6 +247,11 @@ export interface GameOverFrame {
   players: number;
   rank?: number;
   score?: number;
+  /** the top 3 teams, null when teams are off */
+  teams_podium?: TeamEntry[] | null;
+  /** the player's own (null when teams are off) */
+  team_rank?: number | null;
+  team_score?: number | null;
 }
 
 export interface SavedFrame {

@@ -11,6 +11,7 @@ import type {
   PlayerRef,
   Role,
   ServerFrame,
+  TeamEntry,
   WelcomeQuestion,
   YouInfo,
 } from './protocol';
@@ -83,6 +84,15 @@ export interface ViewState {
   lastError: { code: string; message: string; ref?: string } | null;
   /** auto-advance: show_leaderboard came for this question (results phase over). */
   boardShown: number | null;
+  /** Teams (null when off): the latest team board (every team, rank order),
+   *  from leaderboard and question_closed frames. */
+  teams: TeamEntry[] | null;
+  /** game_over: the top 3 teams. */
+  teamsPodium: TeamEntry[] | null;
+  /** the player's team's rank and score: question_closed / game_over (or the
+   *  player's own row of the team board). */
+  myTeamRank: number | null;
+  myTeamScore: number | null;
 }
 
 export type LocalAction =
@@ -119,7 +129,30 @@ export const initialState: ViewState = {
   kicked: false,
   lastError: null,
   boardShown: null,
+  teams: null,
+  teamsPodium: null,
+  myTeamRank: null,
+  myTeamScore: null,
 };
+
+/** The names of the game's teams, null when teams are off. */
+export function teamNames(s: ViewState): string[] | null {
+  return s.game?.teams ?? null;
+}
+
+/** The player's team: index and name, null when teams are off or unknown. */
+export function myTeam(s: ViewState): { team: number; name: string } | null {
+  const t = s.me?.team;
+  if (t === null || t === undefined) return null;
+  const name = s.game?.teams?.[t] ?? s.teams?.find((e) => e.team === t)?.name ?? `Team ${t + 1}`;
+  return { team: t, name };
+}
+
+/** The player's team's row in a team board. */
+function ownTeam(teams: TeamEntry[] | null | undefined, team: number | null | undefined): TeamEntry | null {
+  if (!teams || team === null || team === undefined) return null;
+  return teams.find((e) => e.team === team) ?? null;
+}
 
 const BROADCAST = new Set([
   'question', 'question_closed', 'leaderboard', 'game_over', 'players', 'resync',
@@ -214,6 +247,7 @@ function applyFrame(s: ViewState, frame: ServerFrame, now: number): ViewState {
           rank: you.rank ?? s.me?.rank ?? null,
           streak: you.streak ?? s.me?.streak ?? 0,
           correct_count: you.correct_count ?? s.me?.correct_count ?? 0,
+          team: you.team ?? s.me?.team ?? null,
         };
         if (you.answer && q && you.answer.question === q.question) {
           myAnswer = { question: you.answer.question, ...answerFields(you.answer as unknown as Record<string, unknown>), acked: true };
@@ -259,6 +293,9 @@ function applyFrame(s: ViewState, frame: ServerFrame, now: number): ViewState {
         distribution: frame.distribution ?? q?.distribution ?? null,
         kicked: false,
         boardShown: q && q.board_shown ? q.question : null,
+        // the welcome carries the names only: the standings come with the
+        // next leaderboard tick (kept from before when the game is the same)
+        ...(frame.game.teams ? {} : { teams: null, teamsPodium: null, myTeamRank: null, myTeamScore: null }),
       };
     }
     case 'question': {
@@ -358,22 +395,29 @@ function applyFrame(s: ViewState, frame: ServerFrame, now: number): ViewState {
           };
         }
       }
+      const teams = frame.teams !== undefined ? frame.teams : s.teams;
+      const own = ownTeam(teams, me?.team);
+      const myTeamRank = frame.team_rank !== undefined ? frame.team_rank : (own?.rank ?? s.myTeamRank);
+      const myTeamScore = frame.team_score !== undefined ? frame.team_score : (own?.score ?? s.myTeamScore);
       const leaderboard = {
         ...s.leaderboard,
         answered: typeof frame.answered === 'number' ? frame.answered : s.leaderboard.answered,
         players: frame.players ?? s.leaderboard.players,
       };
-      return { ...s, question, game, result, me, leaderboard, distribution: frame.distribution };
+      return { ...s, question, game, result, me, leaderboard, distribution: frame.distribution, teams, myTeamRank, myTeamScore };
     }
     case 'leaderboard': {
       let me = s.me;
+      // in on_close reveal the ranks stay hidden while a question is open
+      const held = s.game?.reveal === 'on_close' && s.question?.state === 'open';
       if (me) {
         const mine = frame.top.find((e) => e.player === me!.player);
-        // in on_close reveal the rank stays hidden while a question is open
-        if (mine && !(s.game?.reveal === 'on_close' && s.question?.state === 'open')) {
+        if (mine && !held) {
           me = { ...me, score: mine.score, rank: mine.rank };
         }
       }
+      const teams = frame.teams !== undefined ? frame.teams : s.teams;
+      const own = held ? null : ownTeam(teams, me?.team);
       const question = s.question ? { ...s.question, answered: frame.answered } : s.question;
       return {
         ...s,
@@ -382,6 +426,9 @@ function applyFrame(s: ViewState, frame: ServerFrame, now: number): ViewState {
         leaderboard: { top: frame.top, players: frame.players, answered: frame.answered },
         game: s.game ? { ...s.game, players: frame.players } : s.game,
         distribution: frame.distribution ?? s.distribution,
+        teams,
+        myTeamRank: own ? own.rank : s.myTeamRank,
+        myTeamScore: own ? own.score : s.myTeamScore,
       };
     }
     case 'players': {
@@ -409,6 +456,10 @@ function applyFrame(s: ViewState, frame: ServerFrame, now: number): ViewState {
         finalRank: frame.rank ?? me?.rank ?? null,
         finalScore: frame.score ?? me?.score ?? null,
         leaderboard: { ...s.leaderboard, players: frame.players },
+        // an older server sends no teams_podium: the last team board's top 3
+        teamsPodium: frame.teams_podium !== undefined ? frame.teams_podium : (s.teams?.slice(0, 3) ?? null),
+        myTeamRank: frame.team_rank !== undefined ? frame.team_rank : s.myTeamRank,
+        myTeamScore: frame.team_score !== undefined ? frame.team_score : s.myTeamScore,
       };
     }
     case 'saved':

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import { api, ApiError, errorText, hostKey, quizList, store, type AutoAdvance, type GameOpened, type QuizDoc, type QuizSummary } from '../api';
+import { api, ApiError, errorText, hostKey, quizList, store, type AutoAdvance, type GameOpened, type QuizDoc, type QuizSummary, type TeamsSetting } from '../api';
 import { KINDS, type QuestionKind } from '../lib/protocol';
 import { blankEdit, checkEdit, fromDoc, KIND_LABELS, SCORED, toDoc, type EditQuestion } from '../lib/quizdoc';
+import { parseTeamNames } from '../lib/teams';
 import { navigate } from '../router';
 
 export function Login({ onDone }: { onDone(): void }) {
@@ -150,6 +151,10 @@ function OpenGame({ quiz, onCancel }: { quiz: QuizSummary; onCancel(): void }) {
   const [auto, setAuto] = useState(false);
   const [revealS, setRevealS] = useState('8');
   const [boardS, setBoardS] = useState('6');
+  const [teamsOn, setTeamsOn] = useState(false);
+  const [teamsMode, setTeamsMode] = useState<TeamsSetting['mode']>('choose');
+  const [teamsScore, setTeamsScore] = useState<TeamsSetting['score']>('average');
+  const [teamNames, setTeamNames] = useState('Home\nAway');
   const [error, setError] = useState<string | null>(null);
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -161,7 +166,16 @@ function OpenGame({ quiz, onCancel }: { quiz: QuizSummary; onCancel(): void }) {
       if (![r, b].every((x) => Number.isInteger(x) && x >= 1 && x <= 60)) return setError('Auto-advance times are whole seconds from 1 to 60.');
       autoAdvance = { reveal_s: r, leaderboard_s: b };
     }
+    let teams: TeamsSetting | null = null;
+    if (teamsOn) {
+      const parsed = parseTeamNames(teamNames);
+      if (parsed.error) return setError(parsed.error);
+      teams = { mode: teamsMode, score: teamsScore, names: parsed.names };
+    }
     const body: Record<string, unknown> = { quiz: quiz.id, reveal, late_join: lateJoin, auto_advance: autoAdvance };
+    // teams off: the field is left out (the server's default, null), so this
+    // form still opens games on a server that predates teams
+    if (teams) body.teams = teams;
     if (maxPlayers.trim()) body.max_players = Number(maxPlayers);
     try {
       const g = await api<GameOpened>('POST', '/api/games', body);
@@ -193,6 +207,32 @@ function OpenGame({ quiz, onCancel }: { quiz: QuizSummary; onCancel(): void }) {
               <input id={`board-s-${quiz.id}`} type="number" min={1} max={60} required data-testid="auto-board-s" value={boardS} onChange={(e) => setBoardS(e.target.value)} />
             </div>
           </div>
+        )}
+      </fieldset>
+      <fieldset>
+        <legend>Teams</legend>
+        <label className="inline"><input type="checkbox" data-testid="teams-on" checked={teamsOn} onChange={(e) => setTeamsOn(e.target.checked)} /> Play in teams (stand against stand)</label>
+        {teamsOn && (
+          <>
+            <div className="row">
+              <div>
+                <label htmlFor={`teams-mode-${quiz.id}`}>Who picks the team</label>
+                <select id={`teams-mode-${quiz.id}`} data-testid="teams-mode" value={teamsMode} onChange={(e) => setTeamsMode(e.target.value as TeamsSetting['mode'])}>
+                  <option value="choose">Players choose when they join</option>
+                  <option value="auto">Assigned (to the smallest team)</option>
+                </select>
+              </div>
+              <div>
+                <label htmlFor={`teams-score-${quiz.id}`}>Team score</label>
+                <select id={`teams-score-${quiz.id}`} data-testid="teams-score" value={teamsScore} onChange={(e) => setTeamsScore(e.target.value as TeamsSetting['score'])}>
+                  <option value="average">Average of the members (fair for uneven teams)</option>
+                  <option value="sum">Sum of the members</option>
+                </select>
+              </div>
+            </div>
+            <label htmlFor={`teams-names-${quiz.id}`}>Team names (one per line, 2 to 100, up to 30 characters)</label>
+            <textarea id={`teams-names-${quiz.id}`} data-testid="teams-names" rows={4} value={teamNames} onChange={(e) => setTeamNames(e.target.value)} />
+          </>
         )}
       </fieldset>
       {error && <p className="error" role="alert">{error}</p>}

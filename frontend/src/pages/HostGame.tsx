@@ -2,6 +2,8 @@ import { useEffect, useState } from 'react';
 import { api, hostKey, store } from '../api';
 import { ConnectionBanner, Replaced, Countdown, Distribution, Leaderboard, Podium, ReadCountdown } from '../components/bits';
 import { KindPrompt, KindResults } from '../components/kinds';
+import { announceBoard, teamStyle, type BoardView } from '../components/teams';
+import type { TeamEntry } from '../lib/protocol';
 import { serverNow } from '../lib/clock';
 import { socketErrorText } from '../lib/protocol';
 import { questionPhase } from '../lib/state';
@@ -26,10 +28,13 @@ function Console({ pin, stored }: { pin: string; stored: HostStored }) {
   const { state, send, final, retryIn, offset, retryNow } = useGame('host', pin, stored.host_token);
   const [locked, setLocked] = useState(false);
   const [jumpTo, setJumpTo] = useState('');
+  // the big screen's board (teams games): the screen defaults to the teams'
+  const [board, setBoard] = useState<BoardView>('teams');
   const g = state.game;
   const q = state.question;
   const now = useTicker(q?.state === 'open', 250);
-  const screenUrl = `/screen/${pin}#token=${encodeURIComponent(stored.screen_token)}`;
+  const hasTeams = !!(g?.teams && g.teams.length > 0);
+  const screenUrl = `/screen/${pin}${hasTeams ? `?board=${board}` : ''}#token=${encodeURIComponent(stored.screen_token)}`;
   // `saved` reaches only the console that sent end_game: a game ended by
   // auto-advance, a save the flusher finished later or a reload after the
   // end never get it. Then ask the results endpoint (409 until saved).
@@ -72,6 +77,13 @@ function Console({ pin, stored }: { pin: string; stored: HostStored }) {
         <span className="brand-small">{g.title}</span>
         <span className="bar-pin" data-testid="host-pin">PIN {pin}</span>
         <a className="btn small" href={screenUrl} target="_blank" rel="noopener">Open the big screen</a>
+        {hasTeams && (
+          <button type="button" className="btn small" data-testid="host-board-toggle" data-board={board}
+            title="What the big screen shows (a screen opened from this browser follows)"
+            onClick={() => { const next = board === 'teams' ? 'players' : 'teams'; setBoard(next); announceBoard(pin, next); }}>
+            {board === 'teams' ? 'Players board' : 'Teams board'}
+          </button>
+        )}
       </header>
 
       <section className="controls card" aria-label="Game controls">
@@ -177,9 +189,31 @@ function Console({ pin, stored }: { pin: string; stored: HostStored }) {
             )}
           </section>
         )}
+        {hasTeams && <HostTeams names={g.teams ?? []} teams={state.teams} />}
         <section className="card"><Leaderboard top={state.leaderboard.top} /></section>
       </div>
     </main>
+  );
+}
+
+/** Members per team, live (the leaderboard ticks' `teams`), in team order. */
+function HostTeams({ names, teams }: { names: string[]; teams: TeamEntry[] | null }) {
+  const byTeam = new Map((teams ?? []).map((e) => [e.team, e]));
+  return (
+    <section className="card" aria-label="Teams">
+      <h2>Teams ({names.length})</h2>
+      <ul className="host-teams" data-testid="host-teams">
+        {names.map((name, i) => {
+          const e = byTeam.get(i);
+          return (
+            <li key={i} style={teamStyle(i)} data-testid={`host-team-${i}`} data-members={e?.members ?? 0} data-score={e?.score ?? 0} data-rank={e?.rank}>
+              <span className="pname">{name}</span>
+              <span>{e ? `${e.members} ${e.members === 1 ? 'player' : 'players'} · ${e.score} pts` : '…'}</span>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
   );
 }
 

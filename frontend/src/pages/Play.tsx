@@ -1,15 +1,17 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, errorText, playerKey, store, type Joined } from '../api';
+import { api, errorText, playerKey, store, type Joined, type PublicGame, type PublicTeams } from '../api';
 import { ConnectionBanner, Replaced, Countdown, Podium, ReadCountdown, Shape } from '../components/bits';
 import { AnswerInput } from '../components/kinds';
+import { TeamBadge, TeamChoice, teamStyle } from '../components/teams';
 import { serverNow } from '../lib/clock';
 import { rightAnswerText, valueText } from '../lib/kinds';
 import { socketErrorText, type AnswerPayload } from '../lib/protocol';
-import { ordinal, payloadValue, pointsToNextPlace, questionPhase, type QuestionView, type ViewState } from '../lib/state';
+import { myTeam, ordinal, payloadValue, pointsToNextPlace, questionPhase, type QuestionView, type ViewState } from '../lib/state';
 import { navigate } from '../router';
 import { useGame, useTicker } from '../useGame';
 
-interface Stored { token: string; player: number; nickname: string }
+/** team / teamName: from the join (the welcome tells them again). */
+interface Stored { token: string; player: number; nickname: string; team?: number | null; teamName?: string | null }
 
 export function PlayPage({ pin, queryPin }: { pin: string | null; queryPin: string | null }) {
   const [stored, setStored] = useState<Stored | null>(() => (pin ? store.get<Stored>(playerKey(pin)) : null));
@@ -36,16 +38,36 @@ function JoinForm({ initialPin, notice }: { initialPin: string; notice: string |
   const [nickname, setNickname] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // the game's teams (GET /api/games/<pin>) once the PIN has 6 digits
+  const [teams, setTeams] = useState<{ pin: string; teams: PublicTeams | null } | null>(null);
+  const [team, setTeam] = useState<number | null>(null);
+  const digits = pin.replace(/\D/g, '');
+  useEffect(() => {
+    if (digits.length !== 6) return;
+    let live = true;
+    api<PublicGame>('GET', `/api/games/${digits}`).then(
+      (g) => { if (live) { setTeams({ pin: digits, teams: g.teams ?? null }); setTeam(null); } },
+      () => { if (live) setTeams({ pin: digits, teams: null }); },
+    );
+    return () => { live = false; };
+  }, [digits]);
+  const gameTeams = teams && teams.pin === digits ? teams.teams : null;
+  const choosing = gameTeams?.mode === 'choose';
   async function submit(e: FormEvent) {
     e.preventDefault();
     const p = pin.replace(/\D/g, '');
     if (p.length !== 6) return setError('The PIN has 6 digits.');
     if (!nickname.trim()) return setError('Pick a nickname.');
+    if (choosing && team === null) return setError('Pick your team.');
     setBusy(true);
     setError(null);
     try {
-      const r = await api<Joined>('POST', `/api/games/${p}/players`, { nickname: nickname.trim() });
-      store.set(playerKey(p), { token: r.token, player: r.player, nickname: r.nickname });
+      const body: Record<string, unknown> = { nickname: nickname.trim() };
+      if (choosing) body.team = team;
+      const r = await api<Joined>('POST', `/api/games/${p}/players`, body);
+      const t = r.team ?? null;
+      const teamName = t !== null ? (gameTeams?.names[t] ?? null) : null;
+      store.set(playerKey(p), { token: r.token, player: r.player, nickname: r.nickname, team: t, teamName });
       navigate(`/play/${p}`);
     } catch (err) {
       setError(errorText(err));
@@ -64,6 +86,8 @@ function JoinForm({ initialPin, notice }: { initialPin: string; notice: string |
         <label htmlFor="nickname">Nickname</label>
         <input id="nickname" name="nickname" autoComplete="nickname" maxLength={20} value={nickname}
           onChange={(e) => setNickname(e.target.value)} placeholder="Your name" className="big-input" />
+        {choosing && gameTeams && <TeamChoice names={gameTeams.names} chosen={team} onChoose={setTeam} />}
+        {gameTeams?.mode === 'auto' && <p className="muted small">You will be put in a team when you join.</p>}
         {error && <p className="error" role="alert" data-testid="join-error">{error}</p>}
         <button type="submit" className="btn primary big" disabled={busy}>{busy ? 'Joining…' : 'Join'}</button>
       </form>
@@ -96,6 +120,8 @@ function PlayerGame({ pin, stored, onLeave }: { pin: string; stored: Stored; onL
   }
 
   const me = state.me;
+  const team = myTeam(state) ?? (stored.team !== undefined && stored.team !== null
+    ? { team: stored.team, name: stored.teamName ?? `Team ${stored.team + 1}` } : null);
   function answer(a: AnswerPayload) {
     if (!q) return;
     send({ type: 'answer', question: q.question, ...a, ts: Date.now() });
@@ -112,6 +138,7 @@ function PlayerGame({ pin, stored, onLeave }: { pin: string; stored: Stored; onL
           {state.finalRank ? `You finished ${ordinal(state.finalRank)}` : 'Game over'}
           {state.finalScore !== null ? ` with ${state.finalScore} points` : ''}
         </p>
+        {team && <TeamRank name={team.name} rank={state.myTeamRank} score={state.myTeamScore} final />}
       </div>
     );
   } else if (state.game.state === 'lobby' || !q) {
@@ -119,6 +146,11 @@ function PlayerGame({ pin, stored, onLeave }: { pin: string; stored: Stored; onL
       <div className="center lobby">
         <h2>You're in!</h2>
         <p className="nick">{me?.nickname ?? stored.nickname}</p>
+        {team && (
+          <p className="team-assigned" data-testid="team-assigned">
+            Your team: <span className="team-badge" style={teamStyle(team.team)}>{team.name}</span>
+          </p>
+        )}
         <p className="muted">Waiting for the host to start… ({state.leaderboard.players} players)</p>
       </div>
     );
@@ -178,6 +210,7 @@ function PlayerGame({ pin, stored, onLeave }: { pin: string; stored: Stored; onL
       <ConnectionBanner connection={state.connection} retryIn={retryIn} onRetry={retryNow} />
       <header className="bar">
         <span className="bar-nick">{me?.nickname ?? stored.nickname}</span>
+        {team && <TeamBadge team={team.team} name={team.name} />}
         <span className="bar-pin">PIN {pin}</span>
         <span className="bar-score" aria-label="Your score">{me?.score ?? 0} pts</span>
       </header>
@@ -197,6 +230,7 @@ function ResultView({ state, q }: { state: ViewState; q: QuestionView }) {
   if (q.kind === 'info') {
     return <div className="center result info" data-testid="result"><h2>{q.text}</h2><p className="muted">Next up soon…</p></div>;
   }
+  const team = myTeam(state);
   const toNext = pointsToNextPlace(state.leaderboard.top, me ? { score: me.score, rank: me.rank } : null);
   let title: string;
   let tone: string;
@@ -221,7 +255,19 @@ function ResultView({ state, q }: { state: ViewState; q: QuestionView }) {
         </dl>
       )}
       {toNext !== null && <p className="muted">{toNext} points behind the next place</p>}
+      {team && <TeamRank name={team.name} rank={state.myTeamRank} score={state.myTeamScore} />}
     </div>
+  );
+}
+
+/** The player's team after a close (and at the end): its rank and score. */
+function TeamRank({ name, rank, score, final = false }: { name: string; rank: number | null; score: number | null; final?: boolean }) {
+  if (rank === null) return null;
+  return (
+    <p className="my-team-rank" data-testid="my-team-rank" data-rank={rank} data-score={score ?? undefined}>
+      {final ? `Team ${name} finished ${ordinal(rank)}` : `Team ${name}: ${ordinal(rank)}`}
+      {score !== null ? ` with ${score} points` : ''}
+    </p>
   );
 }
 

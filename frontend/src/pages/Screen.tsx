@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { screenKey, store } from '../api';
 import { ConnectionBanner, Replaced, Countdown, Leaderboard, Podium, ReadCountdown } from '../components/bits';
 import { KindPrompt, KindResults } from '../components/kinds';
+import { TeamBoard, TeamPodium, useBoardView } from '../components/teams';
 import { serverNow } from '../lib/clock';
 import { questionPhase } from '../lib/state';
 import { useGame, useTicker } from '../useGame';
@@ -39,6 +40,8 @@ function Screen({ pin, token }: { pin: string; token: string }) {
   const g = state.game;
   const q = state.question;
   const now = useTicker(q?.state === 'open', 250);
+  const hasTeams = !!(g?.teams && g.teams.length > 0);
+  const [board, setBoard] = useBoardView(pin, hasTeams);
   if (final === 'replaced') return <Replaced onUseHere={retryNow} />;
   if (final === 'unauthorized' || final === 'no_game') return <main className="page screen"><h1>This game is no longer available.</h1></main>;
   if (!g) return <main className="page screen"><p className="muted">Connecting…</p></main>;
@@ -51,23 +54,33 @@ function Screen({ pin, token }: { pin: string; token: string }) {
     </div>
   );
 
+  const teamsOn = board === 'teams';
+  const teamBoard = <TeamBoard teams={state.teams} names={g.teams} title="Teams" />;
+  const sideBoard = teamsOn ? teamBoard : <Leaderboard top={state.leaderboard.top} />;
   let main;
   if (g.state === 'finished') {
+    // with teams both podiums show, the chosen board's first
+    const teamPodium = hasTeams && state.teamsPodium ? <TeamPodium podium={state.teamsPodium} /> : null;
+    const playerPodium = state.podium ? <Podium podium={state.podium} /> : null;
     main = (
       <div className="screen-final">
         <h1>{g.title}: final results</h1>
-        {state.podium && <Podium podium={state.podium} />}
+        {teamsOn ? <>{teamPodium}{playerPodium}</> : <>{playerPodium}{teamPodium}</>}
       </div>
     );
   } else if (g.state === 'lobby' || !q) {
     main = (
-      <div className="screen-lobby">
-        <h1>{g.title}</h1>
-        {joinBox}
-        <p className="screen-count" data-testid="screen-players">{state.leaderboard.players} players</p>
-        <ul className="screen-names" aria-label="Players who joined">
-          {state.leaderboard.top.map((e) => <li key={e.player}>{e.nickname}</li>)}
-        </ul>
+      <div className={teamsOn ? 'screen-lobby with-teams' : 'screen-lobby'}>
+        <div>
+          <h1>{g.title}</h1>
+          {joinBox}
+          <p className="screen-count" data-testid="screen-players">{state.leaderboard.players} players</p>
+        </div>
+        {teamsOn ? <TeamBoard teams={state.teams} names={g.teams} title="Teams" lobby /> : (
+          <ul className="screen-names" aria-label="Players who joined">
+            {state.leaderboard.top.map((e) => <li key={e.player}>{e.nickname}</li>)}
+          </ul>
+        )}
       </div>
     );
   } else if (state.boardShown === q.question && q.state === 'closed') {
@@ -75,7 +88,7 @@ function Screen({ pin, token }: { pin: string; token: string }) {
     main = (
       <div className="screen-board" data-testid="screen-leaderboard">
         <p className="muted">After question {q.question} of {g.n_questions}</p>
-        <Leaderboard top={state.leaderboard.top} title="Leaderboard" />
+        {teamsOn ? <TeamBoard teams={state.teams} names={g.teams} title="Team board" /> : <Leaderboard top={state.leaderboard.top} title="Leaderboard" />}
       </div>
     );
   } else {
@@ -113,9 +126,15 @@ function Screen({ pin, token }: { pin: string; token: string }) {
       <div className={g.state === 'lobby' ? 'screen-grid solo' : 'screen-grid'}>
         <div className="screen-main">{main}</div>
         {g.state !== 'lobby' && !(q && state.boardShown === q.question && q.state === 'closed') && (
-          <aside className="screen-side"><Leaderboard top={state.leaderboard.top} /></aside>
+          <aside className="screen-side">{sideBoard}</aside>
         )}
       </div>
+      {hasTeams && (
+        <button type="button" className="btn small board-toggle" data-testid="board-toggle" data-board={board}
+          onClick={() => setBoard(teamsOn ? 'players' : 'teams')} title="Switch boards (key T)">
+          {teamsOn ? 'Players board' : 'Teams board'}
+        </button>
+      )}
     </main>
   );
 }

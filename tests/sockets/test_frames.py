@@ -159,7 +159,8 @@ def test_every_python_frame_type_is_known_to_typescript() -> None:
 # field checks see them as objects)
 PIECES = (
     frames.QuestionPublic, frames.SliderBucket, frames.TextCount, frames.RightWrong,
-    frames.SliderAnswer, frames.Accepted, frames.Order, snapshot.AutoAdvance,
+    frames.SliderAnswer, frames.Accepted, frames.Order, snapshot.AutoAdvance, frames.TeamEntry,
+    frames._TeamPlace,
 )  # fmt: skip
 
 

@@ -121,6 +121,8 @@ export interface YouInfo {
 
 export interface LeaderboardInfo {
   top: Entry[];
+  /** the team board (null when teams are off) */
+  teams?: TeamEntry[] | null;
   players: number;
   answered: number;
 }
@@ -247,7 +249,8 @@ export interface GameOverFrame {
   players: number;
   rank?: number;
   score?: number;
-  /** the top 3 teams, null when teams are off */
+  /** the final team board and its top 3, null when teams are off */
+  teams?: TeamEntry[] | null;
   teams_podium?: TeamEntry[] | null;
   /** the player's own (null when teams are off) */
   team_rank?: number | null;

@@ -293,9 +293,14 @@ function applyFrame(s: ViewState, frame: ServerFrame, now: number): ViewState {
         distribution: frame.distribution ?? q?.distribution ?? null,
         kicked: false,
         boardShown: q && q.board_shown ? q.question : null,
-        // the welcome carries the names only: the standings come with the
-        // next leaderboard tick (kept from before when the game is the same)
-        ...(frame.game.teams ? {} : { teams: null, teamsPodium: null, myTeamRank: null, myTeamScore: null }),
+        // the welcome's team board (a reconnect or a reload shows it at once;
+        // a finished game's podium is its top 3)
+        ...(frame.game.teams
+          ? {
+            teams: frame.leaderboard?.teams ?? s.teams,
+            teamsPodium: finished ? (frame.leaderboard?.teams ?? s.teams ?? []).slice(0, 3) : s.teamsPodium,
+          }
+          : { teams: null, teamsPodium: null, myTeamRank: null, myTeamScore: null }),
       };
     }
     case 'question': {

@@ -182,6 +182,8 @@ def run(a: argparse.Namespace, out: Path) -> int:
             team_lines, team_problems = _teams(a, game, played, counters, verify_text)
             lines += team_lines
             problems += team_problems
+            facts["teams"] = {"n": a.teams, "mode": a.team_mode, "score": a.team_score,
+                              "board_ok": not team_problems}  # fmt: skip
         head = [
             f"Stadium load test: {a.players:,} players, {a.questions} questions, one game "
             f"({a.workers} server workers, --ws {a.ws}, Locust processes {a.processes}, "

@@ -25,6 +25,8 @@ import websocket
 
 from testkit.documents import numbered
 
+from .team_board import setting
+
 
 @dataclass
 class Game:
@@ -32,6 +34,7 @@ class Game:
     pin: str
     game: str
     host_token: str
+    session: requests.Session | None = field(default=None, repr=False)  # logged in as the host
 
 
 @dataclass
@@ -40,6 +43,7 @@ class Played:
     questions: list[dict[str, Any]] = field(default_factory=list)
     saved: bool = False
     errors: list[str] = field(default_factory=list)
+    teams: list[dict[str, Any]] | None = None  # the team board of the host's game_over
 
 
 def quiz_document(n: int, time_limit: int) -> dict[str, Any]:
@@ -54,8 +58,17 @@ def quiz_document(n: int, time_limit: int) -> dict[str, Any]:
     )
 
 
-def setup(url: str, *, username: str, password: str, questions: int, time_limit: int) -> Game:
-    """Log in, create the quiz, open a game for up to 100,000 players."""
+def setup(
+    url: str,
+    *,
+    username: str,
+    password: str,
+    questions: int,
+    time_limit: int,
+    teams: dict[str, Any] | None = None,
+) -> Game:
+    """Log in, create the quiz, open a game for up to 100,000 players
+    (``teams``: the game's teams setting; None: no teams)."""
     s = requests.Session()
     url = url.rstrip("/")
     s.get(f"{url}/api/auth/csrf", timeout=30).raise_for_status()
@@ -65,10 +78,22 @@ def setup(url: str, *, username: str, password: str, questions: int, time_limit:
     s.headers["X-CSRFToken"] = s.cookies["csrftoken"]  # login rotates the token
     r = s.post(f"{url}/api/quizzes", json=quiz_document(questions, time_limit), timeout=30)
     r.raise_for_status()
-    r = s.post(f"{url}/api/games", json={"quiz": r.json()["id"]}, timeout=30)
+    body: dict[str, Any] = {"quiz": r.json()["id"]}
+    if teams is not None:
+        body["teams"] = teams
+    r = s.post(f"{url}/api/games", json=body, timeout=30)
     r.raise_for_status()
     g = r.json()
-    return Game(url=url, pin=g["pin"], game=g["game"], host_token=g["host_token"])
+    return Game(url=url, pin=g["pin"], game=g["game"], host_token=g["host_token"], session=s)
+
+
+def results(game: Game) -> dict[str, Any]:
+    """The saved game's results JSON, as the host (``GET .../results``)."""
+    assert game.session is not None
+    r = game.session.get(f"{game.url}/api/games/{game.pin}/results", timeout=60)
+    r.raise_for_status()
+    out: dict[str, Any] = r.json()
+    return out
 
 
 class Host:
@@ -81,6 +106,7 @@ class Host:
         self.players = 0
         self.closed: dict[int, dict[str, Any]] = {}
         self.over = False
+        self.over_teams: list[dict[str, Any]] | None = None
         self.saved = False
         self.errors: list[str] = []
         self.wait(lambda f: f["type"] == "welcome", 30)
@@ -114,6 +140,7 @@ class Host:
             self.closed[f["question"]] = f
         elif t == "game_over":
             self.over = True
+            self.over_teams = f.get("teams")
         elif t == "saved":
             self.saved = True
         elif t == "error":
@@ -173,6 +200,7 @@ def play(
     h.send({"type": "end_game"})
     h.wait(lambda f: h.saved, 120)
     out.players, out.saved, out.errors = h.players, h.saved, h.errors
+    out.teams = h.over_teams
     say(f"host: game over, results {'saved' if h.saved else 'NOT saved'}")
     h.ws.close()
     return out
@@ -188,6 +216,9 @@ def main() -> None:
     ap.add_argument("--time-limit", type=int, default=20)
     ap.add_argument("--pace", type=float, default=0, help="max seconds open (default: limit)")
     ap.add_argument("--gap", type=float, default=2.0)
+    ap.add_argument("--teams", type=int, default=0, help="N teams Team 1..Team N (0: none)")
+    ap.add_argument("--team-mode", default="choose", choices=["choose", "auto"])
+    ap.add_argument("--team-score", default="sum", choices=["sum", "average"])
     a = ap.parse_args()
     g = setup(
         a.url,
@@ -195,6 +226,7 @@ def main() -> None:
         password=a.password,
         questions=a.questions,
         time_limit=a.time_limit,
+        teams=setting(a.teams, mode=a.team_mode, score=a.team_score),
     )
     print(f"PIN {g.pin} (game {g.game}): start the players now", flush=True)
     played = play(

@@ -15,7 +15,17 @@ deadline) with a random choice. Reported to Locust as requests:
   with a ping when the player connects);
 - failures: every ``error`` frame (named by its code), every ``seq`` gap
   (``seq_gap``, then a resync), a doubled ack, an answer never acked, a
-  ``question_closed`` that names other choices than sent, a lost connection.
+  ``question_closed`` that names other choices than sent, a lost connection,
+  and with ``--teams`` a ``team`` that differs from the one chosen (in the
+  join's response or the welcome) or a ``game_over`` whose ``team_rank`` /
+  ``team_score`` is not its team's entry.
+
+With ``--teams N`` (the game was opened with N teams) the i-th player of the
+run joins team ``i % N`` (``--team-mode choose``; i counts across Locust
+worker processes), or takes the team the server assigns (``auto``); the
+counters gain ``team<t>_joined`` and ``team<t>_points`` (the sum of the
+``score`` of the members' ``game_over`` frames), which the runner compares
+with the final team board (loadtest/team_board.py).
 
 Counters (players welcomed, answers sent and acked, ...) are summed over the
 workers (``report_to_master``) and written as JSON to ``--counters-file``
@@ -29,6 +39,7 @@ when Locust quits. The master (or the single local process) polls
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import logging
 import os
@@ -54,6 +65,7 @@ TOTALS: Counter[str] = Counter()  # the master's sums (the local runner: COUNTS 
 REPORT_S = 3.5
 # 4^16 names from digits the nickname filter reads as no letter (3 reads as e...)
 NICK_DIGITS = "2689"  # a little more than Locust's worker report interval
+_JOINS = itertools.count()  # this process's players, for the team index
 
 
 @events.init_command_line_parser.add_listener
@@ -69,6 +81,8 @@ def _options(parser: Any) -> None:
         choices=["light", "websocket-client"],
         help="light: loadtest/lightws.py (cheap per frame); or websocket-client",
     )
+    parser.add_argument("--teams", type=int, default=0, help="the game's team count (0: none)")
+    parser.add_argument("--team-mode", default="choose", choices=["choose", "auto"])
     parser.add_argument("--counters-file", default="", help="write the summed counters here")
     parser.add_argument(
         "--end-grace", type=float, default=20.0, help="seconds to wait for game_over frames"
@@ -112,6 +126,10 @@ class Player(FastHttpUser):
         self.sent: dict[int, tuple[float, list[int]]] = {}
         self.acked: set[int] = set()
         self.ping_ts = 0.0
+        self.teams = int(opts.teams)
+        self.team: int | None = None
+        if self.teams and opts.team_mode == "choose":
+            self.team = self._index() % self.teams
 
     def on_stop(self) -> None:
         self._close()
@@ -133,13 +151,24 @@ class Player(FastHttpUser):
             self.listen()
         self._close()
 
+    def _index(self) -> int:
+        """This player's number in the run: worker processes interleave."""
+        runner = self.environment.runner
+        if isinstance(runner, WorkerRunner):
+            procs = max(1, int(getattr(self.environment.parsed_options, "processes", 1) or 1))
+            return next(_JOINS) * procs + max(0, runner.worker_index)
+        return next(_JOINS)
+
     # --- join and connect ---------------------------------------------------
 
     def join(self) -> str | None:
         nick = "Fan " + "".join(NICK_DIGITS[random.randrange(4)] for _ in range(16))
+        body: dict[str, Any] = {"nickname": nick}
+        if self.team is not None:
+            body["team"] = self.team
         with self.client.post(
             f"/api/games/{self.pin}/players",
-            json={"nickname": nick},
+            json=body,
             headers={"Connection": "close"},
             name="join",
             catch_response=True,
@@ -149,7 +178,19 @@ class Player(FastHttpUser):
                 COUNTS["join_failed"] += 1
                 return None
             COUNTS["joined"] += 1
-            return str(r.json()["token"])
+            got = r.json()
+            if self.teams:
+                self.joined_team(got.get("team"))
+            return str(got["token"])
+
+    def joined_team(self, got: Any) -> None:
+        if self.team is None and isinstance(got, int) and 0 <= got < self.teams:
+            self.team = got  # auto: the server's choice
+        if got != self.team or self.team is None:
+            COUNTS["team_mismatch"] += 1
+            _fail("team", f"joined team {got!r}, expected {self.team!r}")
+            return
+        COUNTS[f"team{self.team}_joined"] += 1
 
     def connect(self, token: str) -> bool:
         url = self.host.replace("http", "ws", 1).rstrip("/") + f"/ws/play/{self.pin}/"
@@ -189,6 +230,10 @@ class Player(FastHttpUser):
         pushed while the welcome was being read from Redis came first."""
         if not self.welcomed:
             self.welcomed = True
+            you = f.get("you") or {}
+            if self.teams and you.get("team") != self.team:
+                COUNTS["team_mismatch"] += 1
+                _fail("team", f"welcome: team {you.get('team')!r}, joined {self.team!r}")
             cur = f["seq"]
             for prev, seq in self.early:
                 if prev == cur:
@@ -240,6 +285,8 @@ class Player(FastHttpUser):
             elif kind == "welcome":
                 self.welcome(f)
             elif kind == "game_over":
+                if self.teams:
+                    self.team_over(f)
                 self.game_over()
                 return
             elif kind == "kicked":
@@ -288,6 +335,19 @@ class Player(FastHttpUser):
         if sent is not None and sent[0] and f.get("choices") != sent[1]:
             COUNTS["closed_mismatch"] += 1
             _fail("question_closed", f"question {n}: server has {f.get('choices')}, sent {sent[1]}")
+
+    def team_over(self, f: dict[str, Any]) -> None:
+        """Sum the member's final score into its team's; its team fields
+        must be its team's entry of the frame's board."""
+        if self.team is None:
+            return
+        COUNTS[f"team{self.team}_points"] += int(f.get("score", 0))
+        mine = [t for t in f.get("teams") or [] if t.get("team") == self.team]
+        want = (mine[0]["rank"], mine[0]["score"]) if mine else None
+        if want is None or (f.get("team_rank"), f.get("team_score")) != want:
+            COUNTS["team_mismatch"] += 1
+            _fail("team", f"game_over: team_rank/score {f.get('team_rank')}/"
+                  f"{f.get('team_score')}, the board says {want}")  # fmt: skip
 
     def game_over(self) -> None:
         COUNTS["game_over"] += 1

@@ -9,7 +9,10 @@ Then ``manage.py verify_game`` checks Redis against PostgreSQL and a
 one-screen summary is printed. Reports go to ``loadtest/reports/<timestamp>/``
 (Locust CSV and HTML, counters, host log, summary). Exits 1 on any error,
 lost or doubled answer, or verify difference; with ``--enforce-targets`` also
-when a latency target is missed.
+when a latency target is missed. With ``--teams N`` the game has N teams
+(``Team 1``..``Team N``), the players join team ``i % N``, and the final team
+board is checked against the results JSON, the players' own scores and the
+host's ``game_over`` (loadtest/team_board.py).
 
     python -m loadtest.run --players 5000 --questions 10 --processes 2 --rate 100
 """
@@ -31,7 +34,7 @@ from typing import Any
 from testkit.machine import describe
 from testkit.ports import free_port
 
-from . import host_driver, summary
+from . import host_driver, summary, team_board
 from .monitor import Monitor, play_sockets
 from .stack import ROOT, Stack
 
@@ -63,10 +66,15 @@ def parse() -> argparse.Namespace:
     ap.add_argument("--profile", action="store_true", help="py-spy the server workers")
     ap.add_argument("--report-dir", type=Path, default=None)
     ap.add_argument("--enforce-targets", action="store_true")
+    ap.add_argument("--teams", type=int, default=0, help="N teams, player i joins i %% N (0: off)")
+    ap.add_argument("--team-mode", default="choose", choices=["choose", "auto"])
+    ap.add_argument("--team-score", default="sum", choices=["sum", "average"])
     ap.add_argument("--ack-p99-ms", type=float, default=250)
     ap.add_argument("--tick-p99-ms", type=float, default=1000)
     a = ap.parse_args()
     a.redis_port = a.redis_port or free_port()
+    if a.teams and not 2 <= a.teams <= 100:
+        ap.error("--teams: 0 (off) or 2 to 100")
     return a
 
 
@@ -83,6 +91,8 @@ def locust_cmd(a: argparse.Namespace, url: str, pin: str, out: Path, cap_s: int)
            "--clock-offset-ms", "0" if not a.url else "auto", "--loglevel", "INFO", "--ws-client", a.ws_client]  # fmt: skip
     if a.processes > 1:
         cmd += ["--processes", str(a.processes)]
+    if a.teams:
+        cmd += ["--teams", str(a.teams), "--team-mode", a.team_mode]
     return cmd
 
 
@@ -104,8 +114,10 @@ def run(a: argparse.Namespace, out: Path) -> int:
         game = host_driver.setup(
             url, username=a.username, password=a.password, questions=a.questions,
             time_limit=a.time_limit,
+            teams=team_board.setting(a.teams, mode=a.team_mode, score=a.team_score),
         )  # fmt: skip
-        say(f"game {game.game}, PIN {game.pin}; {a.players} players, {a.questions} questions")
+        say(f"game {game.game}, PIN {game.pin}; {a.players} players, {a.questions} questions"
+            + (f", {a.teams} teams ({a.team_mode}, {a.team_score})" if a.teams else ""))  # fmt: skip
         conns = play_sockets(url)
         groups: dict[str, Any] = {}
         if stack is not None:
@@ -166,10 +178,18 @@ def run(a: argparse.Namespace, out: Path) -> int:
             verify_text=verify_text, verify_ok=verify_ok,
             resources=_resources(mon, secs, a), targets=(a.ack_p99_ms, a.tick_p99_ms),
         )  # fmt: skip
+        if a.teams:
+            team_lines, team_problems = _teams(a, game, played, counters, verify_text)
+            lines += team_lines
+            problems += team_problems
+            facts["teams"] = {"n": a.teams, "mode": a.team_mode, "score": a.team_score,
+                              "board_ok": not team_problems}  # fmt: skip
         head = [
             f"Stadium load test: {a.players:,} players, {a.questions} questions, one game "
             f"({a.workers} server workers, --ws {a.ws}, Locust processes {a.processes}, "
-            f"join rate {a.rate:g}/s, answer delay {a.answer_delay} s, client {a.ws_client})",
+            f"join rate {a.rate:g}/s, answer delay {a.answer_delay} s, client {a.ws_client}"
+            + (f", {a.teams} teams {a.team_mode}/{a.team_score}" if a.teams else "")
+            + ")",
             describe(),
             f"reports: {out}",
             "",
@@ -199,6 +219,25 @@ def run(a: argparse.Namespace, out: Path) -> int:
                 p.kill()
         if stack is not None:
             stack.stop()
+
+
+def _teams(
+    a: argparse.Namespace,
+    game: host_driver.Game,
+    played: dict[str, Any],
+    counters: dict[str, int],
+    verify_text: str,
+) -> tuple[list[str], list[str]]:
+    """The final team board checked (see loadtest/team_board.py)."""
+    results = None
+    try:
+        results = host_driver.results(game)
+    except Exception as e:  # noqa: BLE001 - reported as a problem
+        say(f"results JSON: {e!r}")
+    return team_board.check(
+        n=a.teams, rule=a.team_score, results=results, over_teams=played.get("teams"),
+        counters=counters, verify_text=verify_text,
+    )  # fmt: skip
 
 
 def _tree(pid: int) -> list[int]:

@@ -1,4 +1,5 @@
-"""The load test, small: 50 Locust players, 2 questions, the whole stack.
+"""The load test, small: 50 Locust players, 2 questions, the whole stack (and
+30 players in 3 teams).
 
 Runs ``python -m loadtest.run`` as ``make loadtest`` does (private Redis on a
 free port, a private database, two server workers, the flusher, the host
@@ -27,3 +28,18 @@ def test_smoke_load_test(tmp_path: Path) -> None:
     assert "no errors, no lost answers" in r.stdout
     assert "verify_game: OK" in r.stdout
     assert (tmp_path / "report.html").exists()
+
+
+def test_smoke_load_test_with_teams(tmp_path: Path) -> None:
+    """30 players in 3 teams (average scores): the team board checked too."""
+    cmd = [sys.executable, "-m", "loadtest.run", "--players", "30", "--questions", "2",
+           "--rate", "50", "--time-limit", "10", "--answer-delay", "0.2,1.5", "--gap", "0.5",
+           "--teams", "3", "--team-score", "average",
+           "--db", f"stadium_load_smoke_teams_{os.getpid()}",
+           "--report-dir", str(tmp_path)]  # fmt: skip
+    r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=240)
+    assert r.returncode == 0, f"{r.stdout[-4000:]}\n{r.stderr[-4000:]}"
+    assert "verify_game: OK" in r.stdout
+    assert "3 teams checked" in r.stdout
+    assert "teams: 3, board verified OK" in r.stdout
+    assert "members 10-10" in r.stdout  # player i joined team i % 3

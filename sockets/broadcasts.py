@@ -87,6 +87,15 @@ class Broadcaster(RelayView):
             self._question = await self.engine.run(ops.question_state(self.game, st.question))
         else:
             self._question = None
+        q = self._question
+        if st is not None and not (st.reveal == "on_close" and q is not None and q.state == "open"):
+            # the boards an on_close question holds still: a relay that has
+            # not ticked yet (no event since its start) must not hold nothing
+            top, counts = await self.engine.run(
+                ops.combine(ops.top(self.game, self.top_n), ops.team_counts(self.game))
+            )
+            self._top = frames.entries(top)
+            self._teams = frames.team_entries(st, counts)
 
     def add(self, conn: Conn) -> None:
         self.audience.add(conn)

@@ -74,14 +74,15 @@ class Team:
     rank: int
 
 
-def oracle(totals: dict[str, int], teams: dict[str, int | None]) -> list[Team]:
+def oracle(totals: dict[str, int], teams: dict[str, int | None], mode: str) -> list[Team]:
     """The team board from the players' totals, by the issue's rules:
-    average = floor(total / members) (0 without members), score
-    descending, ties to the lower index, every team ranked."""
+    sum = the members' total, average = floor(total / members) (0 without
+    members); score descending, ties to the lower index, every team ranked."""
     rows = []
     for i, name in enumerate(TEAMS):
         mine = [totals[p] for p, t in teams.items() if t == i]
-        score = sum(mine) // len(mine) if mine else 0
+        total = sum(mine)
+        score = total if mode == "sum" else (total // len(mine) if mine else 0)
         rows.append((i, name, score, len(mine)))
     rows.sort(key=lambda r: (-r[2], r[0]))
     return [Team(t, n, s, m, rank) for rank, (t, n, s, m) in enumerate(rows, 1)]
@@ -105,6 +106,16 @@ def _board(screen: Any) -> list[Team]:
     return sorted(out, key=lambda e: e.rank)
 
 
+def _settled(screen: Any) -> None:
+    """Until the bar race's slides and width changes have finished (the bars
+    move by CSS transitions), so positions and screenshots are final."""
+    screen.wait_for_function(
+        "() => document.getAnimations().filter(a => a.playState === 'running'"
+        " && a.effect && a.effect.target && a.effect.target.closest"
+        " && a.effect.target.closest('[data-testid=team-board]')).length === 0"
+    )
+
+
 def _expect_board(screen: Any, want: list[Team], *, lobby: bool = False) -> None:
     expect = _expect()
     board = screen.get_by_test_id("team-board")
@@ -112,14 +123,16 @@ def _expect_board(screen: Any, want: list[Team], *, lobby: bool = False) -> None
     for e in want:
         bar = board.get_by_test_id(f"team-bar-{e.team}")
         expect(bar).to_have_attribute("data-members", str(e.members))
+        expect(bar).to_have_attribute("data-rank", str(e.rank))
         if not lobby:
             expect(bar).to_have_attribute("data-score", str(e.score))
-            expect(bar).to_have_attribute("data-rank", str(e.rank))
+            expect(bar.locator(".tb-score")).to_have_text(str(e.score))
     if not lobby:
         assert _board(screen) == want
         # the bars stand in rank order on the screen (they slide by a transform)
+        _settled(screen)
         ys = [board.get_by_test_id(f"team-bar-{e.team}").bounding_box()["y"] for e in want]
-        assert ys == sorted(ys), ys
+        assert ys == sorted(ys) and len(set(ys)) == len(ys), ys
 
 
 def _results(host: Any, base: str, pin: str) -> dict[str, Any]:
@@ -133,8 +146,13 @@ def _results(host: Any, base: str, pin: str) -> dict[str, Any]:
 
 
 @pytest.mark.timeout(300)
-def test_teams_choose_average(
-    e2e_server: Any, browser: Any, shots: Any, tmp_path: Path
+@pytest.mark.parametrize(
+    ("reveal", "mode"),
+    [("on_close", "average"), ("live", "sum")],
+    ids=["on_close-average", "live-sum"],
+)
+def test_teams_choose(
+    e2e_server: Any, browser: Any, shots: Any, tmp_path: Path, reveal: str, mode: str
 ) -> None:
     expect = _expect()
     base = e2e_server.url
@@ -153,10 +171,11 @@ def test_teams_choose_average(
         _login(host, base)
         item = _import(host, tmp_path, _doc(f"Stands {uuid.uuid4().hex[:6]}"))
         item.get_by_role("button", name="Open a game").click()
-        item.get_by_label("At the close of each question").check()
+        if reveal == "on_close":
+            item.get_by_label("At the close of each question").check()
         item.get_by_test_id("teams-on").check()
         item.get_by_test_id("teams-mode").select_option("choose")
-        item.get_by_test_id("teams-score").select_option("average")
+        item.get_by_test_id("teams-score").select_option(mode)
         item.get_by_test_id("teams-names").fill("\n".join(TEAMS))
         shots(host, "host-game-form-teams")
         item.get_by_role("button", name="Start the lobby").click()
@@ -198,7 +217,7 @@ def test_teams_choose_average(
             phones[nick] = page
 
         no_points = dict.fromkeys(PLAYERS, 0)
-        lobby = oracle(no_points, dict(PLAYERS))
+        lobby = oracle(no_points, dict(PLAYERS), mode)
         assert [e.members for e in sorted(lobby, key=lambda e: e.team)] == [2, 2, 1]
         _expect_board(screen, lobby, lobby=True)
         expect(screen.get_by_test_id("screen-players")).to_have_text("5 players")
@@ -225,17 +244,29 @@ def test_teams_choose_average(
             for k, nick in enumerate(order):
                 right = RIGHT[n - 1]
                 tap = right if nick in right_by else (right + 1) % 3
+                bar = screen.get_by_test_id(f"team-bar-{PLAYERS[nick]}")
+                was = int(bar.get_attribute("data-score"))  # the screen, before the tap
                 phones[nick].get_by_test_id(f"answer-{tap}").click()
                 expect(phones[nick].get_by_test_id("locked")).to_be_visible()
-                if k < len(order) - 1:
-                    # on_close: answers move neither the players' nor the teams' board
-                    expect(screen.get_by_test_id("screen-answered")).to_contain_text(
-                        f"{k + 1} / 5 answered"
-                    )
-                    if boards:
-                        assert _board(screen) == boards[-1]
+                if k == len(order) - 1:
+                    continue
+                expect(screen.get_by_test_id("screen-answered")).to_contain_text(
+                    f"{k + 1} / 5 answered"
+                )
+                before = boards[-1] if boards else oracle(no_points, dict(PLAYERS), mode)
+                if reveal == "on_close":
+                    # answers move neither the players' nor the teams' board
+                    assert _board(screen) == before
                     if n == 2 and k == 2:
                         shots(screen, "screen-question-open-board-held")
+                elif nick in right_by:
+                    # live: the bar race moves while the question is open
+                    expect(bar).not_to_have_attribute("data-score", str(was))
+                    assert int(bar.get_attribute("data-score")) > was
+                    expect(screen.get_by_test_id("screen-question")).to_be_visible()
+                    if n == 2 and k == 2:
+                        _settled(screen)
+                        shots(screen, "screen-question-open-board-live")
 
             # every phone answered: the question closes; the totals the phones show
             totals: dict[str, int] = {}
@@ -243,8 +274,9 @@ def test_teams_choose_average(
                 want = "Correct!" if nick in right_by else "Wrong"
                 expect(page.get_by_test_id("result")).to_contain_text(want)
                 totals[nick] = int(page.get_by_test_id("total").inner_text())
-            want_board = oracle(totals, dict(PLAYERS))
+            want_board = oracle(totals, dict(PLAYERS), mode)
             _expect_board(screen, want_board)
+            shots(screen, f"q{n}-screen-team-board")
             by_team = {e.team: e for e in want_board}
             for nick, page in phones.items():
                 mine = by_team[PLAYERS[nick]]
@@ -258,7 +290,6 @@ def test_teams_choose_average(
                 expect(host_team).to_have_attribute("data-rank", str(e.rank))
             seen_totals.append(totals)
             boards.append(want_board)
-            shots(screen, f"q{n}-screen-team-board")
             shots(phones["Nico"], f"q{n}-phone-team-rank")
 
             if n == 1:
@@ -283,11 +314,17 @@ def test_teams_choose_average(
         final = boards[-1]
         podium = screen.get_by_test_id("team-podium")
         expect(podium).to_be_visible()
+        expect(podium.locator(".podium-step")).to_have_count(3)
         for e in final[:3]:
             step = podium.get_by_test_id(f"team-podium-{e.rank}")
             expect(step).to_have_attribute("data-team", str(e.team))
             expect(step).to_have_attribute("data-score", str(e.score))
             expect(step).to_contain_text(e.name)
+            expect(step.locator(".podium-score")).to_have_text(str(e.score))
+        assert podium.locator(".sr-only li").all_inner_texts() == [
+            f"{o} {e.name} {e.score} points"
+            for o, e in zip(["1st", "2nd", "3rd"], final, strict=False)
+        ]
         shots(screen, "screen-team-podium")
         by_team = {e.team: e for e in final}
         for nick, page in phones.items():
@@ -313,9 +350,10 @@ def test_teams_choose_average(
                 running += points.get(n, 0)
                 assert running == seen_totals[n - 1][nick], (nick, n)
         final_totals = {nick: r["score"] for nick, r in rows.items()}
-        want = [e.__dict__ for e in oracle(final_totals, dict(PLAYERS))]
-        assert res["teams"] == want
-        assert res["teams_podium"] == want[:3]
+        standings = [vars(e) for e in oracle(final_totals, dict(PLAYERS), mode)]
+        assert standings == [vars(e) for e in final]  # nothing moved after the last close
+        assert res["teams"] == standings
+        assert res["teams_podium"] == standings[:3]
     finally:
         for ctx in contexts:
             ctx.close()

@@ -127,6 +127,15 @@ def _expect_board(screen: Any, want: list[Team], *, lobby: bool = False) -> None
         if not lobby:
             expect(bar).to_have_attribute("data-score", str(e.score))
             expect(bar.locator(".tb-score")).to_have_text(str(e.score))
+    # every bar's track has the same length, whatever its label ("1 player", "2100")
+    _settled(screen)
+    widths = {
+        round(t["width"])
+        for t in board.locator(".tb-track").evaluate_all(
+            "els => els.map(e => e.getBoundingClientRect().toJSON())"
+        )
+    }
+    assert len(widths) == 1, widths
     if not lobby:
         assert _board(screen) == want
         # the bars stand in rank order on the screen (they slide by a transform)
@@ -264,7 +273,7 @@ def test_teams_choose(
                     expect(bar).not_to_have_attribute("data-score", str(was))
                     assert int(bar.get_attribute("data-score")) > was
                     expect(screen.get_by_test_id("screen-question")).to_be_visible()
-                    if n == 2 and k == 2:
+                    if n == 2 and k == 1:
                         _settled(screen)
                         shots(screen, "screen-question-open-board-live")
 

@@ -14,7 +14,9 @@ to the lower index), fed with the totals the phones show. While a question
 is open the team board does not move (``on_close``). At the end the team
 podium shows the oracle's top 3, and GET /api/games/<pin>/results gives
 the same teams, with per-answer points that add up to the totals the
-phones showed after each question.
+phones showed after each question. Between questions 2 and 3 the host kicks a player
+who scored: his points and his place leave his team at once, and he stays
+in the results as kicked. A phone reloaded mid-question keeps its team.
 
 Every wait is for something users see (a testid, an attribute); nothing
 sleeps.
@@ -39,10 +41,11 @@ PLAYERS = {"Hana": 0, "Hugo": 0, "Ava": 1, "Abe": 1, "Nico": 2}
 RIGHT = [1, 0, 2]  # the right choice of each question
 # who answers right, per question (the others tap a wrong choice)
 RIGHT_BY = [
-    {"Hana", "Ava", "Abe"},  # Away leads, Neutral has nothing
-    {"Hana", "Hugo", "Nico"},  # Away scores nothing
-    {"Hugo", "Nico"},
+    {"Hana", "Hugo"},  # Away and Neutral tie at 0: Away (the lower index) ranks above
+    {"Hana", "Abe", "Nico"},  # Neutral passes Away
+    {"Hugo", "Nico", "Ava"},  # Abe is gone by then
 ]
+KICKED = "Abe"  # kicked between questions 2 and 3: his points leave Away
 
 
 def _doc(title: str) -> dict[str, Any]:
@@ -74,7 +77,7 @@ class Team:
     rank: int
 
 
-def oracle(totals: dict[str, int], teams: dict[str, int | None], mode: str) -> list[Team]:
+def oracle(totals: dict[str, int], teams: dict[str, int], mode: str) -> list[Team]:
     """The team board from the players' totals, by the issue's rules:
     sum = the members' total, average = floor(total / members) (0 without
     members); score descending, ties to the lower index, every team ranked."""
@@ -225,8 +228,9 @@ def test_teams_choose(
             expect(page.get_by_test_id("team-assigned")).to_contain_text(TEAMS[team])
             phones[nick] = page
 
+        active = dict(PLAYERS)  # the teams' members: joined and not kicked
         no_points = dict.fromkeys(PLAYERS, 0)
-        lobby = oracle(no_points, dict(PLAYERS), mode)
+        lobby = oracle(no_points, active, mode)
         assert [e.members for e in sorted(lobby, key=lambda e: e.team)] == [2, 2, 1]
         _expect_board(screen, lobby, lobby=True)
         expect(screen.get_by_test_id("screen-players")).to_have_text("5 players")
@@ -249,6 +253,11 @@ def test_teams_choose(
             if n == 1:
                 shots(phones["Hana"], "phone-question-team-badge")
 
+            if n == 3:  # a reload mid-question: the same player, the same team
+                phones["Nico"].reload()
+                expect(phones["Nico"].get_by_text("Question 3 of 3")).to_be_visible()
+                expect(phones["Nico"].get_by_test_id("my-team")).to_have_text(TEAMS[2])
+                assert phones["Nico"].locator("#nickname").count() == 0
             order = list(phones)
             for k, nick in enumerate(order):
                 right = RIGHT[n - 1]
@@ -260,9 +269,9 @@ def test_teams_choose(
                 if k == len(order) - 1:
                     continue
                 expect(screen.get_by_test_id("screen-answered")).to_contain_text(
-                    f"{k + 1} / 5 answered"
+                    f"{k + 1} / {len(order)} answered"
                 )
-                before = boards[-1] if boards else oracle(no_points, dict(PLAYERS), mode)
+                before = boards[-1] if boards else oracle(no_points, active, mode)
                 if reveal == "on_close":
                     # answers move neither the players' nor the teams' board
                     assert _board(screen) == before
@@ -283,7 +292,7 @@ def test_teams_choose(
                 want = "Correct!" if nick in right_by else "Wrong"
                 expect(page.get_by_test_id("result")).to_contain_text(want)
                 totals[nick] = int(page.get_by_test_id("total").inner_text())
-            want_board = oracle(totals, dict(PLAYERS), mode)
+            want_board = oracle(totals, active, mode)
             _expect_board(screen, want_board)
             shots(screen, f"q{n}-screen-team-board")
             by_team = {e.team: e for e in want_board}
@@ -302,6 +311,9 @@ def test_teams_choose(
             shots(phones["Nico"], f"q{n}-phone-team-rank")
 
             if n == 1:
+                # a tie at 0 between Away and Neutral goes to the lower index
+                assert [(e.team, e.rank) for e in want_board] == [(0, 1), (1, 2), (2, 3)]
+                assert want_board[1].score == want_board[2].score == 0
                 # the console's button switches the screen to the players' board and back
                 host.get_by_test_id("host-board-toggle").click()
                 expect(screen.get_by_test_id("leaderboard")).to_be_visible()
@@ -314,6 +326,24 @@ def test_teams_choose(
                 expect(screen.get_by_test_id("leaderboard")).to_be_visible()
                 screen.get_by_test_id("board-toggle").click()
                 _expect_board(screen, want_board)
+
+            if n == 2:
+                # a kick between questions: the player's points and place leave his team
+                assert totals[KICKED] > 0
+                host.get_by_role("button", name=f"Kick {KICKED}").click()
+                expect(
+                    phones[KICKED].get_by_role("heading", name="You were removed from the game")
+                ).to_be_visible()
+                del phones[KICKED], active[KICKED]
+                after_kick = oracle({p: totals[p] for p in active}, active, mode)
+                assert after_kick != want_board
+                _expect_board(screen, after_kick)
+                for e in after_kick:
+                    host_team = host.get_by_test_id(f"host-team-{e.team}")
+                    expect(host_team).to_have_attribute("data-members", str(e.members))
+                    expect(host_team).to_have_attribute("data-score", str(e.score))
+                shots(screen, "q2-screen-team-board-after-kick")
+                boards.append(after_kick)
 
         # the plan made the race change its order at least once
         assert len({tuple(e.team for e in b) for b in boards}) > 1, boards
@@ -350,16 +380,18 @@ def test_teams_choose(
         assert set(rows) == set(PLAYERS)
         for nick, r in rows.items():
             assert r["team"] == PLAYERS[nick]
-            assert r["kicked"] is False
-            assert r["score"] == seen_totals[-1][nick]
+            assert r["kicked"] is (nick == KICKED)
+            played = 2 if nick == KICKED else 3
+            assert r["score"] == seen_totals[played - 1][nick]
             # the saved points add up, question by question, to what the phone showed
             points = {a["question"]: a["points"] for a in r["answers"]}
             running = 0
-            for n in range(1, 4):
+            for n in range(1, played + 1):
                 running += points.get(n, 0)
                 assert running == seen_totals[n - 1][nick], (nick, n)
-        final_totals = {nick: r["score"] for nick, r in rows.items()}
-        standings = [vars(e) for e in oracle(final_totals, dict(PLAYERS), mode)]
+        assert rows[KICKED]["rank"] == 0  # off the board
+        final_totals = {nick: r["score"] for nick, r in rows.items() if nick in active}
+        standings = [vars(e) for e in oracle(final_totals, active, mode)]
         assert standings == [vars(e) for e in final]  # nothing moved after the last close
         assert res["teams"] == standings
         assert res["teams_podium"] == standings[:3]

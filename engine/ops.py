@@ -193,10 +193,13 @@ def end_game(game: str, current: int) -> Op[Reply]:
     return Op([script("end_game", ks, [current, EVENTS_MAXLEN])], _reply)
 
 
-def kick(game: str, player: int) -> Op[Reply]:
+def kick(game: str, player: int, current: int = 0) -> Op[Reply]:
+    """``current``: the open question as the caller read it (0: none); a
+    kicked player's answer to it stops counting in its ``answered``."""
     ks = [keys.meta(game), keys.stats(game), keys.board(game), keys.events(game), keys.dirty(game)]
     ks.append(keys.teams(game))
-    return Op([script("kick", ks, [player, EVENTS_MAXLEN])], _reply)
+    ks += [keys.question(game, max(current, 1)), keys.answers(game, max(current, 1))]
+    return Op([script("kick", ks, [player, EVENTS_MAXLEN, current])], _reply)
 
 
 def lock_join(game: str, locked: bool) -> Op[Reply]:

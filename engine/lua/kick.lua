@@ -11,7 +11,14 @@
 --
 -- KEYS[1] g:{id}:meta  KEYS[2] g:{id}:stats  KEYS[3] g:{id}:board
 -- KEYS[4] g:{id}:events  KEYS[5] g:{id}:dirty  KEYS[6] g:{id}:teams
+-- KEYS[7] g:{id}:q:<current>  KEYS[8] g:{id}:ans:<current> (the question the
+-- caller read as current, q:1 for none)
 -- ARGV[1] player id   ARGV[2] events stream MAXLEN
+-- ARGV[3] the current question as read (0 for none): if it is still the
+--   open one and the player answered it, its "answered" count drops by one,
+--   so "everyone answered" counts the players still in the game (the answer
+--   itself, its points and its distribution count are kept: nothing
+--   accepted is lost)
 --
 -- Reply: {"ok", changed}. Refusals: {"unknown_game"}, {"unknown_player"}.
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'unknown_game'} end
@@ -32,6 +39,11 @@ if team >= 0 then
   redis.call('HINCRBY', KEYS[6], 'v' .. team, 1)
 end
 redis.call('HINCRBY', KEYS[1], 'count', -1)
+local m = redis.call('HMGET', KEYS[1], 'state', 'q')
+if ARGV[3] ~= '0' and m[1] == 'question' and m[2] == ARGV[3]
+    and redis.call('HEXISTS', KEYS[8], ARGV[1]) == 1 then
+  redis.call('HINCRBY', KEYS[7], 'answered', -1)
+end
 redis.call('SADD', KEYS[5], ARGV[1])
 redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[2], '*', 't', 'kick', 'p', ARGV[1])
 return {'ok', 1}

@@ -161,7 +161,8 @@ def _save_and_release(game: str) -> None:
 
 async def player_kick(*, game: str, player: int) -> Outcome:
     """Remove ``player``: off the board, token refused, sockets closed (4403)."""
-    r = await async_engine().run(ops.kick(game, player))
+    # the open question's "answered" stops counting the kicked player
+    r = await async_engine().run(ops.kick(game, player, await _current(game)))
     return Outcome(r.status, r.changed)
 
 

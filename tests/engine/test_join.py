@@ -3,7 +3,9 @@ finished and unknown games."""
 
 from __future__ import annotations
 
-from engine import Settings, SyncEngine, ops
+from typing import Any
+
+from engine import Settings, SyncEngine, flush, ops
 from engine.auth import hash_token
 
 from .util import join, new_game, open_q, q
@@ -58,3 +60,22 @@ def test_finished_and_unknown_game(sync_engine: SyncEngine, game_id: str) -> Non
     assert sync_engine.end_game(game=game_id).changed
     assert _join(sync_engine, game_id, "b") == "game_finished"
     assert _join(sync_engine, game_id + "x", "b") == "unknown_game"
+
+
+def test_a_kicked_players_answer_stops_counting_in_answered(sync_engine: Any, game_id: str) -> None:
+    """ "Everyone answered" counts the players still in the game: kicking one
+    who answered the open question takes their answer out of its count (the
+    answer itself stays recorded)."""
+    new_game(sync_engine, game_id, [q(), q()])
+    a, b, c = (join(sync_engine, game_id, n) for n in ("a", "b", "c"))
+    open_q(sync_engine, game_id, 1)
+    assert sync_engine.run(ops.submit_answer(game_id, a, 1, [1])).ok
+    assert sync_engine.run(ops.submit_answer(game_id, b, 1, [0])).ok
+    assert sync_engine.run(ops.kick(game_id, a, 1)).changed
+    st, qs = sync_engine.run(ops.snapshot(game_id, 1))
+    assert st is not None and qs is not None
+    assert (st.players, qs.answered) == (2, 1)  # not "2 of 2": c has not answered
+    assert sync_engine.run(ops.kick(game_id, a, 1)).changed is False  # once
+    assert sync_engine.run(ops.kick(game_id, c, 1)).changed  # c never answered
+    assert sync_engine.run(ops.question_state(game_id, 1)).answered == 1  # type: ignore[union-attr]
+    assert sync_engine.run(flush.answers_all(game_id, 1))[1][a].points > 0  # kept

@@ -94,6 +94,7 @@ def test_public_state_of_a_live_game(anon, open_game):
         "reveal": "live",
         "question": 0,
         "n_questions": 2,
+        "teams": None,
     }
     assert "token" not in r.content.decode()
 

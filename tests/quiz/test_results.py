@@ -75,14 +75,19 @@ def test_results_json_ranked(host_client, open_game):
         return {"question": q, "value": [0] if pts else [1], "correct": pts > 0,
                 "points": pts, "bonus": 0, "elapsed_ms": 1000 + q}  # fmt: skip
 
+    me = {"team": None, "kicked": False}
     assert body["ranking"] == [
         {"rank": 1, "player": 2, "nickname": "Ann", "score": 2400, "correct": 2, "best_streak": 2,
-         "answers": [a(1, 900), a(2, 1500)]},
+         **me, "answers": [a(1, 900), a(2, 1500)]},
         {"rank": 2, "player": 1, "nickname": "Cleo", "score": 1500, "correct": 1, "best_streak": 1,
-         "answers": [a(2, 1500)]},
+         **me, "answers": [a(2, 1500)]},
         {"rank": 3, "player": 3, "nickname": "=cmd()", "score": 0, "correct": 0, "best_streak": 0,
-         "answers": [a(1, 0)]},
+         **me, "answers": [a(1, 0)]},
+        # kicked players stay in the results, off the board (rank 0), last
+        {"rank": 0, "player": 4, "nickname": "Kicked", "score": 800, "correct": 1,
+         "best_streak": 1, "team": None, "kicked": True, "answers": [a(1, 800)]},
     ]  # fmt: skip
+    assert (body["teams"], body["teams_podium"]) == (None, None)
 
 
 def test_results_csv_with_points_per_question(host_client, open_game):
@@ -98,6 +103,7 @@ def test_results_csv_with_points_per_question(host_client, open_game):
         ["1", "Ann", "2400", "2", "2", "900", "1500", "0", "0"],
         ["2", "Cleo", "1500", "1", "1", "0", "1500", "", "0"],
         ["3", "'=cmd()", "0", "0", "0", "0", "0", "1", ""],  # no formula in a spreadsheet
+        ["0", "Kicked", "800", "1", "1", "800", "0", "0", ""],  # kicked: rank 0, last
     ]  # fmt: skip
 
 

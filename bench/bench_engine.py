@@ -55,7 +55,7 @@ from typing import Any
 import redis
 import redis.asyncio as aioredis
 
-from engine import Engine, Question, Settings, SyncEngine, keys, ops
+from engine import Engine, Question, Settings, SyncEngine, flush, keys, ops
 from engine.batching import AnswerBatcher
 from engine.kinds import TRUE_FALSE, AnswerArg, answer_arg, reveal
 from engine.layout import Snapshot, Stats
@@ -124,17 +124,24 @@ def fixed_value(q: Question) -> Any:
     return right_order(q)
 
 
-def setup(r: redis.Redis, players: int, qs: list[Question]) -> None:
+def setup(r: redis.Redis, players: int, qs: list[Question], teams: int = 0) -> None:
     """One game and ``players`` new players with ids 0..N-1 (redis-benchmark's
     ``__rand_int__`` draws from [0, N)), laid down by the engine's own
     restore_game in one step: the bench needs 100,000 players in a second,
-    not 100,000 joins."""
+    not 100,000 joins. ``teams``: that many teams, player p in team p % teams
+    (every scoring answer then also adds to its team's counters)."""
     eng = SyncEngine(r)
     eng.load_scripts()
-    joined = Stats(version=1)  # what join writes for a new player
-    recs = [PlayerRecord(p, f"p{p}", f"p{p}", f"tok{p}", joined) for p in range(players)]
+    recs = [
+        # what join writes for a new player
+        PlayerRecord(
+            p, f"p{p}", f"p{p}", f"tok{p}", Stats(version=1, team=p % teams if teams else -1)
+        )
+        for p in range(players)
+    ]
+    settings = Settings(team_names=[f"T{i}" for i in range(teams)], team_mode="choose")
     done = eng.run(
-        restore_game(GAME, questions=qs, settings=Settings(), snapshot=Snapshot({}, {}),
+        restore_game(GAME, questions=qs, settings=settings, snapshot=Snapshot({}, {}),
                      players=recs, answers=[])
     )  # fmt: skip
     assert done.ok, done
@@ -259,6 +266,7 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=2, help="repeat each run, keep the best")
     ap.add_argument("--port", type=int, default=0, help="of the private Redis (default: free)")
     ap.add_argument("--no-uvloop", action="store_true")
+    ap.add_argument("--teams", type=int, default=0, help="a game of N teams (default: none)")
     a = ap.parse_args()
     if not shutil.which("redis-server") or not shutil.which("redis-benchmark"):
         sys.exit("redis-server and redis-benchmark are needed (apt-get install redis-server)")
@@ -294,8 +302,9 @@ def main() -> None:
     atexit.register(server.destroy)
     r = server.client()
     t0 = time.perf_counter()
-    setup(r, a.players, qs)
-    print(f"setup: {a.players:,} players joined in {time.perf_counter() - t0:.1f} s")
+    setup(r, a.players, qs, a.teams)
+    teams = f" in {a.teams} teams" if a.teams else ""
+    print(f"setup: {a.players:,} players joined{teams} in {time.perf_counter() - t0:.1f} s")
 
     best: dict[str, tuple[float, int, int, float, float]] = {}
     rights: dict[str, Counter[bool | None]] = {}
@@ -371,6 +380,15 @@ def main() -> None:
     print("per kind: the engine sends varied values (right, of first answers: "
           f"{', '.join(shares)}); redis-benchmark repeats one fixed right value")  # fmt: skip
     print(f"per kind, engine as a share of its kind's fixed-value line: {', '.join(own)}")
+    if a.teams:
+        # every scoring answer of every run added to its team: the team board
+        # must hold exactly the players' totals
+        eng = SyncEngine(r)
+        counts = eng.run(ops.team_counts(GAME))
+        totals = [st.total for st in eng.run(flush.stats_all(GAME)).values()]
+        held = sum(counts.get(f"tot{i}", 0) for i in range(a.teams))
+        ok = "yes" if held == sum(totals) else f"NO ({held:,} != {sum(totals):,})"
+        print(f"teams: {a.teams}; the team board equals the sum of the players' totals: {ok}")
     print()
     for line in machine():
         print(line)

@@ -60,7 +60,7 @@ export function GamesList() {
           </ul>
           <div className="actions">
             <button type="button" className="btn small" data-testid="games-prev" disabled={page <= 1} onClick={() => setPage((p) => Math.max(1, p - 1))}>Newer</button>
-            <span className="muted" aria-live="polite">Page {data.page} of {pages} · {data.total} games</span>
+            <span className="muted" aria-live="polite">Page {data.page} of {pages} · {data.total} {data.total === 1 ? 'game' : 'games'}</span>
             <button type="button" className="btn small" data-testid="games-next" disabled={page >= pages} onClick={() => setPage((p) => p + 1)}>Older</button>
           </div>
         </>

@@ -6,21 +6,40 @@ of phones call at once.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
 from . import metrics, ratelimit
 from .api_common import errors, host_auth, host_of
-from .schemas import GameOpenIn, GameOpenOut, GamePublicOut, JoinIn, JoinOut, ResultsOut
+from .schemas import (
+    GameOpenIn,
+    GameOpenOut,
+    GamePublicOut,
+    GamesListOut,
+    JoinIn,
+    JoinOut,
+    ResultsOut,
+)
 from .services import ServiceError
-from .services.games import game_open, game_public
+from .services.games import GAMES_PAGE_MAX, game_open, game_public, games_list
 from .services.players import NO_TEAM, player_join
 from .services.results import results_csv, results_get
 
 router = Router(tags=["games"])
+
+
+@router.get("", response={200: GamesListOut, **errors(401)}, auth=host_auth)
+def games_of_host(
+    request: HttpRequest,
+    page: Annotated[int, Query(ge=1)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=GAMES_PAGE_MAX)] = 20,
+) -> dict[str, Any]:
+    """The caller's games, newest first: past ones (``saved``: results and
+    report) and ``live`` ones (still in Redis: the console can resume them)."""
+    return games_list(host=host_of(request), page=page, page_size=page_size)
 
 
 @router.post("", response={201: GameOpenOut, **errors(401, 403, 404, 503)}, auth=host_auth)

@@ -243,13 +243,35 @@ class ResultsOut(Schema):
     teams_podium: list[TeamEntry] | None = Field(description="the top 3 teams")
 
 
+class GameListItem(Schema):
+    pin: str
+    game: str = Field(description="the game's id (its key in Redis)")
+    title: str
+    state: Literal["lobby", "question", "reveal", "finished"]
+    players: int = Field(description="players who joined (kicked ones included)")
+    created: datetime
+    started: datetime | None = Field(description="when question 1 opened; null before")
+    finished: datetime | None
+    saved: bool = Field(description="final results are in PostgreSQL (results and report)")
+    live: bool = Field(description="not saved and still in Redis: the host console can resume it")
+
+
+class GamesListOut(Schema):
+    games: list[GameListItem] = Field(description="newest first")
+    page: int
+    page_size: int
+    total: int = Field(description="the host's games in all")
+
+
 __all__ = [
     "CsrfOut",
     "EmptyIn",
     "ErrorOut",
     "GameOpenIn",
+    "GameListItem",
     "GameOpenOut",
     "GamePublicOut",
+    "GamesListOut",
     "HostOut",
     "JoinIn",
     "JoinOut",

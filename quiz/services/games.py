@@ -13,12 +13,14 @@ import contextlib
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import pydantic
 from django.contrib.auth.models import User
+from django.db.models import Count
 
-from engine import GameState, Settings, housekeeping, ops
+from engine import GameState, QuestionState, Settings, housekeeping, ops
 from engine.auth import hash_token, new_token
 from quiz.documents import document_parse, engine_questions
 from quiz.live import actions, clock
@@ -176,3 +178,75 @@ def question_close_expired(*, game_id: str) -> bool:
         return False
     # the fallback's one close, the same action as the relay's
     return actions.question_close_blocking(game=game_id, question=q.number, engine=eng).changed
+
+
+GAMES_PAGE_MAX = 100
+
+
+def _iso_ms(ms: int) -> str | None:
+    return datetime.fromtimestamp(ms / 1000, UTC).isoformat() if ms else None
+
+
+def _snapshot_started_ms(game: Game) -> int:
+    """When question 1 opened, as of the last flush (0: not yet)."""
+    q1 = ((game.snapshot or {}).get("questions") or {}).get("1") or {}
+    try:
+        return int(q1.get("opened_ms") or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def games_list(*, host: User, page: int, page_size: int) -> dict[str, Any]:
+    """The host's games, newest first, one page of them.
+
+    PostgreSQL gives the rows (title, players written so far, times as of
+    the last flush); one pipelined Redis read then brings each unsaved
+    game's meta and question 1: a game whose meta is still there is
+    ``live``, and its state, players and times come from Redis, the truth
+    while it runs. A saved game is never live (its keys only wait to
+    expire), so it costs Redis nothing."""
+    if page < 1 or not 1 <= page_size <= GAMES_PAGE_MAX:
+        raise ServiceError("validation_error", f"page >= 1 and 1 <= page_size <= {GAMES_PAGE_MAX}")
+    mine = Game.objects.filter(host=host)
+    total = mine.count()
+    start = (page - 1) * page_size
+    rows = list(
+        mine.order_by("-created", "-id")
+        .annotate(n_players=Count("players"))
+        .only("key", "pin", "title", "state", "created", "finished", "saved", "snapshot")[
+            start : start + page_size
+        ]
+    )
+    unsaved = [g.key for g in rows if g.saved is None]
+    live: dict[str, tuple[GameState, QuestionState | None]] = {}
+    if unsaved:
+        parts = [op for k in unsaved for op in (ops.game_state(k), ops.question_state(k, 1))]
+        got = sync_engine().run(ops.combine(*parts))
+        for i, k in enumerate(unsaved):
+            st, q1 = got[2 * i], got[2 * i + 1]
+            if st is not None:
+                live[k] = (st, q1)
+    games = []
+    for g in rows:
+        item: dict[str, Any] = {
+            "pin": g.pin,
+            "game": g.key,
+            "title": g.title,
+            "state": g.state,
+            "players": g.n_players,
+            "created": g.created.isoformat(),
+            "started": _iso_ms(_snapshot_started_ms(g)),
+            "finished": g.finished.isoformat() if g.finished else None,
+            "saved": g.saved is not None,
+            "live": g.key in live,
+        }
+        if g.key in live:
+            st, q1 = live[g.key]
+            item["state"] = st.state
+            item["players"] = st.players
+            if q1 is not None and q1.opened_ms:
+                item["started"] = _iso_ms(q1.opened_ms)
+            if st.finished_ms:
+                item["finished"] = _iso_ms(st.finished_ms)
+        games.append(item)
+    return {"games": games, "page": page, "page_size": page_size, "total": total}

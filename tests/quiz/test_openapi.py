@@ -16,6 +16,7 @@ ENDPOINTS = {
     ("get", "/api/quizzes/{quiz_id}"): (None, "QuizDocumentOut"),
     ("put", "/api/quizzes/{quiz_id}"): ("QuizDocument", "QuizOut"),
     ("delete", "/api/quizzes/{quiz_id}"): (None, None),
+    ("get", "/api/games"): (None, "GamesListOut"),
     ("post", "/api/games"): ("GameOpenIn", "GameOpenOut"),
     ("get", "/api/games/{pin}"): (None, "GamePublicOut"),
     ("post", "/api/games/{pin}/players"): ("JoinIn", "JoinOut"),

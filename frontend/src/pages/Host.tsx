@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import { api, ApiError, errorText, hostKey, quizList, store, type AutoAdvance, type GameOpened, type QuizDoc, type QuizSummary, type TeamsSetting } from '../api';
 import { KINDS, type QuestionKind } from '../lib/protocol';
 import { blankEdit, checkEdit, fromDoc, KIND_LABELS, SCORED, toDoc, type EditQuestion } from '../lib/quizdoc';
+import { GamesList } from '../components/GamesList';
 import { parseTeamNames } from '../lib/teams';
 import { navigate } from '../router';
 
@@ -140,6 +141,7 @@ export function HostHome() {
           ))}
         </ul>
       )}
+      {data && <GamesList />}
     </main>
   );
 }

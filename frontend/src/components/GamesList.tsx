@@ -1,0 +1,70 @@
+import { useEffect, useState } from 'react';
+import { api, errorText, hostKey, store } from '../api';
+import { gameAction, pageCount, STATE_WORDS, when, type GamesPage } from '../lib/gameslist';
+import { navigate } from '../router';
+
+const PAGE_SIZE = 10;
+
+/** "Your games" on the console's home: newest first, by pages of 10. Live
+ *  games resume in the console when this tab holds their host key (kept
+ *  in sessionStorage when the game was opened); saved ones link their
+ *  report and results. */
+export function GamesList() {
+  const [page, setPage] = useState(1);
+  const [data, setData] = useState<GamesPage | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    api<GamesPage>('GET', `/api/games?page=${page}&page_size=${PAGE_SIZE}`).then(
+      (d) => { if (live) { setData(d); setError(null); } },
+      (e) => { if (live) setError(errorText(e)); },
+    );
+    return () => { live = false; };
+  }, [page]);
+  const pages = data ? pageCount(data) : 1;
+  return (
+    <section aria-labelledby="games-heading" data-testid="games-list">
+      <h2 id="games-heading">Your games</h2>
+      {error && <p className="error" role="alert">{error}</p>}
+      {!data ? (!error && <p className="muted">Loading…</p>) : data.total === 0 ? <p className="muted">No game yet: open one from a quiz.</p> : (
+        <>
+          <ul className="quiz-list">
+            {data.games.map((g) => {
+              const action = gameAction(g, store.get(hostKey(g.pin)) !== null);
+              return (
+                <li key={g.game} className="card quiz-item" data-testid={`game-row-${g.pin}`}>
+                  <div>
+                    <strong className="quiz-title">{g.title}</strong>
+                    <span className="muted"> · PIN {g.pin} · {STATE_WORDS[g.state] ?? g.state}{g.live ? ' (live)' : ''} · {g.players} {g.players === 1 ? 'player' : 'players'}</span>
+                  </div>
+                  <div className="muted">Started {when(g.started)} · Finished {when(g.finished)}</div>
+                  <div className="actions">
+                    {action === 'resume' && (
+                      <a className="btn primary" href={`/host/game/${g.pin}`} data-testid={`game-resume-${g.pin}`}
+                        onClick={(e) => { e.preventDefault(); navigate(`/host/game/${g.pin}`); }}>Resume</a>
+                    )}
+                    {action === 'elsewhere' && <span className="muted" data-testid={`game-elsewhere-${g.pin}`}>Live: open it on the device (browser tab) that started it.</span>}
+                    {action === 'saving' && <span className="muted">Saving the results…</span>}
+                    {action === 'gone' && <span className="muted">Ended without saved results.</span>}
+                    {action === 'report' && (
+                      <>
+                        <a className="btn primary" href={`/host/report/${g.pin}`} data-testid={`game-report-${g.pin}`}
+                          onClick={(e) => { e.preventDefault(); navigate(`/host/report/${g.pin}`); }}>Report</a>
+                        <a className="btn" href={`/api/games/${g.pin}/results?format=csv`} download={`stadium-${g.pin}.csv`}>Results CSV</a>
+                      </>
+                    )}
+                  </div>
+                </li>
+              );
+            })}
+          </ul>
+          <div className="actions">
+            <button type="button" className="btn small" data-testid="games-prev" disabled={page <= 1} onClick={() => setPage((p) => Math.max(1, p - 1))}>Newer</button>
+            <span className="muted" aria-live="polite">Page {data.page} of {pages} · {data.total} {data.total === 1 ? 'game' : 'games'}</span>
+            <button type="button" className="btn small" data-testid="games-next" disabled={page >= pages} onClick={() => setPage((p) => p + 1)}>Older</button>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}

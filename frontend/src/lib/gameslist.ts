@@ -1,0 +1,45 @@
+// The host's games (GET /api/games): what each row of the console's list offers.
+
+export interface GameListItem {
+  pin: string;
+  game: string;
+  title: string;
+  state: 'lobby' | 'question' | 'reveal' | 'finished';
+  players: number;
+  created: string;
+  started: string | null;
+  finished: string | null;
+  saved: boolean;
+  live: boolean;
+}
+
+export interface GamesPage { games: GameListItem[]; page: number; page_size: number; total: number }
+
+/** resume: live, and this tab holds its host key; elsewhere: live, opened
+ *  in another tab or device; report: saved results; saving: finished, the
+ *  final save still running; gone: never saved and no longer in Redis. */
+export type GameAction = 'resume' | 'elsewhere' | 'report' | 'saving' | 'gone';
+
+export function gameAction(g: GameListItem, hasHostKey: boolean): GameAction {
+  if (g.saved) return 'report';
+  if (g.live) return g.state === 'finished' ? 'saving' : hasHostKey ? 'resume' : 'elsewhere';
+  return 'gone';
+}
+
+export const STATE_WORDS: Record<GameListItem['state'], string> = {
+  lobby: 'Lobby',
+  question: 'Question open',
+  reveal: 'Between questions',
+  finished: 'Finished',
+};
+
+export function pageCount(p: Pick<GamesPage, 'page_size' | 'total'>): number {
+  return Math.max(1, Math.ceil(p.total / p.page_size));
+}
+
+/** A time in the host's locale, "—" for none. */
+export function when(iso: string | null, locale?: string): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? '—' : d.toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' });
+}

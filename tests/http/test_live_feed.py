@@ -83,7 +83,8 @@ def _fresh(server: Any, pin: str, token: str) -> dict[str, Any]:
     time.sleep(INTERVAL_S + 0.05)  # past the cache's interval
     r = _get(server, pin, token)
     assert r.status_code == 200, r.text
-    return r.json()
+    body: dict[str, Any] = r.json()
+    return body
 
 
 async def _pollers(
@@ -129,7 +130,7 @@ async def _pollers(
             "samples": samples}  # fmt: skip
 
 
-def test_live_feed_under_200_pollers(server_factory, private_redis):
+def test_live_feed_under_200_pollers(server_factory: Any, private_redis: PrivateRedis) -> None:
     server = server_factory({"REDIS_URL": private_redis.url})
     game, players = _open(server, "live-host")
     pin, gid, token = game["pin"], game["game"], game["screen_token"]
@@ -233,7 +234,9 @@ def test_live_feed_under_200_pollers(server_factory, private_redis):
 
     # A word cloud: nothing while open, the top texts once closed.
     assert eng.question_start(game=gid, question=3).ok
-    public = eng.run(ops.question_state(gid, 3)).public
+    q3 = eng.run(ops.question_state(gid, 3))
+    assert q3 is not None
+    public = q3.public
     for p, w in zip(players, WORDS, strict=False):
         assert eng.run(ops.submit_answer(gid, p["player"], 3, kinds.answer_arg(public, w))).ok
     cloud = _fresh(server, pin, token)
@@ -250,7 +253,9 @@ def test_live_feed_under_200_pollers(server_factory, private_redis):
     assert server.tracebacks() == ""
 
 
-def test_live_feed_needs_the_screen_or_host_token(server_factory, private_redis):
+def test_live_feed_needs_the_screen_or_host_token(
+    server_factory: Any, private_redis: PrivateRedis
+) -> None:
     server = server_factory({"REDIS_URL": private_redis.url})
     game, players = _open(server, "live-auth-host")
     pin = game["pin"]

@@ -21,10 +21,12 @@ from .schemas import (
     GamesListOut,
     JoinIn,
     JoinOut,
+    LiveOut,
     ResultsOut,
 )
 from .services import ServiceError
 from .services.games import GAMES_PAGE_MAX, game_open, game_public, games_list
+from .services.live_feed import live_feed
 from .services.players import NO_TEAM, player_join
 from .services.results import results_csv, results_get
 
@@ -118,3 +120,27 @@ def games_results(request: HttpRequest, pin: str, format: Literal["json", "csv"]
         response["Content-Disposition"] = f'attachment; filename="stadium-{pin}.csv"'
         return response
     return results_get(host=host_of(request), pin=pin)
+
+
+# --- the live feed for broadcast graphics ----------------------------------
+
+
+@router.get("/{pin}/live", response={200: LiveOut, **errors(401, 404, 429, 503)})
+async def games_live_feed(request: HttpRequest, pin: str) -> HttpResponse:
+    """The live numbers for broadcast graphics (docs/live-feed.md), with the
+    header ``Authorization: Screen <screen token>`` (the host token works
+    too); 401 ``unauthorized`` without it. Served from a per-process cache
+    read from Redis at most every 250 ms, whatever the number of pollers.
+    A PIN with no live game counts as a PIN probe of the address (429
+    ``rate_limited`` once too many): only failures touch the counter, so
+    polling pays no Redis read of its own."""
+    try:
+        body = await live_feed(pin=pin, authorization=request.headers.get("Authorization"))
+    except ServiceError as e:
+        if e.code == "unknown_game":
+            await _pin_probe_counted(request, e)
+            await ratelimit.acheck(ratelimit.pin_probe(), ratelimit.client_addr(request))
+        raise
+    response = HttpResponse(body, content_type="application/json")
+    response["Cache-Control"] = "no-store"
+    return response

@@ -283,3 +283,45 @@ __all__ = [
     "RankingRow",
     "ResultsOut",
 ]
+
+
+# --- the live feed for broadcast graphics (GET /api/games/<pin>/live) -------
+
+
+class LiveQuestion(Schema):
+    question: int = Field(description="the question's number, from 1")
+    kind: str
+    text: str
+    state: str = Field(description="ready, open or closed")
+    answered: int = Field(description="answers to it so far")
+    deadline_ms: int = Field(description="when answers close (ms since the epoch, Redis time)")
+    paused: bool
+
+
+class LiveEntry(Schema):
+    player: int
+    nickname: str
+    score: int
+    rank: int
+
+
+class LiveOut(Schema):
+    game: str = Field(description="the game's id")
+    pin: str
+    title: str
+    state: str = Field(description="lobby, question, reveal or finished")
+    n_questions: int
+    question: LiveQuestion | None = Field(description="the current question; null in the lobby")
+    players: int
+    distribution: Any = Field(
+        description="after the close as in question_closed (per kind); live counts per "
+        "choice while a poll is open; otherwise null"
+    )
+    top: list[LiveEntry] = Field(
+        description="the top 10; in on_close reveal it holds still while a question is open"
+    )
+    teams: list[TeamEntry] | None = Field(description="the team board; null without teams")
+    server_ms: int = Field(description="when this was read from Redis (ms since the epoch)")
+
+
+__all__ += ["LiveEntry", "LiveOut", "LiveQuestion"]

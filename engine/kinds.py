@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from .types import CHOICE_KINDS, TEXT_KINDS
 
 if TYPE_CHECKING:
-    from .types import Question
+    from .types import Question, QuestionState
 
 GRID_EPS = 1e-9  # a slider value is on the grid when (v - min) / step is this close to whole
 HISTOGRAM_MAX = 20  # slider distribution buckets
@@ -225,3 +225,20 @@ def histogram(public: dict[str, Any], counts: list[int]) -> list[dict[str, Any]]
          "count": c}
         for i, c in enumerate(counts)
     ]  # fmt: skip
+
+
+def distribution(q: QuestionState, texts: list[tuple[str, int]]) -> Any:
+    """What the crowd answered, per kind, as ``question_closed`` shows it
+    (docs/protocol.md): counts per choice, slider buckets, the top texts
+    (given, already ranked by ``ops.top_texts``), ordering right/wrong, or
+    None for an info slide."""
+    if q.kind in CHOICE_KINDS:
+        return list(q.counts)
+    if q.kind == "slider":
+        return histogram(q.public, q.buckets)
+    if q.kind in TEXT_KINDS:
+        return [{"text": t, "count": c} for t, c in texts]
+    if q.kind == "ordering":
+        counts = list(q.counts) + [0, 0]
+        return {"right": counts[0], "wrong": counts[1]}
+    return None

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from typing import Literal, NotRequired, TypedDict, cast
 
 from engine import BoardEntry, GameState, QuestionState, Standing, kinds, teams
-from engine.types import CHOICE_KINDS, TEXT_KINDS
+from engine.types import CHOICE_KINDS
 
 # --- pieces -----------------------------------------------------------------
 
@@ -57,10 +57,8 @@ def team_entries(st: GameState | None, counts: dict[str, int]) -> list[TeamEntry
     """Every team in rank order (engine.teams), or None for a game without teams."""
     if st is None or not st.teams:
         return None
-    return [
-        {"team": t.team, "name": t.name, "score": t.score, "members": t.members, "rank": t.rank}
-        for t in teams.standings(st.team_names, st.team_score, counts)
-    ]
+    entries = [t.entry() for t in teams.standings(st.team_names, st.team_score, counts)]
+    return cast(list[TeamEntry], entries)
 
 
 def team_place(board: list[TeamEntry] | None, s: Standing) -> tuple[int | None, int | None]:
@@ -219,17 +217,7 @@ Distribution = list[int] | list[SliderBucket] | list[TextCount] | RightWrong | N
 
 def distribution(q: QuestionState, texts: list[tuple[str, int]]) -> Distribution:
     """What the crowd answered, per kind (docs/protocol.md, question_closed)."""
-    if q.kind in CHOICE_KINDS:
-        return q.counts
-    if q.kind == "slider":
-        return cast(list[SliderBucket], kinds.histogram(q.public, q.buckets))
-    if q.kind in TEXT_KINDS:
-        counted: list[TextCount] = [{"text": t, "count": c} for t, c in texts]
-        return counted
-    if q.kind == "ordering":
-        counts = q.counts + [0, 0]
-        return {"right": counts[0], "wrong": counts[1]}
-    return None
+    return cast(Distribution, kinds.distribution(q, texts))
 
 
 class QuestionClosed(TypedDict):

@@ -40,7 +40,7 @@ from typing import Any
 
 from engine import BoardEntry, GameState, QuestionState, kinds, ops, teams
 from engine.auth import token_matches
-from engine.types import CHOICE_KINDS, TEXT_KINDS
+from engine.types import TEXT_KINDS
 from quiz.redis import async_engine
 
 from . import ServiceError
@@ -87,10 +87,7 @@ def _entry(e: BoardEntry) -> dict[str, Any]:
 def _team_board(st: GameState, counts: dict[str, int]) -> list[dict[str, Any]] | None:
     if not st.teams:
         return None
-    return [
-        {"team": t.team, "name": t.name, "score": t.score, "members": t.members, "rank": t.rank}
-        for t in teams.standings(st.team_names, st.team_score, counts)
-    ]
+    return [t.entry() for t in teams.standings(st.team_names, st.team_score, counts)]
 
 
 def distribution(q: QuestionState | None, texts: list[tuple[str, int]] | None) -> Any:
@@ -101,16 +98,7 @@ def distribution(q: QuestionState | None, texts: list[tuple[str, int]] | None) -
         return None
     if q.state != "closed":
         return list(q.counts) if q.kind == "poll" and q.state == "open" else None
-    if q.kind in CHOICE_KINDS:
-        return list(q.counts)
-    if q.kind == "slider":
-        return kinds.histogram(q.public, q.buckets)
-    if q.kind in TEXT_KINDS:
-        return [{"text": t, "count": c} for t, c in texts or []]
-    if q.kind == "ordering":
-        counts = list(q.counts) + [0, 0]
-        return {"right": counts[0], "wrong": counts[1]}
-    return None
+    return kinds.distribution(q, texts or [])
 
 
 def _question(q: QuestionState | None) -> dict[str, Any] | None:

@@ -104,6 +104,11 @@ def _cell(row: Any, col: str) -> str:
     return str(row.locator(f"[data-col={col}]").inner_text()).strip()
 
 
+def _count(row: Any, col: str) -> str:
+    """A count cell without its thousands separators (thin spaces)."""
+    return _cell(row, col).replace("\u2009", "")
+
+
 def _num(v: Any) -> int | None:
     """A table cell as an int (CSV text, XLSX number); None when blank."""
     if v is None or v == "":
@@ -204,10 +209,10 @@ def test_report_page_and_downloads(
             row = page.get_by_test_id(f"report-q-{n}")
             expect(row).to_be_visible()
             assert _cell(row, "kind") == kinds[n - 1]
-            assert _cell(row, "answered") == "2"
+            assert _count(row, "answered") == "2"
             assert _cell(row, "right") == ("–" if RIGHT[n - 1] is None else str(RIGHT[n - 1]))
             assert _cell(row, "share_right") == shares[n - 1]
-            assert _cell(row, "points") == str(given[n - 1])
+            assert _count(row, "points") == str(given[n - 1])
             q = data["questions"][n - 1]
             assert (q["question"], q["answered"], q["right"], q["points"]) == (
                 n, 2, RIGHT[n - 1], given[n - 1],
@@ -255,10 +260,16 @@ def test_report_page_and_downloads(
         expect(players).to_have_count(2)
         leader, second = (ANA, BEN) if final[ANA] >= final[BEN] else (BEN, ANA)
         assert _cell(players.nth(0), "nickname") == leader
-        assert _cell(players.nth(0), "score") == str(final[leader])
+        assert _count(players.nth(0), "score") == str(final[leader])
         assert _cell(players.nth(1), "nickname") == second
-        assert _cell(players.nth(1), "score") == str(final[second])
+        assert _count(players.nth(1), "score") == str(final[second])
         assert _cell(players.nth(0), "rank") == "1"
+        # a player's answers, opened from the row
+        ana = page.get_by_test_id("report-players").locator(f"tr[data-nickname='{ANA}']")
+        ana.get_by_role("button", name="Answers").click()
+        answers = page.get_by_role("table", name=f"Answers of {ANA}").locator("tbody tr")
+        expect(answers).to_have_count(3)
+        expect(answers.nth(0)).to_contain_text("right")
         # sort by score, lowest first
         page.get_by_test_id("report-sort-score").click()
         page.get_by_test_id("report-sort-score").click()
@@ -279,8 +290,8 @@ def test_report_page_and_downloads(
         for t in teams:
             row = page.get_by_test_id("report-teams").locator(f"tr[data-team='{t['team']}']")
             assert _cell(row, "name") == t["name"]
-            assert _cell(row, "score") == str(t["score"])
-            assert _cell(row, "members") == str(t["members"])
+            assert _count(row, "score") == str(t["score"])
+            assert _count(row, "members") == str(t["members"])
         shots(page, "report-page")
 
         # --- downloads through the page's buttons --------------------------------------

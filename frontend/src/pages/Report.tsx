@@ -204,9 +204,9 @@ function QuestionDetail({ questions }: { questions: ReportQuestion[] }) {
   const dist = distributionRows(q);
   return (
     <section className="card" aria-label="One question">
+      <h2>Question {q.question}: {q.text}</h2>
       <div className="toolbar">
-        <h2>Question {q.question}: {q.text}</h2>
-        <label htmlFor="report-question" className="inline">Question</label>
+        <label htmlFor="report-question" className="inline">Show question</label>
         <select id="report-question" data-testid="report-times-select" value={n} onChange={(e) => setN(Number(e.target.value))}
           style={{ width: 'auto' }}>
           {questions.map((x) => <option key={x.question} value={x.question}>{x.question}. {KIND_NAMES[x.kind]} – {x.text.slice(0, 40)}</option>)}

@@ -1,4 +1,4 @@
-import { StrictMode } from 'react';
+import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { HostGame } from './pages/HostGame';
 import { HostHome, QuizEditor } from './pages/Host';
@@ -6,6 +6,9 @@ import { PlayPage } from './pages/Play';
 import { ScreenPage } from './pages/Screen';
 import { useLocation } from './router';
 import './styles.css';
+
+// the report page carries Chart.js: loaded on its own, so phones never download it
+const ReportPage = lazy(() => import('./pages/Report').then((m) => ({ default: m.ReportPage })));
 
 function Home() {
   return (
@@ -25,6 +28,7 @@ function App() {
   if (/^\/play\/?$/.test(path)) return <PlayPage pin={null} queryPin={search.get('pin')} />;
   if ((m = path.match(/^\/screen\/(\d{6})\/?$/))) return <ScreenPage pin={m[1]} />;
   if ((m = path.match(/^\/host\/game\/(\d{6})\/?$/))) return <HostGame key={m[1]} pin={m[1]} />;
+  if ((m = path.match(/^\/host\/report\/(\d{6})\/?$/))) return <Suspense fallback={<main className="page"><p className="muted">Loading the report…</p></main>}><ReportPage key={m[1]} pin={m[1]} /></Suspense>;
   if (/^\/host\/quizzes\/new\/?$/.test(path)) return <QuizEditor key="new" id={null} />;
   if ((m = path.match(/^\/host\/quizzes\/(\d+)\/?$/))) return <QuizEditor key={m[1]} id={Number(m[1])} />;
   if (/^\/host\/?$/.test(path)) return <HostHome />;

@@ -37,7 +37,7 @@ export function Login({ onDone }: { onDone(): void }) {
 }
 
 /** Runs `load`; shows the login form on 401/403. */
-function useAuthed<T>(load: () => Promise<T>): { data: T | null; error: string | null; needLogin: boolean; reload(): void } {
+export function useAuthed<T>(load: () => Promise<T>): { data: T | null; error: string | null; needLogin: boolean; reload(): void } {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [needLogin, setNeedLogin] = useState(false);

@@ -143,6 +143,9 @@ function Console({ pin, stored }: { pin: string; stored: HostStored }) {
           {state.podium && <Podium podium={state.podium} />}
           {savedResults ? (
             <a className="btn primary" href={`/api/games/${pin}/results?format=csv`} download={`stadium-${pin}.csv`} data-testid="csv">Download results (CSV)</a>
+          ) : null}
+          {savedResults ? (
+            <a className="btn" href={`/host/report/${pin}`} data-testid="report-link">Open the report</a>
           ) : (
             <p className="muted">Saving the results…</p>
           )}

@@ -176,7 +176,8 @@ class Worker:
         self.timeout_s = timeout_s or settings.STADIUM["WEBHOOK_TIMEOUT_S"]
         self.window_s = retry_window_s or settings.STADIUM["WEBHOOK_RETRY_WINDOW_S"]
         self.say = say or (lambda line: log.info("%s", line))
-        self.inflight: dict[str, asyncio.Task[None]] = {}
+        self.inflight: dict[str, asyncio.Task[None]] = {}  # stream entry id -> task
+        self.active: set[str] = set()  # event ids being handled here
         self.http = httpx.AsyncClient(
             timeout=self.timeout_s, follow_redirects=False, headers={"User-Agent": USER_AGENT}
         )
@@ -276,6 +277,19 @@ class Worker:
             log.exception("webhook entry %s: failed; left pending", sid)
 
     async def _handle(self, sid: str, fields: dict[str, str]) -> None:
+        eid = fields.get("id", "")
+        if eid in self.active:
+            # the same event queued twice (a close seen by two paths): the
+            # entry in hand delivers it; this one is done
+            await self.redis.xack(STREAM, GROUP, sid)
+            return
+        self.active.add(eid)
+        try:
+            await self._deliver(sid, fields)
+        finally:
+            self.active.discard(eid)
+
+    async def _deliver(self, sid: str, fields: dict[str, str]) -> None:
         ev = await _event_get(fields)
         if ev is None or ev.done is not None:
             await self.redis.xack(STREAM, GROUP, sid)

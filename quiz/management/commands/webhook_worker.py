@@ -5,6 +5,7 @@ scripts/run.sh and docker-compose.yml beside the flusher)."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
 from typing import Any
 
@@ -31,6 +32,9 @@ class Command(BaseCommand):
         def say(line: str) -> None:
             self.stdout.write(line)
             self.stdout.flush()
+
+        # the worker says every attempt itself; httpx's per-request line is noise
+        logging.getLogger("httpx").setLevel(logging.WARNING)
 
         async def main() -> None:
             stop = asyncio.Event()

@@ -22,6 +22,7 @@ class Receiver:
         self.requests: list[dict[str, Any]] = []  # every POST: id, event, status, signature_ok
         self.processed: dict[str, dict[str, Any]] = {}  # event id -> body, once
         self.duplicates = 0
+        self.arrived = 0  # POSTs received (counted before any hang)
         self.bad_signatures = 0
         rec = self
 
@@ -45,6 +46,8 @@ class Receiver:
         want = "sha256=" + hmac.new(self.secret.encode(), raw, hashlib.sha256).hexdigest()
         sig_ok = hmac.compare_digest(want, h.headers.get("X-Stadium-Signature", ""))
         eid = h.headers.get("X-Stadium-Id", "")
+        with self.lock:
+            self.arrived += 1
         if self.sleep_s:
             time.sleep(self.sleep_s)
         with self.lock:

@@ -194,6 +194,13 @@ STADIUM = {
     "FLUSH_BATCH": env.int("STADIUM_FLUSH_BATCH", default=5_000),
     # finished games' Redis keys expire this long after they are saved
     "FINISHED_TTL_S": env.int("STADIUM_FINISHED_TTL_S", default=3600),
+    # webhooks (quiz/webhooks): 1 lets hosts give URLs that resolve to
+    # loopback/private/link-local/reserved addresses (an operator's choice:
+    # off, a host could make the server call its own network)
+    "WEBHOOKS_ALLOW_PRIVATE": env.bool("STADIUM_WEBHOOKS_ALLOW_PRIVATE", default=False),
+    # seconds per POST, and how long an event is retried before it is given up
+    "WEBHOOK_TIMEOUT_S": env.float("STADIUM_WEBHOOK_TIMEOUT_S", default=5.0),
+    "WEBHOOK_RETRY_WINDOW_S": env.float("STADIUM_WEBHOOK_RETRY_WINDOW_S", default=3600.0),
     # port where a process outside the web server (the flusher) serves its
     # Prometheus metrics; 0: off (quiz.metrics.serve_exporter)
     "METRICS_PORT": env.int("STADIUM_METRICS_PORT", default=0),

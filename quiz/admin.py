@@ -22,7 +22,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
 from .documents import KIND_FIELDS, document_parse
-from .models import Choice, Game, Question, Quiz
+from .models import Choice, Game, HostWebhook, Question, Quiz, WebhookDelivery
 from .services.quizzes import question_row_document
 
 _M = TypeVar("_M", bound=models.Model)
@@ -181,6 +181,27 @@ class GameAdmin(_OwnedAdmin[Game]):
     list_filter = ("state", "reveal")
     search_fields = ("title", "pin", "host__username")
     exclude = ("document", "host_token_hash", "screen_token_hash")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(HostWebhook)
+class HostWebhookAdmin(admin.ModelAdmin[HostWebhook]):
+    list_display = ("host", "url", "updated")
+    exclude = ("secret",)
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin[WebhookDelivery]):
+    """The webhook delivery log (read only)."""
+
+    list_display = ("at", "event_id", "attempt", "status_code", "delivered", "ms", "url")
+    list_filter = ("delivered", "event")
+    search_fields = ("event_id", "url")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

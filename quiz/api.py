@@ -25,6 +25,7 @@ from .api_auth import router as auth_router
 from .api_games import router as games_router
 from .api_parser import NulInText, StadiumParser
 from .api_quizzes import router as quizzes_router
+from .api_webhooks import router as webhooks_router
 from .ratelimit import RateLimited
 from .services import ServiceError
 
@@ -40,6 +41,7 @@ api = NinjaAPI(
 api.add_router("/auth", auth_router)
 api.add_router("/quizzes", quizzes_router)
 api.add_router("/games", games_router)
+api.add_router("/webhook", webhooks_router)
 
 log = logging.getLogger(__name__)
 

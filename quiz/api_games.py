@@ -23,12 +23,14 @@ from .schemas import (
     JoinOut,
     LiveOut,
     ResultsOut,
+    WebhookLogOut,
 )
 from .services import ServiceError
-from .services.games import GAMES_PAGE_MAX, game_open, game_public, games_list
+from .services.games import GAMES_PAGE_MAX, HOST_DEFAULT, game_open, game_public, games_list
 from .services.live_feed import live_feed
 from .services.players import NO_TEAM, player_join
 from .services.results import results_csv, results_get
+from .services.webhooks import webhook_log
 
 router = Router(tags=["games"])
 
@@ -46,7 +48,13 @@ def games_of_host(
 
 @router.post("", response={201: GameOpenOut, **errors(401, 403, 404, 503)}, auth=host_auth)
 def games_open(request: HttpRequest, payload: GameOpenIn) -> Status[dict[str, Any]]:
+    """400 ``bad_webhook_url``: the webhook's URL is not http(s) or its host
+    resolves to a loopback/private/reserved address (unless the operator
+    allows them: STADIUM_WEBHOOKS_ALLOW_PRIVATE)."""
     max_players = payload.max_players or settings.STADIUM["DEFAULT_MAX_PLAYERS"]
+    webhook: object = HOST_DEFAULT
+    if "webhook" in payload.model_fields_set:
+        webhook = payload.webhook.model_dump() if payload.webhook else None
     opened = game_open(
         host=host_of(request),
         quiz_id=payload.quiz,
@@ -55,6 +63,7 @@ def games_open(request: HttpRequest, payload: GameOpenIn) -> Status[dict[str, An
         late_join=payload.late_join,
         auto_advance=payload.auto_advance.model_dump() if payload.auto_advance else None,
         teams=payload.teams.model_dump() if payload.teams else None,
+        webhook=webhook,
     )
     g = opened.game
     return Status(
@@ -71,6 +80,7 @@ def games_open(request: HttpRequest, payload: GameOpenIn) -> Status[dict[str, An
             "late_join": g.late_join,
             "auto_advance": g.auto_advance,
             "teams": g.teams,
+            "webhook": g.webhook_url or None,
         },
     )
 
@@ -144,3 +154,10 @@ async def games_live_feed(request: HttpRequest, pin: str) -> HttpResponse:
     response = HttpResponse(body, content_type="application/json")
     response["Cache-Control"] = "no-store"
     return response
+
+
+@router.get("/{pin}/webhooks", response={200: WebhookLogOut, **errors(401, 404)}, auth=host_auth)
+def games_webhooks(request: HttpRequest, pin: str) -> dict[str, Any]:
+    """The game's webhook events and every delivery attempt, newest attempt
+    first (owner only: another host's game is 404)."""
+    return webhook_log(host=host_of(request), pin=pin)

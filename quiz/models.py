@@ -130,6 +130,11 @@ class Game(models.Model):
     # that was: what rebuild_game restores after Redis lost the game.
     snapshot = models.JSONField(default=dict, blank=True)
     flushed = models.DateTimeField(null=True, blank=True)
+    # Webhooks (quiz/webhooks, docs/protocol.md "Webhooks"): the game's
+    # receiver, fixed when the game opens ("" : none); the host's default
+    # (HostWebhook) is copied in unless the game names its own or null.
+    webhook_url = models.CharField(max_length=500, blank=True, default="")
+    webhook_secret = models.CharField(max_length=200, blank=True, default="")
 
     class Meta:
         ordering = ["-created"]
@@ -216,3 +221,65 @@ class TeamStanding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.score})"
+
+
+class HostWebhook(models.Model):
+    """A host's default webhook: copied into every game the host opens
+    without a webhook of its own (PUT/GET/DELETE /api/webhook)."""
+
+    host = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhook"
+    )
+    url = models.CharField(max_length=500)
+    secret = models.CharField(max_length=200, blank=True, default="")
+    updated = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookEvent(models.Model):
+    """One webhook event of a game, built once: every attempt (and a
+    re-delivery after a worker crash) sends this same body under this same
+    id, so receivers de-duplicate by ``event_id``."""
+
+    event_id = models.CharField(max_length=80, unique=True)
+    game = models.ForeignKey(Game, on_delete=models.CASCADE, related_name="webhook_events")
+    event = models.CharField(max_length=32)
+    url = models.CharField(max_length=500)
+    # what was read from Redis at first sight (a close's top 10 as of the
+    # close), then the JSON sent: built once, "" until then
+    data = models.JSONField(default=dict, blank=True)
+    body = models.TextField(blank=True, default="")
+    created = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=0)
+    # delivered (a 2xx) or failed (gave up after the retry window)
+    done = models.DateTimeField(null=True, blank=True)
+    delivered = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["created", "id"]
+
+    def __str__(self) -> str:
+        return self.event_id
+
+
+class WebhookDelivery(models.Model):
+    """One attempt to POST an event: the delivery log (GET /api/games/<pin>/webhooks)."""
+
+    event_id = models.CharField(max_length=80, db_index=True)
+    game = models.ForeignKey(Game, on_delete=models.CASCADE, related_name="webhook_deliveries")
+    url = models.CharField(max_length=500)
+    event = models.CharField(max_length=32)
+    attempt = models.PositiveIntegerField()
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True, default="")
+    at = models.DateTimeField(auto_now_add=True)
+    delivered = models.BooleanField(default=False)
+    ms = models.PositiveIntegerField(default=0, help_text="how long the attempt took")
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} #{self.attempt}"

@@ -120,6 +120,41 @@ class TeamsIn(Request):
         return names
 
 
+class WebhookIn(Request):
+    url: str = Field(max_length=500, description="http(s) URL the events are POSTed to")
+    secret: str = Field(
+        "",
+        max_length=200,
+        description="key of the X-Stadium-Signature HMAC-SHA256 ('' : unsigned key)",
+    )
+
+
+class WebhookOut(Schema):
+    url: str
+    secret_set: bool = Field(description="the secret is never shown back")
+
+
+class WebhookDeliveryOut(Schema):
+    id: str = Field(description="the event id (X-Stadium-Id)")
+    event: str
+    url: str
+    attempt: int
+    status_code: int | None
+    error: str
+    delivered: bool
+    ms: int
+    at: datetime
+
+
+class WebhookLogOut(Schema):
+    webhook: bool = Field(description="the game has a webhook")
+    url: str
+    events: list[dict[str, Any]] = Field(
+        description="per event: id, event, attempts, state (pending|delivered|failed), created"
+    )
+    deliveries: list[WebhookDeliveryOut]
+
+
 class GameOpenIn(Request):
     quiz: int = Field(ge=1, le=ID_MAX, description="id of one of your quizzes")
     reveal: Literal["live", "on_close"] = Field(
@@ -130,6 +165,10 @@ class GameOpenIn(Request):
     )
     late_join: bool = Field(True, description="players may join after the first question")
     teams: TeamsIn | None = Field(None, description="null: no teams")
+    webhook: WebhookIn | None = Field(
+        None,
+        description="the game's webhook; null: none; left out: the host's default (PUT /api/webhook)",
+    )
     auto_advance: AutoAdvanceIn | None = Field(
         None,
         description="null: the host advances; else the server closes at the deadline, shows "
@@ -157,6 +196,7 @@ class GameOpenOut(Schema):
     late_join: bool
     auto_advance: dict[str, int] | None
     teams: dict[str, Any] | None
+    webhook: str | None = Field(None, description="the URL the game's events go to, or null")
 
 
 class GamePublicOut(Schema):

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Start Stadium: the ASGI server (several worker processes) and the flusher.
+# Start Stadium: the ASGI server (several worker processes), the flusher and
+# the webhook worker.
 # uvicorn with wsproto: measured by make bench-fanout (about 26 KB of RSS per
 # idle player, sends as fast as the websockets implementation); our subclass
 # (sockets/ws_server.py) closes messages over 64 KiB with a clean 1009, whole
@@ -16,6 +17,9 @@ export PROMETHEUS_MULTIPROC_DIR=$METRICS_DIR
 trap 'kill 0; rm -rf "$METRICS_DIR"' EXIT INT TERM
 if $PY manage.py help flush_scores >/dev/null 2>&1; then
   $PY manage.py flush_scores --loop --interval 2 &
+fi
+if $PY manage.py help webhook_worker >/dev/null 2>&1; then
+  $PY manage.py webhook_worker &
 fi
 echo "Stadium on http://$HOST:$PORT/ ($WORKERS workers)"
 $PY -m uvicorn config.asgi:application --host "$HOST" --port "$PORT" --workers "$WORKERS" \

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from engine import SyncEngine, answer_log, flush, housekeeping, ops
+from quiz import webhooks
 from quiz.live.actions import game_end_unsaved
 from quiz.models import Game
 from quiz.redis import sync_engine
@@ -48,7 +49,9 @@ def game_saved(*, game_id: str, progress: Progress = quiet) -> tuple[FlushResult
         raise UnknownGame(f"game {gid} is not in Redis")
     if state.state != Game.State.FINISHED:
         # No answer can land after the final flush once the game is over.
-        game_end_unsaved(game=gid)
+        ended = game_end_unsaved(game=gid)
+        if ended.changed and state.state == Game.State.QUESTION:
+            webhooks.enqueue_blocking(game=gid, event="question_closed", question=state.question)
     total = FlushResult(game=gid)
     for _ in range(SAVE_PASSES):
         total += game_flush(game_id=gid, final=True, progress=progress)
@@ -57,9 +60,11 @@ def game_saved(*, game_id: str, progress: Progress = quiet) -> tuple[FlushResult
     else:
         raise NotSettled(f"game {gid} did not settle, retry")
     now = timezone.now()
-    Game.objects.filter(pk=game.pk, saved__isnull=True).update(saved=now)
+    first_save = Game.objects.filter(pk=game.pk, saved__isnull=True).update(saved=now)
     Game.objects.filter(pk=game.pk, finished__isnull=True).update(finished=now)
     game.refresh_from_db()
+    if first_save:  # once: the results are in PostgreSQL, the payload reads them
+        webhooks.enqueue_blocking(game=gid, event="game_over")
     # Only now may Redis forget the game: PostgreSQL holds all of it.
     eng.run(
         housekeeping.expire_game(gid, max(state.n_questions, 1), settings.STADIUM["FINISHED_TTL_S"])

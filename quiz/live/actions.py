@@ -18,6 +18,7 @@ from django import db
 
 from engine import SyncEngine, ops
 from engine.aio import Engine
+from quiz import webhooks
 from quiz.redis import async_engine, sync_engine
 
 log = logging.getLogger(__name__)
@@ -35,8 +36,17 @@ class Outcome:
 
 async def question_start(*, game: str, question: int | None = None) -> Outcome:
     """Open ``question`` (None: the one after the current), closing the open
-    question in the same atomic step (engine/lua/question_start.lua)."""
-    r = await async_engine().question_start(game=game, question=question)
+    question in the same atomic step (engine/lua/question_start.lua).
+    Webhooks: ``game_started`` with the first question, ``question_closed``
+    for the one it closed (queued, never awaited)."""
+    eng = async_engine()
+    st = await eng.run(ops.game_state(game))
+    r = await eng.question_start(game=game, question=question)
+    if r.ok and r.changed and st is not None:
+        if st.question:  # the one it closed, if open (the same event id as its own close)
+            webhooks.enqueue(game=game, event="question_closed", question=st.question)
+        else:
+            webhooks.enqueue(game=game, event="game_started", question=question or 1)
     return Outcome(r.status, r.changed)
 
 
@@ -56,6 +66,8 @@ async def question_close(
             return Outcome("not_open")
         question = st.question
     r = await eng.run(ops.close_question(game, question, by))
+    if r.ok and r.changed:
+        webhooks.enqueue(game=game, event="question_closed", question=question, redis=eng.redis)
     return Outcome(r.status, r.changed)
 
 
@@ -120,7 +132,10 @@ def question_close_blocking(
 ) -> Outcome:
     """:func:`question_close` of a known question, blocking: for the
     flusher's deadline fallback when no relay runs."""
-    r = (engine or sync_engine()).run(ops.close_question(game, question, "deadline"))
+    eng = engine or sync_engine()
+    r = eng.run(ops.close_question(game, question, "deadline"))
+    if r.ok and r.changed:
+        webhooks.enqueue_blocking(game=game, event="question_closed", question=question)
     return Outcome(r.status, r.changed)
 
 
@@ -128,9 +143,14 @@ async def game_end(*, game: str) -> Outcome:
     """Finish the game (closing its open question), then save its final
     scores to PostgreSQL. ``save_pending`` when the game ended but the save
     failed: the flusher saves it later."""
-    r = await async_engine().end_game(game=game)
+    eng = async_engine()
+    st = await eng.run(ops.game_state(game))
+    r = await eng.end_game(game=game)
     if not r.ok:
         return Outcome(r.status)
+    if r.changed and st is not None and st.state == "question":
+        # the open question it closed (game_over follows the save)
+        webhooks.enqueue(game=game, event="question_closed", question=st.question)
     try:
         await sync_to_async(_save_and_release, thread_sensitive=False)(game)
     except Exception:

@@ -24,13 +24,15 @@ from engine import GameState, QuestionState, Settings, housekeeping, ops
 from engine.auth import hash_token, new_token
 from quiz.documents import document_parse, engine_questions
 from quiz.live import actions, clock
-from quiz.models import Game
+from quiz.models import Game, HostWebhook
 from quiz.redis import async_engine, sync_engine
+from quiz.webhooks.urls import url_check
 
 from . import ServiceError
 from .quizzes import quiz_document, quiz_get
 
 PIN_ATTEMPTS = 100
+HOST_DEFAULT = object()  # game_open's webhook: the host's default
 _PIN_RE = re.compile(r"^[0-9]{6}$")
 
 
@@ -75,8 +77,19 @@ def game_open(
     late_join: bool = True,
     auto_advance: dict[str, int] | None = None,
     teams: dict[str, Any] | None = None,
+    webhook: dict[str, str] | None | object = HOST_DEFAULT,
 ) -> OpenedGame:
+    """``webhook``: {"url", "secret"}, None (no webhook), or HOST_DEFAULT (the
+    host's HostWebhook if any). Refused ``bad_webhook_url`` (400) per
+    quiz.webhooks.urls."""
     quiz = quiz_get(owner=host, quiz_id=quiz_id)
+    hook_url, hook_secret = "", ""
+    if webhook is HOST_DEFAULT:
+        default = HostWebhook.objects.filter(host=host).first()
+        if default is not None:
+            hook_url, hook_secret = default.url, default.secret
+    elif isinstance(webhook, dict):
+        hook_url, hook_secret = url_check(webhook["url"]), webhook.get("secret", "")
     document = quiz_document(quiz=quiz)
     try:
         # a quiz edited in the admin may break the document rules
@@ -101,6 +114,8 @@ def game_open(
         teams=teams,
         host_token_hash=hash_token(host_token),
         screen_token_hash=hash_token(screen_token),
+        webhook_url=hook_url,
+        webhook_secret=hook_secret,
     )
     gid = game.key
     eng = sync_engine()

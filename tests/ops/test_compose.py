@@ -66,7 +66,7 @@ def test_the_services_are_there_with_health_checks() -> None:
     assert any(v.endswith(":/var/lib/postgresql/data") for v in SERVICES["postgres"]["volumes"])
     for name in ("locust-master", "locust-worker"):
         assert SERVICES[name]["profiles"] == ["loadtest"]
-    assert set(APP) == {"migrate", "web", "flusher", "locust-master", "locust-worker"}
+    assert set(APP) == {"migrate", "web", "flusher", "webhooks", "locust-master", "locust-worker"}
 
 
 @pytest.mark.parametrize("name", sorted(APP))

@@ -21,6 +21,10 @@ ENDPOINTS = {
     ("get", "/api/games/{pin}"): (None, "GamePublicOut"),
     ("post", "/api/games/{pin}/players"): ("JoinIn", "JoinOut"),
     ("get", "/api/games/{pin}/results"): (None, "ResultsOut"),
+    ("get", "/api/games/{pin}/webhooks"): (None, "WebhookLogOut"),
+    ("get", "/api/webhook"): (None, "WebhookOut"),
+    ("put", "/api/webhook"): ("WebhookIn", "WebhookOut"),
+    ("delete", "/api/webhook"): (None, None),
 }
 
 

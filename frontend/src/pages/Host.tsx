@@ -157,6 +157,8 @@ function OpenGame({ quiz, onCancel }: { quiz: QuizSummary; onCancel(): void }) {
   const [teamsMode, setTeamsMode] = useState<TeamsSetting['mode']>('choose');
   const [teamsScore, setTeamsScore] = useState<TeamsSetting['score']>('average');
   const [teamNames, setTeamNames] = useState('Home\nAway');
+  const [hookUrl, setHookUrl] = useState('');
+  const [hookSecret, setHookSecret] = useState('');
   const [error, setError] = useState<string | null>(null);
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -178,6 +180,8 @@ function OpenGame({ quiz, onCancel }: { quiz: QuizSummary; onCancel(): void }) {
     // teams off: the field is left out (the server's default, null), so this
     // form still opens games on a server that predates teams
     if (teams) body.teams = teams;
+    // a webhook for this game; left empty, the host's default applies (if any)
+    if (hookUrl.trim()) body.webhook = { url: hookUrl.trim(), secret: hookSecret };
     if (maxPlayers.trim()) body.max_players = Number(maxPlayers);
     try {
       const g = await api<GameOpened>('POST', '/api/games', body);
@@ -236,6 +240,13 @@ function OpenGame({ quiz, onCancel }: { quiz: QuizSummary; onCancel(): void }) {
             <textarea id={`teams-names-${quiz.id}`} data-testid="teams-names" rows={4} value={teamNames} onChange={(e) => setTeamNames(e.target.value)} />
           </>
         )}
+      </fieldset>
+      <fieldset>
+        <legend>Webhook (optional)</legend>
+        <label htmlFor={`hook-url-${quiz.id}`}>URL the game's events are POSTed to (empty: your default, if any)</label>
+        <input id={`hook-url-${quiz.id}`} type="url" data-testid="webhook-url" placeholder="https://example.com/stadium" value={hookUrl} onChange={(e) => setHookUrl(e.target.value)} />
+        <label htmlFor={`hook-secret-${quiz.id}`}>Secret (signs each POST: X-Stadium-Signature)</label>
+        <input id={`hook-secret-${quiz.id}`} type="password" autoComplete="off" data-testid="webhook-secret" value={hookSecret} onChange={(e) => setHookSecret(e.target.value)} />
       </fieldset>
       {error && <p className="error" role="alert">{error}</p>}
       <div className="actions">

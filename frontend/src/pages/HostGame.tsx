@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { api, hostKey, store } from '../api';
 import { ConnectionBanner, Replaced, Countdown, Distribution, Leaderboard, Podium, ReadCountdown } from '../components/bits';
 import { KindPrompt, KindResults } from '../components/kinds';
+import { WebhookLog } from '../components/WebhookLog';
 import { announceBoard, teamStyle, type BoardView } from '../components/teams';
 import type { TeamEntry } from '../lib/protocol';
 import { serverNow } from '../lib/clock';
@@ -194,6 +195,7 @@ function Console({ pin, stored }: { pin: string; stored: HostStored }) {
         )}
         {hasTeams && <HostTeams names={g.teams ?? []} teams={state.teams} />}
         <section className="card"><Leaderboard top={state.leaderboard.top} /></section>
+        <WebhookLog pin={pin} />
       </div>
     </main>
   );

@@ -1,0 +1,65 @@
+import { useEffect, useState } from 'react';
+import { api } from '../api';
+
+/** GET /api/games/<pin>/webhooks (docs/protocol.md, "Webhooks"). */
+export interface WebhookDelivery {
+  id: string;
+  event: string;
+  url: string;
+  attempt: number;
+  status_code: number | null;
+  error: string;
+  delivered: boolean;
+  ms: number;
+  at: string;
+}
+
+export interface WebhookLogData {
+  webhook: boolean;
+  url: string;
+  events: { id: string; event: string; attempts: number; state: string; created?: string }[];
+  deliveries: WebhookDelivery[];
+}
+
+/** The game's webhook deliveries, refreshed every 5 s while shown. */
+export function WebhookLog({ pin }: { pin: string }) {
+  const [log, setLog] = useState<WebhookLogData | null>(null);
+  useEffect(() => {
+    let live = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const load = () => api<WebhookLogData>('GET', `/api/games/${pin}/webhooks`).then(
+      // a game without a webhook never gets one: no more asking
+      (d) => { if (live) { setLog(d); if (d.webhook) timer = setTimeout(load, 5000); } },
+      () => { if (live) timer = setTimeout(load, 5000); },
+    );
+    load();
+    return () => { live = false; clearTimeout(timer); };
+  }, [pin]);
+  if (!log || !log.webhook) return null;
+  return (
+    <section className="card" data-testid="webhook-log" aria-label="Webhook deliveries">
+      <h2>Webhook</h2>
+      <p className="muted">Events are POSTed to <code>{log.url}</code>.</p>
+      <table>
+        <thead><tr><th>Event</th><th>Id</th><th>Attempts</th><th>State</th></tr></thead>
+        <tbody>
+          {log.events.map((e) => (
+            <tr key={e.id} data-testid={`webhook-event-${e.event}`} data-state={e.state}>
+              <td>{e.event}</td><td><code>{e.id}</code></td><td>{e.attempts}</td><td>{e.state}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <details>
+        <summary>Every attempt ({log.deliveries.length})</summary>
+        <ul>
+          {log.deliveries.map((d) => (
+            <li key={`${d.id}-${d.attempt}`}>
+              {new Date(d.at).toLocaleTimeString()} {d.event} #{d.attempt}: {d.delivered ? 'delivered' : (d.status_code ?? d.error)} ({d.ms} ms)
+            </li>
+          ))}
+        </ul>
+      </details>
+    </section>
+  );
+}

@@ -160,6 +160,7 @@ def lay_down(host: Any, n: int) -> Game:
             "FROM STDIN",
             lines,
         )
+        cur.execute("ANALYZE bench_answer; ANALYZE quiz_player")
         cur.execute(
             "INSERT INTO quiz_answer (game_id, player_id, question, choices, value, points, bonus, "
             "correct, elapsed_ms, total, streak) "
@@ -168,6 +169,11 @@ def lay_down(host: Any, n: int) -> Game:
             "JOIN quiz_player p ON p.game_id = %(g)s AND p.number = a.number",
             {"g": g},
         )
+    # fresh statistics before the joins below (else nested loops over 100,000 rows)
+    with connection.cursor() as c:
+        c.execute("ANALYZE quiz_answer; ANALYZE quiz_player; ANALYZE quiz_score")
+    with transaction.atomic():
+        cur = connection.connection.cursor()
         cur.execute(
             "INSERT INTO quiz_score (game_id, player_id, total, rank, correct_count, streak, "
             "streak_round, best_streak, reached_ms, version, last_round, last_points) "

@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: run test lint install services frontend bench-engine bench-fanout bench-flush bench-db-pool loadtest clean
+.PHONY: run test lint install services frontend bench-engine bench-fanout bench-flush bench-db-pool bench-report loadtest clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -66,6 +66,10 @@ bench-flush: install services
 
 bench-db-pool: install services
 	$(PY) -m bench.bench_db_pool $(ARGS)
+
+# the game report of a generated, saved 100,000-player 10-question game
+bench-report: install services
+	$(PY) -m bench.bench_report $(ARGS)
 
 PLAYERS ?= 200
 QUESTIONS ?= 5

@@ -6,6 +6,7 @@ of phones call at once.
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any, Literal
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from .schemas import (
     JoinIn,
     JoinOut,
     LiveOut,
+    ReportOut,
     ResultsOut,
     WebhookLogOut,
 )
@@ -29,6 +31,7 @@ from .services import ServiceError
 from .services.games import GAMES_PAGE_MAX, HOST_DEFAULT, game_open, game_public, games_list
 from .services.live_feed import live_feed
 from .services.players import NO_TEAM, player_join
+from .services.report import report_csv, report_get, report_xlsx
 from .services.results import results_csv, results_get
 from .services.webhooks import webhook_log
 
@@ -161,3 +164,27 @@ def games_webhooks(request: HttpRequest, pin: str) -> dict[str, Any]:
     """The game's webhook events and every delivery attempt, newest attempt
     first (owner only: another host's game is 404)."""
     return webhook_log(host=host_of(request), pin=pin)
+
+
+REPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@router.get("/{pin}/report", response={200: ReportOut, **errors(401, 404, 409)}, auth=host_auth)
+def games_report(
+    request: HttpRequest, pin: str, format: Literal["json", "csv", "xlsx"] = "json"
+) -> HttpResponse:
+    """The game's report (docs/reports.md): per question, player and team.
+    ``?format=csv`` (UTF-8 with a BOM, one table per view) or ``xlsx`` (one
+    sheet per view). 409 ``not_saved`` until the final scores are saved."""
+    host = host_of(request)
+    if format == "json":
+        # written here, not validated field by field: 100,000 players' answers
+        body = json.dumps(report_get(host=host, pin=pin), ensure_ascii=False)
+        return HttpResponse(body, content_type="application/json")
+    content = report_csv(host=host, pin=pin) if format == "csv" else report_xlsx(host=host, pin=pin)
+    response = HttpResponse(content, content_type=REPORT_TYPES[format])
+    response["Content-Disposition"] = f'attachment; filename="stadium-{pin}-report.{format}"'
+    return response

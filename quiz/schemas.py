@@ -365,3 +365,68 @@ class LiveOut(Schema):
 
 
 __all__ += ["LiveEntry", "LiveOut", "LiveQuestion"]
+
+
+# --- the game report (docs/reports.md) --------------------------------------
+
+
+class ReportTimes(Schema):
+    from_ms: int
+    to_ms: int
+    count: int
+
+
+class ReportQuestion(Schema):
+    question: int
+    kind: str
+    text: str
+    answered: int
+    right: int | None = Field(description="right answers; null for unscored kinds")
+    share_right: float | None = Field(description="right / answered (0..1); null if unscored")
+    mean_ms: float | None
+    median_ms: float | None
+    points: int = Field(description="points given, bonus included")
+    distribution: Any = Field(description="per kind, as in question_closed")
+    times: list[ReportTimes] = Field(description="10 equal buckets over 0..time limit")
+
+
+class ReportAnswer(Schema):
+    question: int
+    value: Any
+    correct: bool | None
+    points: int
+    elapsed_ms: int
+
+
+class ReportPlayer(Schema):
+    player: int
+    nickname: str
+    team: int | None
+    rank: int
+    score: int
+    kicked: bool
+    answers: list[ReportAnswer]
+
+
+class ReportTeam(Schema):
+    team: int
+    name: str
+    rank: int
+    score: int
+    members: int
+    total: int
+    share_right: float | None
+
+
+class ReportOut(Schema):
+    game: str
+    pin: str
+    title: str
+    players: int
+    answers: int
+    teams: bool
+    questions: list[ReportQuestion]
+    hardest: list[int] = Field(description="scored questions, lowest share right first, up to 3")
+    easiest: list[int] = Field(description="highest share right first, up to 3")
+    players_detail: list[ReportPlayer]
+    teams_detail: list[ReportTeam] | None

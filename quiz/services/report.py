@@ -10,7 +10,7 @@ answers a JSON array built by PostgreSQL). The same game as the results
 PIN, 409 ``not_saved`` until saved.
 
 Downloads: :func:`report_csv` (UTF-8 with a BOM, one table per view
-separated by a blank line) and :func:`report_xlsx` (openpyxl, one sheet per
+separated by a blank line) and :func:`report_xlsx` (XlsxWriter, one sheet per
 view).
 """
 
@@ -312,23 +312,37 @@ def report_csv(*, host: User, pin: str) -> str:
     return out.getvalue()
 
 
+class _Sheet:
+    """A worksheet written row after row (XlsxWriter's constant-memory
+    mode: a row is flushed to a temporary file once the next one starts)."""
+
+    def __init__(self, wb: Any, name: str) -> None:
+        self.ws = wb.add_worksheet(name)
+        self.row = 0
+
+    def append(self, values: list[Any]) -> None:
+        self.ws.write_row(self.row, 0, values)
+        self.row += 1
+
+
 def report_xlsx(*, host: User, pin: str) -> bytes:
-    """An .xlsx workbook (openpyxl, write-only): sheets Questions, Players,
-    Answers (one row per answer) and, with teams, Teams."""
-    from openpyxl import Workbook
+    """An .xlsx workbook (XlsxWriter, constant memory): sheets Questions,
+    Players, Answers (one row per answer) and, with teams, Teams."""
+    import xlsxwriter
 
     game = _game_saved(host=host, pin=pin)
     summary = _summary(game)
     nq = len(summary["questions"])
     names = _names(game)
-    wb = Workbook(write_only=True)
-    qs = wb.create_sheet("Questions")
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"constant_memory": True, "strings_to_formulas": False})
+    qs = _Sheet(wb, "Questions")
     qs.append(QUESTION_COLS)
     for q in summary["questions"]:
         qs.append(_question_row(q))
-    players = wb.create_sheet("Players")
+    players = _Sheet(wb, "Players")
     players.append(_player_cols(nq, names is not None))
-    answers = wb.create_sheet("Answers")
+    answers = _Sheet(wb, "Answers")
     answers.append(ANSWER_COLS)
     for p in players_stream(game):
         players.append(_player_row(p, nq, names))
@@ -341,10 +355,9 @@ def report_xlsx(*, host: User, pin: str) -> bytes:
                 ]
             )  # fmt: skip
     if summary["teams_detail"] is not None:
-        teams = wb.create_sheet("Teams")
+        teams = _Sheet(wb, "Teams")
         teams.append(TEAM_COLS)
         for t in summary["teams_detail"]:
             teams.append(_team_row(t))
-    buf = io.BytesIO()
-    wb.save(buf)
+    wb.close()
     return buf.getvalue()

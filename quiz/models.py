@@ -133,8 +133,8 @@ class Game(models.Model):
     # Webhooks (quiz/webhooks, docs/protocol.md "Webhooks"): the game's
     # receiver, fixed when the game opens ("" : none); the host's default
     # (HostWebhook) is copied in unless the game names its own or null.
-    webhook_url = models.CharField(max_length=500, blank=True, default="")
-    webhook_secret = models.CharField(max_length=200, blank=True, default="")
+    webhook_url = models.CharField(max_length=500, blank=True, default="", db_default="")
+    webhook_secret = models.CharField(max_length=200, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["-created"]

@@ -22,6 +22,8 @@ ENDPOINTS = {
     ("post", "/api/games/{pin}/players"): ("JoinIn", "JoinOut"),
     ("get", "/api/games/{pin}/results"): (None, "ResultsOut"),
     ("get", "/api/games/{pin}/webhooks"): (None, "WebhookLogOut"),
+    ("get", "/api/games/{pin}/report"): (None, "ReportOut"),
+    ("get", "/api/games/{pin}/live"): (None, "LiveOut"),
     ("get", "/api/webhook"): (None, "WebhookOut"),
     ("put", "/api/webhook"): ("WebhookIn", "WebhookOut"),
     ("delete", "/api/webhook"): (None, None),

@@ -5,20 +5,15 @@ nothing shared is ever stopped or emptied."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import redis
 
 from engine import SyncEngine, keys, ops
 from quiz.flush.faults import POINTS
 
 from .harness import (
-    PrivatePostgres,
-    PrivateRedis,
     Worker,
-    env_for,
     game_create,
     game_end,
     manage,
@@ -27,35 +22,6 @@ from .harness import (
     question_play,
     redis_totals,
 )
-
-
-@pytest.fixture(scope="module")
-def servers() -> Iterator[tuple[PrivatePostgres, PrivateRedis]]:
-    pg = PrivatePostgres()
-    rs = PrivateRedis()
-    try:
-        pg.start()
-        pg.create_db()
-        rs.start()
-        manage(env_for(pg.url, rs.url), "migrate", "--noinput", "-v0")
-        yield pg, rs
-    finally:
-        rs.destroy()
-        pg.destroy()
-
-
-@pytest.fixture
-def env(servers: tuple[PrivatePostgres, PrivateRedis]) -> dict[str, str]:
-    pg, rs = servers
-    # small batches: a flush of a dozen players runs in several
-    return env_for(pg.url, rs.url, STADIUM_FLUSH_BATCH="5")
-
-
-@pytest.fixture
-def r(servers: tuple[PrivatePostgres, PrivateRedis]) -> Iterator[Any]:
-    client = redis.Redis.from_url(servers[1].url)
-    yield client
-    client.close()
 
 
 def _answers(pg_url: str, gid: str) -> list[tuple[int, int, int]]:

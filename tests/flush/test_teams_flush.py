@@ -14,12 +14,10 @@ import csv
 import io
 import json
 import secrets
-from collections.abc import Iterator
 from typing import Any
 
 import psycopg
 import pytest
-import redis
 
 from engine import Settings, SyncEngine, keys, ops, teams
 from engine.auth import hash_token, new_token
@@ -27,10 +25,7 @@ from quiz.documents import engine_questions
 from quiz.nicknames import nickname_key
 
 from .harness import (
-    PrivatePostgres,
-    PrivateRedis,
     document,
-    env_for,
     game_end,
     manage,
     pg_rows,
@@ -40,34 +35,6 @@ from .harness import (
 
 NAMES = ["Home", "Away", "Neutral"]
 SIZES = (6, 4, 2)  # team 2 loses both of its players: 0 members, score 0
-
-
-@pytest.fixture(scope="module")
-def servers() -> Iterator[tuple[PrivatePostgres, PrivateRedis]]:
-    pg = PrivatePostgres()
-    rs = PrivateRedis()
-    try:
-        pg.start()
-        pg.create_db()
-        rs.start()
-        manage(env_for(pg.url, rs.url), "migrate", "--noinput", "-v0")
-        yield pg, rs
-    finally:
-        rs.destroy()
-        pg.destroy()
-
-
-@pytest.fixture
-def env(servers: tuple[PrivatePostgres, PrivateRedis]) -> dict[str, str]:
-    pg, rs = servers
-    return env_for(pg.url, rs.url, STADIUM_FLUSH_BATCH="5")
-
-
-@pytest.fixture
-def r(servers: tuple[PrivatePostgres, PrivateRedis]) -> Iterator[Any]:
-    client = redis.Redis.from_url(servers[1].url)
-    yield client
-    client.close()
 
 
 def game_create_teams(pg_url: str, r: Any, score: str, n_questions: int) -> tuple[str, str]:

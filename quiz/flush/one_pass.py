@@ -14,7 +14,7 @@ from django.db.models import Q
 from engine import housekeeping, ops
 from quiz.models import Game
 from quiz.redis import sync_engine
-from quiz.services.games import question_close_expired
+from quiz.services.games import game_advance_due, question_close_expired
 
 from .errors import NotFlushable
 from .game import game_flush
@@ -50,6 +50,9 @@ def flush_all(*, only: str | None = None, progress: Progress = quiet) -> list[Fl
         else:
             if question_close_expired(game_id=gid):
                 progress(f"game {gid}: closed a question past its deadline")
+            step = game_advance_due(game_id=gid)
+            if step:
+                progress(f"game {gid}: auto-advance ({step}) with no relay taking it")
             res = game_flush(game_id=gid, progress=progress)
         if res.rows:
             progress(res.line())

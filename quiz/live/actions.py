@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from asgiref.sync import sync_to_async
 from django import db
@@ -110,21 +111,34 @@ async def advance_auto(*, game: str, question: int, step: str, engine: Engine) -
     results give way to the leaderboard), ``next`` (the next question opens,
     only while ``question`` is still the current one) or ``end`` (after the
     last question: the game ends and its results are saved)."""
-    if step == "board":
-        r = await engine.run(ops.show_board(game, question))
+    r = await engine.run(_auto_op(game, question, step))
+    if step != "end" or not r.ok or not r.changed:  # another process ended it (and saves)
         return Outcome(r.status, r.changed)
-    if step == "next":
-        o = await engine.run(ops.question_start(game, question, question + 1))
-        return Outcome(o.status, o.changed)
-    done = await engine.run(ops.end_game(game, question))
-    if not done.ok or not done.changed:  # another process ended it (and saves)
-        return Outcome(done.status, done.changed)
     try:
         await sync_to_async(_save_and_release, thread_sensitive=False)(game)
     except Exception:
         log.exception("game %s: saving results failed; the flusher will retry", game)
         return Outcome("save_pending", True)
     return Outcome("ok", True)
+
+
+def _auto_op(game: str, question: int, step: str) -> ops.Op[Any]:
+    """The one atomic script of an auto-advance step (its reply has
+    ``status`` and ``changed``)."""
+    if step == "board":
+        return ops.show_board(game, question)
+    if step == "next":
+        return ops.question_start(game, question, question + 1)
+    return ops.end_game(game, question)
+
+
+def advance_auto_blocking(*, game: str, question: int, step: str, engine: SyncEngine) -> Outcome:
+    """:func:`advance_auto` for the flusher's fallback, when no relay runs
+    (nobody connected): the same scripts, so it happens once even when a
+    relay takes the step too; an ended game is saved by the flusher's next
+    pass (it saves every game over in Redis)."""
+    r = engine.run(_auto_op(game, question, step))
+    return Outcome(r.status, r.changed)
 
 
 def question_close_blocking(

@@ -265,3 +265,27 @@ def games_list(*, host: User, page: int, page_size: int) -> dict[str, Any]:
                 item["finished"] = _iso_ms(st.finished_ms)
         games.append(item)
     return {"games": games, "page": page, "page_size": page_size, "total": total}
+
+
+def game_advance_due(*, game_id: str) -> str:
+    """Auto-advance's step that is due, taken by the flusher's pass: the
+    relays take it while anyone is connected; with nobody connected the show
+    still goes on (up to one flush interval late). The same rule
+    (quiz.live.clock.auto_step) and the same atomic scripts as the relays',
+    so a step taken twice happens once. Returns the step taken, or ''."""
+    eng = sync_engine()
+    st = eng.run(ops.game_state(game_id))
+    if st is None or not st.auto_reveal_ms or st.state != "reveal" or not st.question:
+        return ""
+    q, now_ms = eng.run(ops.combine(ops.question_state(game_id, st.question), housekeeping.clock()))
+    if q is None:
+        return ""
+    step, at = clock.auto_step(
+        state=st.state, question_state=q.state, closed_ms=q.closed_ms, board_ms=q.board_ms,
+        reveal_ms=st.auto_reveal_ms, leaderboard_ms=st.auto_board_ms,
+        last=q.number >= st.n_questions, now_ms=now_ms,
+    )  # fmt: skip
+    if not step or at > now_ms:
+        return ""
+    done = actions.advance_auto_blocking(game=game_id, question=q.number, step=step, engine=eng)
+    return step if done.ok and done.changed else ""

@@ -1,5 +1,5 @@
 // The game report (issue 16): the shape of GET /api/games/<pin>/report
-// (/work spec16, docs/protocol.md) and pure helpers for the console's report
+// (docs/reports.md) and pure helpers for the console's report
 // page: number formats, chart series, the distribution per kind, and the
 // players' table (sort, filter, page: a report may hold 100,000 players).
 

@@ -102,8 +102,11 @@ def document(n_questions: int) -> dict[str, Any]:
     )
 
 
-def game_create(pg_url: str, r: Any, *, n_questions: int = 4) -> tuple[str, str]:
-    """A Game row, its Redis state and a PIN, as the HTTP API makes them.
+def game_create(
+    pg_url: str, r: Any, *, n_questions: int = 4, teams: dict[str, Any] | None = None
+) -> tuple[str, str]:
+    """A Game row, its Redis state and a PIN, as the HTTP API makes them
+    (``teams``: the game setting, as ``POST /api/games`` takes it).
     Returns the game's Redis id (Game.key) and its PIN."""
     doc = document(n_questions)
     host_hash = hash_token(new_token())
@@ -116,17 +119,20 @@ def game_create(pg_url: str, r: Any, *, n_questions: int = 4) -> tuple[str, str]
         (uid,) = c.execute("SELECT id FROM auth_user WHERE username = 'flush-host'").fetchone()
         (gid,) = c.execute(
             "INSERT INTO quiz_game (key, title, document, pin, state, reveal, max_players, "
-            "late_join, host_token_hash, screen_token_hash, created, epoch, host_id, snapshot) "
-            "VALUES (%s, %s, %s, '', 'lobby', 'live', 0, true, %s, '', now(), 1, %s, '{}') "
-            "RETURNING key",
-            (secrets.token_hex(6), doc["title"], json.dumps(doc), host_hash, uid),
-        ).fetchone()
+            "late_join, host_token_hash, screen_token_hash, created, epoch, host_id, snapshot, "
+            "teams) VALUES (%s, %s, %s, '', 'lobby', 'live', 0, true, %s, '', now(), 1, %s, "
+            "'{}', %s) RETURNING key",
+            (secrets.token_hex(6), doc["title"], json.dumps(doc), host_hash, uid,
+             json.dumps(teams) if teams else None),
+        ).fetchone()  # fmt: skip
         eng = SyncEngine(r)
-        eng.run(
-            ops.create_game(
-                gid, engine_questions(doc), Settings(host_token_hash=host_hash, title=doc["title"])
-            )
-        )
+        settings = Settings(host_token_hash=host_hash, title=doc["title"])
+        if teams:
+            settings = Settings(
+                host_token_hash=host_hash, title=doc["title"], team_names=teams["names"],
+                team_mode=teams["mode"], team_score=teams["score"],
+            )  # fmt: skip
+        eng.run(ops.create_game(gid, engine_questions(doc), settings))
         while True:
             pin = str(100_000 + secrets.randbelow(900_000))
             if eng.run(ops.claim_pin(pin, gid)):

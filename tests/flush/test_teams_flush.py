@@ -13,19 +13,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-import secrets
 from typing import Any
 
-import psycopg
 import pytest
 
-from engine import Settings, SyncEngine, keys, ops, teams
-from engine.auth import hash_token, new_token
-from quiz.documents import engine_questions
+from engine import SyncEngine, keys, ops, teams
+from engine.auth import hash_token
 from quiz.nicknames import nickname_key
 
 from .harness import (
-    document,
+    game_create,
     game_end,
     manage,
     pg_rows,
@@ -39,47 +36,8 @@ SIZES = (6, 4, 2)  # team 2 loses both of its players: 0 members, score 0
 
 def game_create_teams(pg_url: str, r: Any, score: str, n_questions: int) -> tuple[str, str]:
     """harness.game_create with a teams setting (choose mode)."""
-    doc = document(n_questions)
-    cfg = {"mode": "choose", "score": score, "names": NAMES}
-    host_hash = hash_token(new_token())
-    with psycopg.connect(pg_url, autocommit=True) as c:
-        c.execute(
-            "INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, "
-            "email, is_staff, is_active, date_joined) VALUES ('!', false, 'flush-host', '', '', "
-            "'', false, true, now()) ON CONFLICT (username) DO NOTHING"
-        )
-        user = c.execute("SELECT id FROM auth_user WHERE username = 'flush-host'").fetchone()
-        assert user is not None
-        uid = user[0]
-        row = c.execute(
-            "INSERT INTO quiz_game (key, title, document, pin, state, reveal, max_players, "
-            "late_join, host_token_hash, screen_token_hash, created, epoch, host_id, snapshot, "
-            "teams) VALUES (%s, %s, %s, '', 'lobby', 'live', 0, true, %s, '', now(), 1, %s, "
-            "'{}', %s) RETURNING key",
-            (secrets.token_hex(6), doc["title"], json.dumps(doc), host_hash, uid, json.dumps(cfg)),
-        ).fetchone()
-        assert row is not None
-        gid = str(row[0])
-        eng = SyncEngine(r)
-        eng.run(
-            ops.create_game(
-                gid,
-                engine_questions(doc),
-                Settings(
-                    host_token_hash=host_hash,
-                    title=doc["title"],
-                    team_names=NAMES,
-                    team_mode="choose",
-                    team_score=score,
-                ),  # fmt: skip
-            )
-        )
-        while True:
-            pin = str(100_000 + secrets.randbelow(900_000))
-            if eng.run(ops.claim_pin(pin, gid)):
-                break
-        c.execute("UPDATE quiz_game SET pin = %s WHERE key = %s", (pin, gid))
-    return gid, pin
+    teams = {"mode": "choose", "score": score, "names": NAMES}
+    return game_create(pg_url, r, n_questions=n_questions, teams=teams)
 
 
 def join_teams(r: Any, gid: str) -> dict[int, int]:

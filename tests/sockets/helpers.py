@@ -36,9 +36,20 @@ class Opened:
     players: list[int]
 
 
-def _open(quiz_doc: dict[str, Any], n_players: int, **settings: Any) -> Opened:
+def open_as(
+    quiz_doc: dict[str, Any],
+    *,
+    username: str = "socket-host",
+    password: str | None = None,
+    **settings: Any,
+) -> Opened:
+    """A game of ``quiz_doc`` opened by the host ``username`` (given
+    ``password``, so the test can also log in over HTTP); blocking."""
     User = get_user_model()
-    host, _ = User.objects.get_or_create(username="socket-host")
+    host, _ = User.objects.get_or_create(username=username)
+    if password is not None:
+        host.set_password(password)
+        host.save()
     quiz = quiz_create(owner=host, document=document_parse(quiz_doc))
     opened = game_open(
         host=host, quiz_id=quiz.pk, max_players=settings.pop("max_players", 1000), **settings
@@ -48,7 +59,7 @@ def _open(quiz_doc: dict[str, Any], n_players: int, **settings: Any) -> Opened:
 
 
 async def open_game(n_players: int, quiz_doc: dict[str, Any] = QUIZ, **settings: Any) -> Opened:
-    g = await sync_to_async(_open)(quiz_doc, n_players, **settings)
+    g = await sync_to_async(open_as)(quiz_doc, **settings)
     for i in range(n_players):
         j = await player_join(pin=g.pin, nickname=f"Player{i:02d}")
         g.tokens.append(j.token)

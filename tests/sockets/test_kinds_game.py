@@ -23,20 +23,16 @@ from typing import Any
 
 import pytest
 from asgiref.sync import sync_to_async
-from django.contrib.auth import get_user_model
 from django.db import connection
 
-from quiz.documents import document_parse
 from quiz.models import Answer
 from quiz.nicknames import nickname_offensive
-from quiz.services.games import game_open
 from quiz.services.players import player_join
-from quiz.services.quizzes import quiz_create
 from testkit.hosts import host_session
 
 from . import oracle_kinds as oracle
 from .conftest import Client, Server, connect
-from .helpers import Opened
+from .helpers import Opened, open_as
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(300)]
 
@@ -129,14 +125,7 @@ def allowed_text(text: str) -> bool:
 
 
 def _open(quiz_doc: dict[str, Any], **settings: Any) -> Opened:
-    User = get_user_model()
-    host, _ = User.objects.get_or_create(username=HOST)
-    host.set_password(PASSWORD)
-    host.save()
-    quiz = quiz_create(owner=host, document=document_parse(quiz_doc))
-    opened = game_open(host=host, quiz_id=quiz.pk, max_players=1000, **settings)
-    connection.close()
-    return Opened(opened.game.key, opened.game.pin, opened.host_token, opened.screen_token, [], [])
+    return open_as(quiz_doc, username=HOST, password=PASSWORD, **settings)
 
 
 async def open_game(n: int, quiz_doc: dict[str, Any], **settings: Any) -> Opened:

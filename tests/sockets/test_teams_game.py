@@ -31,16 +31,13 @@ from typing import Any
 import httpx
 import pytest
 from asgiref.sync import sync_to_async
-from django.contrib.auth import get_user_model
 from django.db import connection
 
-from quiz.documents import document_parse
 from quiz.models import Answer
-from quiz.services.games import game_open
-from quiz.services.quizzes import quiz_create
 from testkit.hosts import host_session
 
 from .conftest import Client, Server, connect
+from .helpers import open_as
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(300)]
 
@@ -123,14 +120,8 @@ class Game:
 
 
 def _open(quiz_doc: dict[str, Any], **settings: Any) -> Game:
-    User = get_user_model()
-    host, _ = User.objects.get_or_create(username=HOST)
-    host.set_password(PASSWORD)
-    host.save()
-    quiz = quiz_create(owner=host, document=document_parse(quiz_doc))
-    opened = game_open(host=host, quiz_id=quiz.pk, max_players=1000, **settings)
-    connection.close()
-    return Game(opened.game.key, opened.game.pin, opened.host_token, opened.screen_token)
+    o = open_as(quiz_doc, username=HOST, password=PASSWORD, **settings)
+    return Game(o.game, o.pin, o.host_token, o.screen_token)
 
 
 async def open_game(**settings: Any) -> Game:

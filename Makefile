@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: run test lint install services frontend bench-engine bench-fanout bench-flush bench-db-pool bench-report loadtest clean
+.PHONY: run test lint install services frontend bench-engine bench-fanout bench-flush bench-replicas bench-db-pool bench-report loadtest clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -63,6 +63,11 @@ bench-fanout: install services
 
 bench-flush: install services
 	$(PY) -m bench.bench_flush $(ARGS)
+
+# what acknowledging answers only once a replica has them (WAIT) costs, on a
+# private 3 + 3 node Redis Cluster
+bench-replicas: install services
+	$(PY) -m bench.bench_replicas $(ARGS)
 
 bench-db-pool: install services
 	$(PY) -m bench.bench_db_pool $(ARGS)

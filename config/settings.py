@@ -160,6 +160,11 @@ STADIUM = {
     "EVENTS_MAXLEN": env.int("STADIUM_EVENTS_MAXLEN", default=20_000),
     # micro-batch bound of answer submissions
     "BATCH_MAX": env.int("STADIUM_BATCH_MAX", default=512),
+    # answers acknowledged only once this many replicas have them (Redis
+    # WAIT after each batch; engine/replication.py), waiting at most the
+    # timeout; 0: acknowledged once the primary has them
+    "REDIS_WAIT_REPLICAS": env.int("STADIUM_REDIS_WAIT_REPLICAS", default=0),
+    "REDIS_WAIT_TIMEOUT_MS": env.int("STADIUM_REDIS_WAIT_TIMEOUT_MS", default=1000),
     # HTTP: seconds a client has to send a request's headers (from the
     # connection, or the request's first byte), then its body
     # (config/http_protocol.py)

@@ -21,6 +21,7 @@ from .errors import EngineUnavailable
 from .kinds import AnswerArg
 from .ops import Call, Op
 from .pipeline import TRANSIENT, check, missing_scripts, queue, unavailable
+from .replication import ReplicaWait, check_waits, queue_waits
 from .scripts import SCRIPTS
 from .types import AnswerResult, Event, OpenResult, Reply
 
@@ -38,8 +39,12 @@ class Engine:
         batch_in_flight: int = 2,
         batching: bool = True,
         batch_observer: Observer | None = None,
+        replica_wait: ReplicaWait | None = None,
     ) -> None:
         self.redis = redis
+        # Answers acknowledged only once replicas have them (engine.replication);
+        # they then go through the generic batcher, which can add the WAIT.
+        self.replica_wait = replica_wait if replica_wait and replica_wait.replicas > 0 else None
         # Settings of every operation this engine runs (engine.calls.Knob).
         self.events_maxlen = events_maxlen
         self.knobs = knobs(events_maxlen=events_maxlen)
@@ -48,13 +53,13 @@ class Engine:
         # caller may also set ``batcher`` itself; a set batcher takes precedence.
         self.pipe: AnswerPipe | None = None
         self.batcher: AnswerBatcher | None = None
-        if batching and AnswerPipe.supported(redis):
+        if batching and self.replica_wait is None and AnswerPipe.supported(redis):
             self.pipe = AnswerPipe(
                 redis, max_batch=batch_max, max_in_flight=batch_in_flight, observer=batch_observer
             )
         elif batching:
             self.batcher = AnswerBatcher(
-                self.call_many,
+                self.call_answers,
                 max_batch=batch_max,
                 max_in_flight=batch_in_flight,
                 observer=batch_observer,
@@ -72,24 +77,45 @@ class Engine:
         except TRANSIENT as e:
             raise unavailable(e) from e
 
-    async def call_many(self, calls: Sequence[Call]) -> list[Any]:
+    async def call_many(self, calls: Sequence[Call], *, replicated: bool = False) -> list[Any]:
         """Run calls in one pipeline; reload scripts and re-run only the calls
-        refused with NOSCRIPT (they never ran)."""
+        refused with NOSCRIPT (they never ran). ``replicated`` (with
+        ``replica_wait`` set): the replies only once replicas confirmed them,
+        the first pass's writes and the re-run's alike."""
+        wait = self.replica_wait if replicated else None
+        n = len(calls)
+        confirmations: list[Any] = []
         try:
+            if wait and hasattr(self.redis, "initialize"):
+                await self.redis.initialize()  # the slot map WAIT routing reads (once)
             pipe = self.redis.pipeline(transaction=False)
             queue(pipe, calls, self.knobs)
+            if wait:
+                queue_waits(pipe, self.redis, calls, wait)
             results: list[Any] = await pipe.execute(raise_on_error=False)
+            confirmations += results[n:]
+            results = results[:n]
             missing = missing_scripts(results)
             if missing:
                 await self.load_scripts()
+                redo = [calls[i] for i in missing]
                 pipe = self.redis.pipeline(transaction=False)
-                queue(pipe, [calls[i] for i in missing], self.knobs)
+                queue(pipe, redo, self.knobs)
+                if wait:
+                    queue_waits(pipe, self.redis, redo, wait)
                 again = await pipe.execute(raise_on_error=False)
-                for i, r in zip(missing, again, strict=True):
+                confirmations += again[len(redo) :]
+                for i, r in zip(missing, again[: len(redo)], strict=True):
                     results[i] = r
         except TRANSIENT as e:
             raise unavailable(e) from e
+        if wait:
+            check_waits(confirmations, wait)
         return check(results)
+
+    async def call_answers(self, calls: Sequence[Call]) -> list[Any]:
+        """The batcher's sender: answers, replicated when the engine says so."""
+        return await self.call_many(calls, replicated=True)
 
     async def run(self, op: Op[T]) -> T:
         return op.decode(await self.call_many(op.calls))

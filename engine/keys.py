@@ -81,6 +81,13 @@ def dirty(game: str) -> str:
     return _k(game, "dirty")
 
 
+def sync(game: str) -> str:
+    """String: the flusher's replication mark, a counter bumped just before a
+    flush commits and then WAITed on: a replica that has it has every write
+    before it (engine/replication.py)."""
+    return _k(game, "sync")
+
+
 def pin(pin_code: str) -> str:
     """String: PIN -> game id while the game is live."""
     return f"pin:{pin_code}"
@@ -93,5 +100,6 @@ def all_of(game: str, n_questions: int) -> list[str]:
     for n in range(1, n_questions + 1):
         keys += [question(game, n), answers(game, n)]
     keys += [texts(game, n) for n in range(1, n_questions + 1)]
-    keys.append(teams(game))
+    keys.append(sync(game))
+    keys.append(teams(game))  # last: restore_game.lua finds it as KEYS[#KEYS]
     return keys

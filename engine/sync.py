@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from . import ops
 from .calls import DEFAULT_EVENTS_MAXLEN, Call, Op, knobs
 from .pipeline import TRANSIENT, check, missing_scripts, queue, unavailable
+from .replication import confirm_replicated
 from .scripts import SCRIPTS
 from .types import OpenResult, Reply
 
@@ -48,6 +49,14 @@ class SyncEngine:
 
     def run(self, op: Op[T]) -> T:
         return op.decode(self.call_many(op.calls))
+
+    def confirm_replicated(
+        self, *, game: str, replicas_min: int = 0, timeout_ms: int = 1000
+    ) -> int:
+        """See :func:`engine.replication.confirm_replicated`."""
+        return confirm_replicated(
+            self.redis, game, replicas_min=replicas_min, timeout_ms=timeout_ms
+        )
 
     def question_start(self, *, game: str, question: int | None = None) -> OpenResult:
         """Blocking twin of :meth:`engine.aio.Engine.question_start`."""

@@ -29,6 +29,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
 
 from engine import Engine, SyncEngine
+from engine.replication import ReplicaWait
 
 from . import metrics
 
@@ -109,6 +110,9 @@ def async_engine() -> Engine:
             events_maxlen=settings.STADIUM["EVENTS_MAXLEN"],
             batch_max=settings.STADIUM["BATCH_MAX"],
             batch_observer=metrics.ANSWER_BATCH_SIZE.observe,
+            replica_wait=ReplicaWait(
+                settings.STADIUM["REDIS_WAIT_REPLICAS"], settings.STADIUM["REDIS_WAIT_TIMEOUT_MS"]
+            ),
         )
         _engines.clear()  # one live loop per process; drop engines of closed loops
         _engines[id(loop)] = eng

@@ -19,7 +19,8 @@
 --         [2] players [3] nicks [4] tokens [5] board [6] stats [7] events
 --         [8] log [9] dirty, then q:1, ans:1, q:2, ans:2, ... (q:n is
 --         KEYS[8 + 2n], ans:n is KEYS[9 + 2n]), then txt:1 .. txt:N (txt:n
---         is KEYS[9 + 2N + n]), then teams (the last key)
+--         is KEYS[9 + 2N + n]), then sync (only deleted here), then teams
+--         (the last key)
 -- ARGV[1] "1" to replace a game still there   ARGV[2] events stream MAXLEN
 -- ARGV[3] the flusher's consumer group   ARGV[4] epoch   ARGV[5] n questions
 -- then    m, and m meta field, value pairs (created_ms is Redis time unless given)

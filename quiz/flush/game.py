@@ -179,6 +179,13 @@ def game_flush(*, game_id: str, final: bool = False, progress: Progress = quiet)
         row = _game_write(gid, game_pk, snap)
         if snap is not None:
             _teams_write(cur, eng, gid, game_pk, snap)
+        # PostgreSQL never gets what a replica lacks: a failover after the
+        # commit would leave it ahead of Redis (docs/persistence.md)
+        eng.confirm_replicated(
+            game=gid,
+            replicas_min=settings.STADIUM["REDIS_WAIT_REPLICAS"],
+            timeout_ms=settings.STADIUM["REDIS_WAIT_TIMEOUT_MS"],
+        )
         pause_at("before_commit")
     pause_at("after_commit")
     eng.run(answer_log.ack(gid, ack, batch=batch))

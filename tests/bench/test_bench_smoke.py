@@ -54,3 +54,15 @@ def test_engine_bench_runs() -> None:
         assert rates[f"engine, micro-batched, {kind}"] > 0, out
         assert rates[f"redis-benchmark, {kind}, fixed"] > 0, out
     assert "per kind, engine as a share of its kind's fixed-value line: true_false" in out, out
+
+
+def test_replicas_bench_prints_both_modes() -> None:
+    out = run(
+        "bench.bench_replicas", "--players", "300", "--answers", "300", "--lone", "20",
+        "--rounds", "1",
+    )  # fmt: skip
+    lines = [ln.split() for ln in out.splitlines() if ln.startswith("WAIT ")]
+    assert [(ln[0], ln[1], ln[2]) for ln in lines] == [
+        ("WAIT", "off", "200"), ("WAIT", "1", "200"), ("WAIT", "off", "1"), ("WAIT", "1", "1"),
+    ]  # fmt: skip
+    assert "flusher guard" in out and out.startswith("machine: ")

@@ -45,6 +45,27 @@ def render(values: Mapping[str, str], template: Path = TEMPLATE) -> str:
     return _PLACEHOLDER.sub(lambda m: values[m.group(1) or m.group(2)], text)
 
 
+def loopback_values(
+    port: int,
+    upstreams: Sequence[str],
+    static_dir: Path,
+    run_dir: Path,
+    *,
+    header_timeout: str = "10s",
+    proxy_bind: str = PROXY_ADDR,
+) -> dict[str, str]:
+    """The placeholders' values for an nginx on ``HOST:port`` in front of
+    ``upstreams`` ("host:port" of Stadium servers)."""
+    return {
+        "STADIUM_NGINX_LISTEN": f"{HOST}:{port}",
+        "STADIUM_NGINX_UPSTREAMS": " ".join(f"server {u};" for u in upstreams),
+        "STADIUM_NGINX_PROXY_BIND": proxy_bind,
+        "STADIUM_NGINX_STATIC_DIR": str(static_dir),
+        "STADIUM_NGINX_RUN_DIR": str(run_dir),
+        "STADIUM_NGINX_HEADER_TIMEOUT": header_timeout,
+    }
+
+
 def nginx_binary() -> str | None:
     """$NGINX, or nginx on the PATH or in /usr/sbin (scripts/nginx.sh installs it)."""
     for candidate in (os.environ.get("NGINX"), shutil.which("nginx"), "/usr/sbin/nginx"):
@@ -74,14 +95,14 @@ class Nginx:
         # Readable by all: started as root, nginx's workers run as another user.
         self.dir = Path(tempfile.mkdtemp(prefix="stadium-nginx-"))
         self.dir.chmod(0o755)
-        self.values = {
-            "STADIUM_NGINX_LISTEN": f"{HOST}:{self.port}",
-            "STADIUM_NGINX_UPSTREAMS": " ".join(f"server {u};" for u in upstreams),
-            "STADIUM_NGINX_PROXY_BIND": proxy_bind,
-            "STADIUM_NGINX_STATIC_DIR": str(static_dir),
-            "STADIUM_NGINX_RUN_DIR": str(self.dir),
-            "STADIUM_NGINX_HEADER_TIMEOUT": header_timeout,
-        }
+        self.values = loopback_values(
+            self.port,
+            upstreams,
+            static_dir,
+            self.dir,
+            header_timeout=header_timeout,
+            proxy_bind=proxy_bind,
+        )
         self.conf = self.dir / "nginx.conf"
         self.conf.write_text(render(self.values))
         self.log = self.dir / "nginx.log"

@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+import websockets
 from django.conf import settings
 
 from quiz import ratelimit
@@ -92,6 +93,21 @@ def test_metrics_are_refused_at_the_edge_and_served_by_each_server(
         assert r.status_code == 403 and json_error(r)["error"] == "forbidden", path
     r = httpx.get(upstreams[0].http + "/metrics")
     assert r.status_code == 200 and "stadium_connections" in r.text
+
+
+async def test_websocket_origins_are_checked_against_the_clients_host(proxy: Nginx) -> None:
+    # nginx passes the Host the client sent, port included: the page's own
+    # origin is accepted, another site's is refused by the server
+    own = await websockets.connect(
+        f"{proxy.ws}/ws/play/{UNKNOWN_PIN}/", additional_headers={"Origin": proxy.http}
+    )
+    await own.close()
+    with pytest.raises(websockets.InvalidStatus) as refused:
+        await websockets.connect(
+            f"{proxy.ws}/ws/play/{UNKNOWN_PIN}/",
+            additional_headers={"Origin": f"http://{HOST}:{free_port()}"},
+        )
+    assert refused.value.response.status_code == 403
 
 
 def test_slow_headers_are_cut_by_nginx(

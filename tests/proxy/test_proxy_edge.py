@@ -74,7 +74,8 @@ def test_the_same_urls_answer_as_without_the_proxy(proxy: Nginx, upstreams: list
     asset = built_asset()
     paths = ["/", "/play", "/host", "/host/report/123456", "/screen/123456", "/healthz",
              "/api/docs", "/api/nothing-here", "/admin/login/", f"/static/assets/{asset.name}",
-             "/static/admin/css/base.css", "/static/assets/missing-0000.js"]  # fmt: skip
+             "/static/admin/css/base.css", "/static/assets/missing-0000.js", "/static/",
+             "/static/admin/"]  # fmt: skip
     with httpx.Client(base_url=proxy.http) as edge, httpx.Client(base_url=upstreams[0].http) as app:
         for path in paths:
             a, b = edge.get(path), app.get(path)

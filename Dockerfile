@@ -1,5 +1,6 @@
 # Stadium's image: the Django/Channels app served by uvicorn (several worker
-# processes), also used by the flusher and, with --target loadtest, by Locust.
+# processes), also used by the flusher and, with --target loadtest, by Locust;
+# --target proxy is the nginx in front of it.
 # The React front end is built in a node stage when frontend/package.json
 # exists; otherwise the app runs without it (the API and sockets still work).
 
@@ -34,6 +35,21 @@ EXPOSE 8000
 CMD ["python", "-m", "uvicorn", "config.asgi:application", "--host", "0.0.0.0", "--port", "8000", \
      "--loop", "uvloop", "--http", "config.http_protocol:TimedHttpToolsProtocol", "--ws", "sockets.ws_server:WSProtocol", "--ws-max-size", "65536", "--ws-per-message-deflate", "false", \
      "--no-access-log", "--proxy-headers"]
+
+# --- proxy (nginx in front of web: docker-compose.yml's nginx service) --------
+# The shipped config, deploy/nginx/stadium.conf.template, rendered at start by
+# the image's envsubst step (its STADIUM_NGINX_* names only) into
+# /etc/nginx/nginx.conf; the static files (the built front end among them)
+# from the app stage's collectstatic. 1.28: "resolve" on upstream servers
+# (nginx 1.27.3+) follows every replica of a scaled web service.
+FROM nginx:1.28 AS proxy
+ENV NGINX_ENVSUBST_OUTPUT_DIR=/etc/nginx \
+    NGINX_ENVSUBST_FILTER=STADIUM_NGINX_ \
+    STADIUM_NGINX_STATIC_DIR=/srv/stadium/static \
+    STADIUM_NGINX_RUN_DIR=/var/cache/nginx
+RUN rm -f /etc/nginx/conf.d/default.conf
+COPY deploy/nginx/stadium.conf.template /etc/nginx/templates/nginx.conf.template
+COPY --from=app /app/staticfiles /srv/stadium/static
 
 # --- load test (Locust master and workers) ------------------------------------
 FROM app AS loadtest

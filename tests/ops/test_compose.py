@@ -1,7 +1,8 @@
 """docker-compose.yml, the Dockerfile, .env.example and the README agree with
 the project: every command a service runs exists and accepts its options,
 every variable set for the app is read by the settings (or by the named tool
-that reads it), and the web and flusher commands are the documented ones.
+that reads it), the web and flusher commands are the documented ones, and
+the nginx in front runs the shipped config the proxy tests run.
 No Docker engine is needed: the files are parsed.
 """
 
@@ -12,20 +13,24 @@ import json
 import re
 import shlex
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from django.conf import settings
 from django.core.management import get_commands, load_command_class
 
+from testkit.nginx import TEMPLATE, placeholders, render
 from testkit.serve import production_args
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES: dict[str, Any] = COMPOSE["services"]
-# Services that run this project's image (built from the Dockerfile).
-APP = {name: s for name, s in SERVICES.items() if "build" in s}
+# Services that run this project's image (built from the Dockerfile; the
+# nginx service is built from its proxy stage, an nginx image).
+APP = {name: s for name, s in SERVICES.items() if "build" in s and s["build"]["target"] != "proxy"}
 
 # Variables set for the app that Django does not read, and who does.
 READ_ELSEWHERE = {
@@ -53,8 +58,8 @@ def readme_docker_section() -> str:
 
 
 def test_the_services_are_there_with_health_checks() -> None:
-    assert {"redis", "postgres", "web", "flusher", "locust-master", "locust-worker"} <= set(
-        SERVICES
+    assert {"redis", "postgres", "web", "flusher", "nginx", "locust-master", "locust-worker"} <= (
+        set(SERVICES)
     )
     for name in ("redis", "postgres", "web"):
         assert SERVICES[name]["healthcheck"]["test"], name
@@ -149,3 +154,88 @@ def test_web_serves_like_scripts_run_sh_and_the_dockerfile() -> None:
     assert "pip install -r requirements.txt" in dockerfile
     cmd = re.search(r"^CMD (\[.*?\])$", dockerfile.replace("\\\n", ""), re.M | re.S)
     assert cmd and json.loads(cmd.group(1)) == web
+
+
+# --- nginx in front of web ------------------------------------------------------
+
+
+def dockerfile_stage(name: str) -> str:
+    """The Dockerfile's stage ``name``, continuation lines joined."""
+    text = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    m = re.search(rf"^FROM \S+ AS {name}\n(.*?)(?=^FROM |\Z)", text, re.M | re.S)
+    assert m, f"the Dockerfile has no {name} stage"
+    return m.group(0)
+
+
+def proxy_env() -> dict[str, str]:
+    """The nginx container's environment: the proxy stage's ENV, then the
+    service's own."""
+    env: dict[str, str] = {}
+    for line in re.findall(r"^ENV (.*)$", dockerfile_stage("proxy"), re.M):
+        env.update(pair.split("=", 1) for pair in shlex.split(line))
+    return {**env, **SERVICES["nginx"]["environment"]}
+
+
+def compose_values() -> dict[str, str]:
+    return {k: v for k, v in proxy_env().items() if k.startswith("STADIUM_NGINX_")}
+
+
+def test_nginx_runs_the_shipped_config_in_front_of_web() -> None:
+    nginx, web = SERVICES["nginx"], SERVICES["web"]
+    assert nginx["build"] == {"context": ".", "target": "proxy"}
+    stage = dockerfile_stage("proxy")
+    # "resolve" on upstream servers (every replica of web) needs nginx 1.27.3+
+    m = re.search(r"^FROM nginx:1\.(\d+)(\.\d+)? AS proxy$", stage, re.M)
+    assert m and int(m.group(1)) >= 28, stage
+    # the image's envsubst step renders the shipped template into nginx.conf
+    # itself, substituting only the template's own names
+    copy = re.search(r"^COPY (\S+) /etc/nginx/templates/nginx\.conf\.template$", stage, re.M)
+    assert copy and ROOT / copy.group(1) == TEMPLATE, stage
+    env = proxy_env()
+    assert env["NGINX_ENVSUBST_OUTPUT_DIR"] == "/etc/nginx"
+    assert env["NGINX_ENVSUBST_FILTER"] == "STADIUM_NGINX_"
+    # the static files nginx serves are the app image's collectstatic
+    app_stage = dockerfile_stage("app")
+    assert "WORKDIR /app" in app_stage and "collectstatic --noinput" in app_stage
+    assert settings.STATIC_ROOT == settings.BASE_DIR / "staticfiles"
+    static_dir = env["STADIUM_NGINX_STATIC_DIR"]
+    assert f"COPY --from=app /app/staticfiles {static_dir}" in stage
+    # published on WEB_PORT; web is reached through nginx only
+    assert nginx["ports"] == ["${WEB_PORT:-8000}:80"] and env["STADIUM_NGINX_LISTEN"] == "80"
+    assert nginx["depends_on"] == {"web": {"condition": "service_healthy"}}
+    assert "ports" not in web
+    # every replica of web, re-resolved through Docker's DNS
+    port = web["command"][web["command"].index("--port") + 1]
+    assert f"server web:{port} resolve;" in env["STADIUM_NGINX_UPSTREAMS"]
+    assert "resolver 127.0.0.11 " in env["STADIUM_NGINX_UPSTREAMS"]
+    assert env["STADIUM_NGINX_PROXY_BIND"] == "off"
+    # web trusts the forwarded headers of whoever reaches it: nginx alone,
+    # since it publishes no port (docs/operations.md, FORWARDED_ALLOW_IPS)
+    assert web["environment"]["FORWARDED_ALLOW_IPS"] == "${FORWARDED_ALLOW_IPS:-*}"
+
+
+def test_compose_gives_every_placeholder_of_the_template_a_value() -> None:
+    values = compose_values()
+    assert set(values) == placeholders(TEMPLATE.read_text())
+    render(values)  # raises on a placeholder without a value; the tests render it with theirs
+    header_s = settings.STADIUM["HTTP_HEADER_TIMEOUT_S"]
+    assert values["STADIUM_NGINX_HEADER_TIMEOUT"] == f"{header_s:g}s"
+
+
+def test_testkit_renders_the_template_as_envsubst_does() -> None:
+    envsubst = shutil.which("envsubst")
+    if envsubst is None:
+        pytest.skip("envsubst (Debian: gettext-base) is not installed")
+    values = compose_values()
+    # the image's step: envsubst of the defined names the filter lets through
+    names = " ".join(f"${{{k}}}" for k in proxy_env() if "STADIUM_NGINX_" in k)
+    out = subprocess.run(
+        [envsubst, names],
+        input=TEMPLATE.read_text(),
+        env={"PATH": "/usr/bin:/bin", **values},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    )
+    assert out.stdout == render(values)

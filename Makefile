@@ -38,8 +38,6 @@ lint: install
 	$(VENV)/bin/mypy --config-file pyproject.toml
 	$(VENV)/bin/lint-imports
 
-# scripts/nginx.sh installs Debian's nginx when missing (as root), for the
-# proxy tests (tests/proxy/), which start nginx processes of their own.
 # tests/engine runs on its own without Django (no plugin, no settings module):
 # the engine's independence from Django is exercised, not assumed. With
 # PYTEST_ARGS (e.g. PYTEST_ARGS=tests/quiz) one pytest run of just those.
@@ -48,6 +46,8 @@ NO_DJANGO := -p no:django -W "ignore:Unknown config option:pytest.PytestConfigWa
 test: install services
 	$(MAKE) lint
 	scripts/frontend.sh --for-tests
+	# Debian's nginx when missing (as root), for the proxy tests (tests/proxy/),
+	# which start nginx processes of their own
 	scripts/nginx.sh
 ifeq ($(strip $(PYTEST_ARGS)),)
 	env -u DJANGO_SETTINGS_MODULE $(VENV)/bin/pytest $(NO_DJANGO) $(ENGINE_TESTS)

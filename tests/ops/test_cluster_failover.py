@@ -86,15 +86,7 @@ class Answered:
 
 
 async def next_of(c: Client, *kinds: str, timeout: float = DEADLINE_S) -> dict[str, Any]:
-    end = time.monotonic() + timeout
-    while (left := end - time.monotonic()) > 0:
-        try:
-            f = await asyncio.wait_for(c.inbox.get(), left)
-        except TimeoutError:
-            break
-        if f["type"] in kinds:
-            return f
-    raise AssertionError(f"no {kinds} within {timeout}s; got {[f['type'] for f in c.frames]}")
+    return await c.next_of(*kinds, timeout=timeout)
 
 
 async def host_do(host: Client, frame: dict[str, Any], reply: str) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from .schemas import (
     JoinIn,
     JoinOut,
     LiveOut,
+    PlayerFinalOut,
     ReportOut,
     ResultsOut,
     WebhookLogOut,
@@ -30,6 +31,7 @@ from .schemas import (
 from .services import ServiceError
 from .services.games import GAMES_PAGE_MAX, HOST_DEFAULT, game_open, game_public, games_list
 from .services.live_feed import live_feed
+from .services.player_final import player_final
 from .services.players import NO_TEAM, player_join
 from .services.report import report_csv, report_get, report_xlsx
 from .services.results import results_csv, results_get
@@ -121,6 +123,16 @@ async def games_join(request: HttpRequest, pin: str, payload: JoinIn) -> Status[
         raise
     metrics.JOINS.labels("ok").inc()
     return Status(201, joined)
+
+
+@router.get("/{pin}/players/me", response={200: PlayerFinalOut, **errors(401, 404, 409)})
+def games_player_final(request: HttpRequest, pin: str) -> dict[str, Any]:
+    """A player's own final place once the game is saved, with the header
+    ``Authorization: Player <token>`` (the token from the join): for a phone
+    that comes back after the game left Redis (its PIN freed). 401
+    ``unauthorized`` without the header, 404 ``not_found`` for a token of no
+    game with that PIN, 409 ``not_saved`` until the final save."""
+    return player_final(pin=pin, authorization=request.headers.get("Authorization"))
 
 
 @router.get("/{pin}/results", response={200: ResultsOut, **errors(401, 404, 409)}, auth=host_auth)

@@ -438,6 +438,19 @@ def test_phone_game(e2e_server: Any, browser: Any, shots: Any) -> None:
         expect(mp.locator("#nickname")).to_have_count(0)  # not sent back to the join form
         expect(mp.get_by_text("That game is no longer running")).to_have_count(0)
         shots(mp, "small-final-after-reload")
+        # a phone that never saw the end here (nothing kept): the server's
+        # GET /api/games/<pin>/players/me gives the same place
+        up = uni.page
+        expect(up.get_by_test_id("final-rank")).to_contain_text("You finished")
+        uni_final = up.get_by_test_id("final-rank").inner_text()
+        up.evaluate(
+            """(k) => { const v = JSON.parse(sessionStorage.getItem(k)); delete v.final;
+                        sessionStorage.setItem(k, JSON.stringify(v)); }""",
+            f"stadium.player.{pin}",
+        )
+        up.reload()
+        expect(up.get_by_test_id("final-rank")).to_have_text(uni_final)
+        expect(up.locator("#nickname")).to_have_count(0)
     finally:
         for p in phones:
             p.ctx.close()

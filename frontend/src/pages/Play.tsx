@@ -130,6 +130,22 @@ function firstQuestion(state: ViewState): number {
   return q.state === 'open' ? q.question : q.question + 1;
 }
 
+/** GET /api/games/<pin>/players/me: this player's final place once the
+ *  game is saved (null when the server has none for this token). */
+async function fetchFinal(pin: string, token: string): Promise<StoredFinal | null> {
+  try {
+    const r = await fetch(`/api/games/${pin}/players/me`, {
+      headers: { Accept: 'application/json', Authorization: `Player ${token}` },
+      credentials: 'same-origin',
+    });
+    if (!r.ok) return null;
+    const d = (await r.json()) as { rank: number | null; score: number; podium: Entry[]; title: string };
+    return { rank: d.rank, score: d.score, podium: d.podium, title: d.title };
+  } catch {
+    return null;
+  }
+}
+
 function PlayerGame({ pin, stored, onLeave }: { pin: string; stored: Stored; onLeave(why: string): void }) {
   const { state, send, final, retryIn, offset, retryNow } = useGame('player', pin, stored.token);
   const q = state.question;
@@ -160,7 +176,17 @@ function PlayerGame({ pin, stored, onLeave }: { pin: string; stored: Stored; onL
   const keptFinal = final === 'no_game' ? saved.final : undefined;
   useEffect(() => {
     if (final === 'unauthorized') onLeave('Your place in that game is gone. Join again.');
-    if (final === 'no_game' && !keptFinal) onLeave('That game is no longer running.');
+    if (final !== 'no_game' || keptFinal) return;
+    // The server forgot the game (saved, PIN freed) before this phone saw
+    // its end: PostgreSQL still knows this player's final place.
+    let live = true;
+    fetchFinal(pin, stored.token).then((f) => {
+      if (!live) return;
+      if (f) remember({ final: f });
+      else onLeave('That game is no longer running.');
+    });
+    return () => { live = false; };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [final, onLeave, keptFinal]);
 
   const open = q !== null && q.state === 'open' && state.game?.state === 'question';

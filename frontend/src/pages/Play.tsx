@@ -200,7 +200,10 @@ function PlayerGame({ pin, stored, onLeave }: { pin: string; stored: Stored; onL
     if (lockedFor !== null) lockedHeading.current?.focus({ preventScroll: true });
   }, [lockedFor]);
   const reading = phase === 'reading';
-  useFitTiles(tiles, `${q?.question ?? 0}:${reading ? 'r' : 'a'}:${(q?.choices ?? []).join('\u0000')}`);
+  // re-fit whenever the tiles are put on the page again (a refused answer
+  // brings them back) or the text above them changes size
+  const tilesShown = open && q.kind !== 'info' && lockedFor === null && phase !== 'time_up';
+  useFitTiles(tiles, `${q?.question ?? 0}:${tilesShown ? 1 : 0}:${reading ? 'r' : 'a'}:${(q?.choices ?? []).join('\u0000')}`);
 
   if (final === 'replaced') return <Replaced onUseHere={retryNow} />;
   if (final === 'kicked' || state.kicked) {

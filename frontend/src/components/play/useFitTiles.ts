@@ -2,8 +2,8 @@
 // ("Manchest/er") nor text cut off at the bottom of a small tile. CSS alone
 // cannot pick a size from the longest word, so after layout each tile's
 // text steps down a pixel at a time until its longest word fits the width
-// and its lines the height; every tile then takes the smallest size, so
-// the grid reads evenly.
+// and its lines the height. Each tile keeps its own size: one long word
+// must not make every answer small.
 
 import { useLayoutEffect, type RefObject } from 'react';
 
@@ -14,27 +14,17 @@ function overflows(text: HTMLElement, tile: HTMLElement): boolean {
 }
 
 function fit(root: HTMLElement): void {
-  const texts = [...root.querySelectorAll<HTMLElement>('.answer .answer-text')];
-  if (texts.length === 0) return;
-  let size = Infinity;
-  for (const t of texts) {
-    t.style.fontSize = '';
-    t.classList.remove('squeezed');
-  }
-  for (const t of texts) {
+  for (const t of root.querySelectorAll<HTMLElement>('.answer .answer-text')) {
     const tile = t.closest<HTMLElement>('.answer');
     if (!tile) continue;
+    t.style.fontSize = '';
+    t.classList.remove('squeezed');
     let px = parseFloat(getComputedStyle(t).fontSize);
     while (px > MIN_PX && overflows(t, tile)) {
       px -= 1;
       t.style.fontSize = `${px}px`;
     }
-    size = Math.min(size, px);
-  }
-  for (const t of texts) {
-    t.style.fontSize = Number.isFinite(size) ? `${size}px` : '';
-    const tile = t.closest<HTMLElement>('.answer');
-    if (tile && overflows(t, tile)) t.classList.add('squeezed');
+    if (overflows(t, tile)) t.classList.add('squeezed');
   }
 }
 

@@ -119,10 +119,10 @@ class Host:
             arg=[kind, fields],
             timeout=30_000,
         )
-        return handle.json_value()  # type: ignore[no-any-return]
+        return handle.json_value()
 
     def fetch_status(self, path: str) -> int:
-        return self.page.evaluate("async (p) => (await fetch(p)).status", path)  # type: ignore[no-any-return]
+        return int(self.page.evaluate("async (p) => (await fetch(p)).status", path))
 
 
 class Phone:
@@ -252,6 +252,13 @@ def _check_header(page: Any) -> None:
     assert h["ellipsized"] and h["overflow"] == "ellipsis", h  # the name gives way
 
 
+def _settled(page: Any) -> None:
+    """Until the verdict's entrance animations are over (for screenshots)."""
+    page.wait_for_function(
+        "() => document.getAnimations().every((a) => a.playState !== 'running')"
+    )
+
+
 def _covers_viewport(page: Any) -> None:
     r = page.evaluate(
         """() => { const r = document.querySelector('[data-testid=result]').getBoundingClientRect();
@@ -367,6 +374,7 @@ def test_phone_game(e2e_server: Any, browser: Any, shots: Any) -> None:
         )
         r, g, b = _rgb(bg)
         assert g > r and g > b, bg  # green
+        _settled(mp)
         shots(mp, "small-result-correct")
         expect(ap.get_by_test_id("result-title")).to_have_text("Wrong")
         expect(ap.get_by_test_id("points")).to_have_text("+0 points")
@@ -380,6 +388,7 @@ def test_phone_game(e2e_server: Any, browser: Any, shots: Any) -> None:
         )
         assert r > g and r > b  # red
         expect(ap.locator(".result-shape.c2")).to_have_count(1)  # the shape they picked
+        _settled(ap)
         shots(ap, "phone-result-wrong")
 
         # --- a tie: Astro and the unicorns both have 0 points -----------------------
@@ -394,6 +403,7 @@ def test_phone_game(e2e_server: Any, browser: Any, shots: Any) -> None:
             f"{points} points behind the next place"
         )
         assert "0 points behind" not in third.get_by_test_id("result").inner_text()
+        _settled(third)
         shots(third, "phone-result-tied")
 
         # --- a late joiner sees no verdict on a question they never saw -------------
@@ -403,6 +413,7 @@ def test_phone_game(e2e_server: Any, browser: Any, shots: Any) -> None:
         expect(lp.get_by_test_id("result-title")).to_have_text("You joined after this question")
         expect(lp.get_by_test_id("result")).not_to_contain_text("No answer")
         expect(lp.get_by_test_id("points")).to_have_count(0)
+        _settled(lp)
         shots(lp, "phone-late-joiner")
 
         # --- question 2, then the end ---------------------------------------------

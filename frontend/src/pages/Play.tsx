@@ -35,6 +35,7 @@ export function PlayPage({ pin, queryPin }: { pin: string | null; queryPin: stri
   if (pin && stored) {
     return (
       <PlayerGame
+        key={`${pin}:${stored.token}`}
         pin={pin}
         stored={stored}
         onLeave={(why) => {

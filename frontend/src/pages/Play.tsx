@@ -123,12 +123,13 @@ function JoinForm({ initialPin, notice }: { initialPin: string; notice: string |
 
 /** The first question a player who joins now can see: the open one, else
  *  the next. Read from the first welcome after the join. */
-function firstQuestion(state: ViewState): number {
+function firstQuestion(state: ViewState, serverMs: number): number {
   const g = state.game;
   const q = state.question;
   if (!g || g.state === 'lobby' || !q) return 1;
   if (g.state === 'finished') return g.n_questions + 1;
-  return q.state === 'open' ? q.question : q.question + 1;
+  // open but its time up: the player never saw its answers either
+  return q.state === 'open' && questionPhase(q, serverMs) !== 'time_up' ? q.question : q.question + 1;
 }
 
 /** GET /api/games/<pin>/players/me: this player's final place once the
@@ -161,7 +162,7 @@ function PlayerGame({ pin, stored, onLeave }: { pin: string; stored: Stored; onL
   // the first welcome after joining: which questions came before this player
   const gameKnown = state.game !== null;
   useEffect(() => {
-    if (gameKnown && saved.from === null) remember({ from: firstQuestion(state) });
+    if (gameKnown && saved.from === null) remember({ from: firstQuestion(state, serverNow(Date.now(), offset)) });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [gameKnown]);
 
@@ -226,7 +227,7 @@ function PlayerGame({ pin, stored, onLeave }: { pin: string; stored: Stored; onL
   }
   // a question that closed before this player's first welcome (`from` is
   // stored by an effect: until then the state it comes from says it)
-  const from = saved.from === null ? (state.game ? firstQuestion(state) : null) : saved.from;
+  const from = saved.from === null ? (state.game ? firstQuestion(state, serverNow(Date.now(), offset)) : null) : saved.from;
   const joinedAfter = q !== null && typeof from === 'number' && q.question < from;
 
   let body;

@@ -51,9 +51,7 @@ def player_final(*, pin: str, authorization: str | None) -> dict[str, Any]:
         raise ServiceError("not_saved", "the final scores are being saved, retry", status=409)
     mine = Score.objects.filter(player=player).first()
     podium = (
-        Score.objects.filter(game=game, rank__gte=1)
-        .select_related("player")
-        .order_by("rank")[:3]
+        Score.objects.filter(game=game, rank__gte=1).select_related("player").order_by("rank")[:3]
     )
     return {
         "pin": game.pin,
@@ -66,7 +64,12 @@ def player_final(*, pin: str, authorization: str | None) -> dict[str, Any]:
         "score": mine.total if mine is not None else 0,
         "players": Player.objects.filter(game=game, kicked=False).count(),
         "podium": [
-            {"player": s.player.number, "nickname": s.player.nickname, "score": s.total, "rank": s.rank}
+            {
+                "player": s.player.number,
+                "nickname": s.player.nickname,
+                "score": s.total,
+                "rank": s.rank,
+            }
             for s in podium
         ],
     }

@@ -149,7 +149,9 @@ class Phone:
     def ack(self, question: int) -> dict[str, Any]:
         """The server's answer_ack of that question (waited for: a deadline)."""
         for _ in range(100):
-            acks = [f for f in self.frames if f["type"] == "answer_ack" and f["question"] == question]
+            acks = [
+                f for f in self.frames if f["type"] == "answer_ack" and f["question"] == question
+            ]
             if acks:
                 assert len(acks) == 1, acks
                 return acks[0]
@@ -254,9 +256,7 @@ def _check_header(page: Any) -> None:
 
 def _settled(page: Any) -> None:
     """Until the verdict's entrance animations are over (for screenshots)."""
-    page.wait_for_function(
-        "() => document.getAnimations().every((a) => a.playState !== 'running')"
-    )
+    page.wait_for_function("() => document.getAnimations().every((a) => a.playState !== 'running')")
 
 
 def _covers_viewport(page: Any) -> None:
@@ -483,8 +483,7 @@ def test_nickname_rules_on_the_join_form(e2e_server: Any, browser: Any, shots: A
         expect(page.get_by_test_id("nickname-count")).to_have_text("21 / 20")
         page.get_by_role("button", name="Join").click()
         expect(page.get_by_test_id("join-error")).to_have_text(
-            "That nickname is not allowed: a nickname has at most 20 characters"
-            " (this one has 21)."
+            "That nickname is not allowed: a nickname has at most 20 characters (this one has 21)."
         )
         shots(page, "small-join-too-long")
         page.fill("#nickname", "Mia\u200bX")  # an invisible zero-width space

@@ -36,6 +36,10 @@ PHONE = {**SMALL, "viewport": {"width": 390, "height": 844}}
 LONG_NAME = "Maximilian Schneider"  # 20 characters
 ASTRO = "\U0001f469\u200d\U0001f680 Astro"  # 👩‍🚀 Astro: an emoji ZWJ sequence
 UNICORNS = "\U0001f984" * 15
+# 8 characters but 26 code points: more than the old varchar(20) column held,
+# so the flusher's save (and the final read back from it) proves the column
+FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"
+LATE = FAMILY * 3 + " Lena"
 CLUBS = [
     "Manchester United",
     "Borussia Mönchengladbach",
@@ -409,7 +413,7 @@ def test_phone_game(e2e_server: Any, browser: Any, shots: Any) -> None:
 
         # --- a late joiner sees no verdict on a question they never saw -------------
         late = phone(PHONE)
-        late.join(base, pin, "Late Lena")
+        late.join(base, pin, LATE)
         lp = late.page
         expect(lp.get_by_test_id("result-title")).to_have_text("You joined after this question")
         expect(lp.get_by_test_id("result")).not_to_contain_text("No answer")
@@ -450,19 +454,20 @@ def test_phone_game(e2e_server: Any, browser: Any, shots: Any) -> None:
         expect(mp.locator("#nickname")).to_have_count(0)  # not sent back to the join form
         expect(mp.get_by_text("That game is no longer running")).to_have_count(0)
         shots(mp, "small-final-after-reload")
-        # a phone that never saw the end here (nothing kept): the server's
-        # GET /api/games/<pin>/players/me gives the same place
-        up = uni.page
-        expect(up.get_by_test_id("final-rank")).to_contain_text("You finished")
-        uni_final = up.get_by_test_id("final-rank").inner_text()
-        up.evaluate(
-            """(k) => { const v = JSON.parse(sessionStorage.getItem(k)); delete v.final;
-                        sessionStorage.setItem(k, JSON.stringify(v)); }""",
-            f"stadium.player.{pin}",
-        )
-        up.reload()
-        expect(up.get_by_test_id("final-rank")).to_have_text(uni_final)
-        expect(up.locator("#nickname")).to_have_count(0)
+        # phones that never saw the end here (nothing kept): the server's
+        # GET /api/games/<pin>/players/me gives the same place, from PostgreSQL
+        for other in (uni.page, lp):
+            expect(other.get_by_test_id("final-rank")).to_contain_text("You finished")
+            seen = other.get_by_test_id("final-rank").inner_text()
+            other.evaluate(
+                """(k) => { const v = JSON.parse(sessionStorage.getItem(k)); delete v.final;
+                            sessionStorage.setItem(k, JSON.stringify(v)); }""",
+                f"stadium.player.{pin}",
+            )
+            other.reload()
+            expect(other.get_by_test_id("final-rank")).to_have_text(seen)
+            expect(other.locator("#nickname")).to_have_count(0)
+        expect(lp.locator(".bar-nick")).to_have_text(LATE)
     finally:
         for p in phones:
             p.ctx.close()

@@ -81,7 +81,12 @@ def _doc(title: str) -> dict[str, Any]:
                 CLUBS,
                 0,
             ),
-            q("How many players has a football team on the pitch?", ["11", "10", "9", "12"], 0),
+            {
+                **q(
+                    "How many players has a football team on the pitch?", ["11", "10", "9", "12"], 0
+                ),
+                "read_time": 5,  # the whole text while reading, then one line
+            },
         ],
     }
 
@@ -438,9 +443,21 @@ def test_phone_game(e2e_server: Any, browser: Any, shots: Any) -> None:
 
         # --- question 2, then the end ---------------------------------------------
         host.send({"type": "start_question"})
+        expect(mp.get_by_test_id("reading-countdown")).to_be_visible()
+        reading = mp.evaluate(
+            """() => { const h = document.querySelector('.qtext');
+                       return [getComputedStyle(h).whiteSpace, h.scrollWidth <= h.clientWidth,
+                               h.getBoundingClientRect().height
+                               > 1.5 * parseFloat(getComputedStyle(h).lineHeight)]; }"""
+        )
+        assert reading == ["normal", True, True], reading  # the question in full, wrapped
+        _check_tiles(mp, 4)  # the tiles stay on the screen, disabled until answers open
+        shots(mp, "small-question-reading")
         for p in (mp, ap, lp):
             expect(p.get_by_test_id("answer-0")).to_be_enabled()
-        expect(lp.get_by_test_id("live-region")).to_have_text("Question 2 of 2, 60 seconds")
+        expect(lp.get_by_test_id("live-region")).to_have_text(
+            "Question 2 of 2, 60 seconds. Answers open in 5 seconds"
+        )
         _check_tiles(mp, 4)
         mp.get_by_test_id("answer-0").click()
         lp.get_by_test_id("answer-1").click()

@@ -16,7 +16,10 @@ import '../play.css';
 
 /** The game's end as this phone saw it: shown again after a reload once
  *  the server has forgotten the game (its PIN answers "no game"). */
-interface StoredFinal { rank: number | null; score: number | null; podium: Entry[] | null; title: string }
+interface StoredFinal {
+  rank: number | null; score: number | null; podium: Entry[] | null; title: string;
+  team?: { name: string; rank: number | null; score: number | null } | null;
+}
 
 /** team / teamName: from the join (the welcome tells them again).
  *  from: the first question this player could see (null until the first
@@ -170,12 +173,21 @@ function PlayerGame({ pin, stored, onLeave }: { pin: string; stored: Stored; onL
   const finished = state.game?.state === 'finished';
   useEffect(() => {
     if (finished && (state.finalRank !== null || state.finalScore !== null)) {
-      remember({ final: { rank: state.finalRank, score: state.finalScore, podium: state.podium, title: state.game?.title ?? '' } });
+      const t = myTeam(state);
+      remember({
+        final: {
+          rank: state.finalRank, score: state.finalScore, podium: state.podium, title: state.game?.title ?? '',
+          team: t ? { name: t.name, rank: state.myTeamRank, score: state.myTeamScore } : null,
+        },
+      });
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [finished, state.finalRank, state.finalScore]);
+  }, [finished, state.finalRank, state.finalScore, state.myTeamRank]);
 
-  const keptFinal = final === 'no_game' ? saved.final : undefined;
+  // A finished game never changes: once its end is kept here, a reload
+  // shows it at once, whatever the socket then says (4404 once the PIN is
+  // freed; or a 4429 from an address full of phones doing the same).
+  const keptFinal = saved.final && (final === 'no_game' || !state.game) ? saved.final : undefined;
   useEffect(() => {
     if (final === 'unauthorized') onLeave('Your place in that game is gone. Join again.');
     if (final !== 'no_game' || keptFinal) return;
@@ -234,12 +246,15 @@ function PlayerGame({ pin, stored, onLeave }: { pin: string; stored: Stored; onL
   let announce = '';
   let fill = false; // the answer tiles take the whole screen below the header
   if (keptFinal) {
-    body = <FinalView podium={keptFinal.podium} rank={keptFinal.rank} score={keptFinal.score} team={null} state={state} />;
+    body = <FinalView podium={keptFinal.podium} rank={keptFinal.rank} score={keptFinal.score} team={keptFinal.team ?? null} />;
     announce = finalAnnouncement(keptFinal.rank, keptFinal.score);
   } else if (!state.game) {
     body = <p className="center muted">Connecting…</p>;
   } else if (state.game.state === 'finished') {
-    body = <FinalView podium={state.podium} rank={state.finalRank} score={state.finalScore} team={team} state={state} />;
+    body = (
+      <FinalView podium={state.podium} rank={state.finalRank} score={state.finalScore}
+        team={team ? { name: team.name, rank: state.myTeamRank, score: state.myTeamScore } : null} />
+    );
     announce = finalAnnouncement(state.finalRank, state.finalScore);
   } else if (state.game.state === 'lobby' || !q) {
     body = (
@@ -319,7 +334,7 @@ function PlayerGame({ pin, stored, onLeave }: { pin: string; stored: Stored; onL
 
   return (
     <main className={`page player${fill ? ' fill' : ''}`}>
-      <ConnectionBanner connection={state.connection} retryIn={retryIn} onRetry={retryNow} />
+      {!keptFinal && <ConnectionBanner connection={state.connection} retryIn={retryIn} onRetry={retryNow} />}
       <header className="bar">
         <span className="bar-nick" dir="auto" title={me?.nickname ?? stored.nickname}>{me?.nickname ?? stored.nickname}</span>
         {team && <TeamBadge team={team.team} name={team.name} />}
@@ -337,9 +352,9 @@ function PlayerGame({ pin, stored, onLeave }: { pin: string; stored: Stored; onL
 }
 
 /** The end: the podium and this player's final place. */
-function FinalView({ podium, rank, score, team, state }: {
+function FinalView({ podium, rank, score, team }: {
   podium: Entry[] | null; rank: number | null; score: number | null;
-  team: { team: number; name: string } | null; state: ViewState;
+  team: { name: string; rank: number | null; score: number | null } | null;
 }) {
   return (
     <div className="final">
@@ -348,7 +363,7 @@ function FinalView({ podium, rank, score, team, state }: {
         {rank ? `You finished ${ordinal(rank)}` : 'Game over'}
         {score !== null ? ` with ${score} points` : ''}
       </p>
-      {team && <TeamRank name={team.name} rank={state.myTeamRank} score={state.myTeamScore} final />}
+      {team && <TeamRank name={team.name} rank={team.rank} score={team.score} final />}
     </div>
   );
 }

@@ -24,6 +24,7 @@ from .schemas import (
     JoinOut,
     LiveOut,
     NameOut,
+    PlayerFinalOut,
     ReportOut,
     ResultsOut,
     WebhookLogOut,
@@ -31,6 +32,7 @@ from .schemas import (
 from .services import ServiceError
 from .services.games import GAMES_PAGE_MAX, HOST_DEFAULT, game_open, game_public, games_list
 from .services.live_feed import live_feed
+from .services.player_final import player_final
 from .services.players import NO_TEAM, name_suggest, player_join
 from .services.report import report_csv, report_get, report_xlsx
 from .services.results import results_csv, results_get
@@ -139,6 +141,16 @@ async def games_name(request: HttpRequest, pin: str, lang: str | None = None) ->
         await _pin_probe_counted(request, e)
         raise
     return {"nickname": nickname}
+
+
+@router.get("/{pin}/players/me", response={200: PlayerFinalOut, **errors(401, 404, 409)})
+def games_player_final(request: HttpRequest, pin: str) -> dict[str, Any]:
+    """A player's own final place once the game is saved, with the header
+    ``Authorization: Player <token>`` (the token from the join): for a phone
+    that comes back after the game left Redis (its PIN freed). 401
+    ``unauthorized`` without the header, 404 ``not_found`` for a token of no
+    game with that PIN, 409 ``not_saved`` until the final save."""
+    return player_final(pin=pin, authorization=request.headers.get("Authorization"))
 
 
 @router.get("/{pin}/results", response={200: ResultsOut, **errors(401, 404, 409)}, auth=host_auth)

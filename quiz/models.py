@@ -156,7 +156,7 @@ class Game(models.Model):
 class Player(models.Model):
     game = models.ForeignKey(Game, on_delete=models.CASCADE, related_name="players")
     number = models.PositiveIntegerField(help_text="the engine's player id in this game")
-    nickname = models.CharField(max_length=20)
+    nickname = models.CharField(max_length=100)  # 20 graphemes (quiz/nicknames.py)
     token_hash = models.CharField(max_length=64, blank=True, default="")
     joined_ms = models.BigIntegerField(default=0)
     kicked = models.BooleanField(default=False)

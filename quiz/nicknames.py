@@ -1,7 +1,11 @@
 """Nicknames: the rules a nickname must pass before it reaches Redis.
 
-1-20 printable characters after trimming (Unicode letters welcome, control
-and invisible format characters refused), and a small word filter. The
+1-20 printable characters after trimming, counted as people see them
+(graphemes: "👩‍🚀" or "🇩🇪" is one, see :mod:`quiz.graphemes`); Unicode
+letters and every emoji welcome (ZWJ sequences, skin tones, flags,
+keycaps), control and invisible format characters refused; at most
+``MAX_CODE_POINTS`` code points in all (the column's size); and a small
+word filter. A name too long is refused, never cut. The
 filter folds case, accents and leetspeak (0->o, 1->i/l, 3->e, 4->a, 5->s,
 7->t, @->a, $->s) and ignores separators, so "F.u_C-k" and "5h1t" are
 caught. Strong words are refused anywhere in the name; short ones that
@@ -14,7 +18,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
-MAX_LENGTH = 20
+from .graphemes import ZWJ, GraphemeError, graphemes
+
+MAX_LENGTH = 20  # graphemes
+# What the database column holds (quiz.Player.nickname); 20 graphemes of
+# emoji ZWJ sequences could need more: refused then, with the same limit
+# named in the message.
+MAX_CODE_POINTS = 100
 
 # Refused anywhere in the folded nickname.
 BLOCKED_ANYWHERE = frozenset(
@@ -45,15 +55,29 @@ def nickname_clean(raw: str) -> str:
     name = unicodedata.normalize("NFC", raw.strip())
     if not name:
         raise NicknameError("a nickname cannot be empty")
-    if len(name) > MAX_LENGTH:
-        raise NicknameError(f"a nickname has at most {MAX_LENGTH} characters")
+    try:
+        chars = graphemes(name)
+    except GraphemeError as e:
+        raise NicknameError(f"a nickname may only contain printable characters ({e})") from e
+    if len(chars) > MAX_LENGTH or len(name) > MAX_CODE_POINTS:
+        # counted as people count: an emoji is one character
+        raise NicknameError(
+            f"a nickname has at most {MAX_LENGTH} characters (this one has {len(chars)})"
+            if len(chars) > MAX_LENGTH
+            else f"a nickname has at most {MAX_LENGTH} characters, and these emoji take too much room"
+        )
     # isprintable() is False for control, format (zero-width) and line
-    # separator characters; a plain space is fine inside a name.
-    if not all(ch.isprintable() for ch in name):
+    # separator characters; a plain space is fine inside a name. The
+    # joiners and tags of emoji sequences were checked by graphemes().
+    if not all(ch.isprintable() or ch == ZWJ or _is_tag(ch) for ch in name):
         raise NicknameError("a nickname may only contain printable characters")
     if nickname_offensive(name):
         raise NicknameError("please choose another nickname")
     return name
+
+
+def _is_tag(ch: str) -> bool:
+    return 0xE0020 <= ord(ch) <= 0xE007F
 
 
 def nickname_key(name: str) -> str:

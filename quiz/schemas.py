@@ -454,3 +454,21 @@ class ReportOut(Schema):
     easiest: list[int] = Field(description="highest share right first, up to 3")
     players_detail: list[ReportPlayer]
     teams_detail: list[ReportTeam] | None
+
+
+# --- a player's final place (GET /api/games/<pin>/players/me) ----------------
+
+
+class PlayerFinalOut(Schema):
+    pin: str
+    title: str
+    player: int
+    nickname: str
+    kicked: bool
+    rank: int | None = Field(description="the final rank; null when kicked")
+    score: int
+    players: int = Field(description="players not kicked")
+    podium: list[LiveEntry] = Field(description="the top 3")
+
+
+__all__ += ["PlayerFinalOut"]

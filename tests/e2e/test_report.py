@@ -164,7 +164,7 @@ def test_report_page_and_downloads(
         for n, taps in enumerate(TAPS, 1):
             host.get_by_test_id("host-next").click()
             for page in phones.values():
-                expect(page.get_by_text(f"Question {n} of 3")).to_be_visible()
+                expect(page.get_by_text(f"Question {n} of 3", exact=True)).to_be_visible()
             for nick, page in phones.items():
                 page.get_by_test_id(f"answer-{taps[nick]}").click()
                 expect(page.get_by_test_id("locked")).to_be_visible()

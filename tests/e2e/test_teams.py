@@ -247,7 +247,7 @@ def test_teams_choose(
         for n, right_by in enumerate(RIGHT_BY, 1):
             host.get_by_test_id("host-next").click()
             for nick, page in phones.items():
-                expect(page.get_by_text(f"Question {n} of 3")).to_be_visible()
+                expect(page.get_by_text(f"Question {n} of 3", exact=True)).to_be_visible()
                 expect(page.get_by_test_id("my-team")).to_have_text(TEAMS[PLAYERS[nick]])
             expect(screen.get_by_test_id("screen-question")).to_be_visible()
             if n == 1:
@@ -255,7 +255,7 @@ def test_teams_choose(
 
             if n == 3:  # a reload mid-question: the same player, the same team
                 phones["Nico"].reload()
-                expect(phones["Nico"].get_by_text("Question 3 of 3")).to_be_visible()
+                expect(phones["Nico"].get_by_text("Question 3 of 3", exact=True)).to_be_visible()
                 expect(phones["Nico"].get_by_test_id("my-team")).to_have_text(TEAMS[2])
                 assert phones["Nico"].locator("#nickname").count() == 0
             order = list(phones)

@@ -137,6 +137,22 @@ def test_invalid_nicknames(anon, open_game, nickname):
     refused(join(anon, open_game()["pin"], nickname), 400, "nickname_invalid")
 
 
+def test_emoji_sequences_join_whole(anon, open_game):
+    g = open_game()
+    astro = join(anon, g["pin"], "\U0001f469\u200d\U0001f680 Astro")
+    assert astro.status_code == 201
+    assert astro.json()["nickname"] == "\U0001f469\u200d\U0001f680 Astro"
+    many = join(anon, g["pin"], "\U0001f984" * 15)  # 15 emoji: accepted whole, never cut
+    assert many.status_code == 201
+    assert many.json()["nickname"] == "\U0001f984" * 15
+
+
+def test_too_long_names_the_limit(anon, open_game):
+    r = join(anon, open_game()["pin"], "\U0001f984" * 21)
+    refused(r, 400, "nickname_invalid")
+    assert r.json()["message"] == "a nickname has at most 20 characters (this one has 21)"
+
+
 def test_twenty_characters_is_fine(anon, open_game):
     assert join(anon, open_game()["pin"], "  " + "é" * 20 + "  ").status_code == 201
 

@@ -20,6 +20,7 @@ ENDPOINTS = {
     ("post", "/api/games"): ("GameOpenIn", "GameOpenOut"),
     ("get", "/api/games/{pin}"): (None, "GamePublicOut"),
     ("post", "/api/games/{pin}/players"): ("JoinIn", "JoinOut"),
+    ("get", "/api/games/{pin}/players/me"): (None, "PlayerFinalOut"),
     ("get", "/api/games/{pin}/name"): (None, "NameOut"),
     ("get", "/api/games/{pin}/results"): (None, "ResultsOut"),
     ("get", "/api/games/{pin}/webhooks"): (None, "WebhookLogOut"),

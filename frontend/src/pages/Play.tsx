@@ -1,17 +1,35 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import { api, errorText, playerKey, store, type Joined, type PublicGame, type PublicTeams } from '../api';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { ApiError, api, errorText, playerKey, store, type Joined, type PublicGame, type PublicTeams } from '../api';
 import { ConnectionBanner, Replaced, Countdown, Podium, ReadCountdown, Shape } from '../components/bits';
 import { AnswerInput } from '../components/kinds';
+import { ResultScreen, TeamRank, verdict } from '../components/play/ResultScreen';
+import { useFitTiles } from '../components/play/useFitTiles';
+import { finalAnnouncement, graphemeCount, playersText, questionAnnouncement, resultAnnouncement } from '../components/play/words';
 import { TeamBadge, TeamChoice, teamStyle } from '../components/teams';
 import { serverNow } from '../lib/clock';
-import { rightAnswerText, valueText } from '../lib/kinds';
-import { socketErrorText, type AnswerPayload } from '../lib/protocol';
-import { myTeam, ordinal, payloadValue, pointsToNextPlace, questionPhase, type QuestionView, type ViewState } from '../lib/state';
+import { valueText } from '../lib/kinds';
+import { socketErrorText, type AnswerPayload, type Entry } from '../lib/protocol';
+import { myTeam, ordinal, payloadValue, questionPhase, type ViewState } from '../lib/state';
 import { navigate } from '../router';
 import { useGame, useTicker } from '../useGame';
+import '../play.css';
 
-/** team / teamName: from the join (the welcome tells them again). */
-interface Stored { token: string; player: number; nickname: string; team?: number | null; teamName?: string | null }
+/** The game's end as this phone saw it: shown again after a reload once
+ *  the server has forgotten the game (its PIN answers "no game"). */
+interface StoredFinal {
+  rank: number | null; score: number | null; podium: Entry[] | null; title: string;
+  team?: { name: string; rank: number | null; score: number | null } | null;
+}
+
+/** team / teamName: from the join (the welcome tells them again).
+ *  from: the first question this player could see (null until the first
+ *  welcome after joining; absent in storage written before it existed). */
+interface Stored {
+  token: string; player: number; nickname: string; team?: number | null; teamName?: string | null;
+  from?: number | null; final?: StoredFinal;
+}
+
+const NICK_MAX = 20; // graphemes, as the server counts (quiz/nicknames.py)
 
 export function PlayPage({ pin, queryPin }: { pin: string | null; queryPin: string | null }) {
   const [stored, setStored] = useState<Stored | null>(() => (pin ? store.get<Stored>(playerKey(pin)) : null));
@@ -20,6 +38,7 @@ export function PlayPage({ pin, queryPin }: { pin: string | null; queryPin: stri
   if (pin && stored) {
     return (
       <PlayerGame
+        key={`${pin}:${stored.token}`}
         pin={pin}
         stored={stored}
         onLeave={(why) => {
@@ -67,10 +86,16 @@ function JoinForm({ initialPin, notice }: { initialPin: string; notice: string |
       const r = await api<Joined>('POST', `/api/games/${p}/players`, body);
       const t = r.team ?? null;
       const teamName = t !== null ? (gameTeams?.names[t] ?? null) : null;
-      store.set(playerKey(p), { token: r.token, player: r.player, nickname: r.nickname, team: t, teamName });
+      const joined: Stored = { token: r.token, player: r.player, nickname: r.nickname, team: t, teamName, from: null };
+      store.set(playerKey(p), joined);
       navigate(`/play/${p}`);
     } catch (err) {
-      setError(errorText(err));
+      // the server says which nickname rule failed (and the limit): show it
+      if (err instanceof ApiError && err.code === 'nickname_invalid' && err.message) {
+        setError(`That nickname is not allowed: ${err.message}.`);
+      } else {
+        setError(errorText(err));
+      }
     } finally {
       setBusy(false);
     }
@@ -84,8 +109,12 @@ function JoinForm({ initialPin, notice }: { initialPin: string; notice: string |
         <input id="pin" name="pin" inputMode="numeric" autoComplete="off" maxLength={6} value={pin}
           onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))} placeholder="123456" className="big-input" />
         <label htmlFor="nickname">Nickname</label>
-        <input id="nickname" name="nickname" autoComplete="nickname" maxLength={20} value={nickname}
-          onChange={(e) => setNickname(e.target.value)} placeholder="Your name" className="big-input" />
+        {/* no maxLength: it counts UTF-16 units and would cut emoji silently */}
+        <input id="nickname" name="nickname" autoComplete="nickname" value={nickname} aria-describedby="nickname-count"
+          onChange={(e) => setNickname(e.target.value)} placeholder="Your name" className="big-input" dir="auto" />
+        <p id="nickname-count" className={`nick-count small${graphemeCount(nickname.trim()) > NICK_MAX ? ' over' : ''}`} data-testid="nickname-count">
+          {graphemeCount(nickname.trim())} / {NICK_MAX}
+        </p>
         {choosing && gameTeams && <TeamChoice names={gameTeams.names} chosen={team} onChoose={setTeam} />}
         {gameTeams?.mode === 'auto' && <p className="muted small">You will be put in a team when you join.</p>}
         {error && <p className="error" role="alert" data-testid="join-error">{error}</p>}
@@ -95,18 +124,100 @@ function JoinForm({ initialPin, notice }: { initialPin: string; notice: string |
   );
 }
 
+/** The first question a player who joins now can see: the open one, else
+ *  the next. Read from the first welcome after the join. */
+function firstQuestion(state: ViewState, serverMs: number): number {
+  const g = state.game;
+  const q = state.question;
+  if (!g || g.state === 'lobby' || !q) return 1;
+  if (g.state === 'finished') return g.n_questions + 1;
+  // open but its time up: the player never saw its answers either
+  return q.state === 'open' && questionPhase(q, serverMs) !== 'time_up' ? q.question : q.question + 1;
+}
+
+/** GET /api/games/<pin>/players/me: this player's final place once the
+ *  game is saved (null when the server has none for this token). */
+async function fetchFinal(pin: string, token: string): Promise<StoredFinal | null> {
+  try {
+    const r = await fetch(`/api/games/${pin}/players/me`, {
+      headers: { Accept: 'application/json', Authorization: `Player ${token}` },
+      credentials: 'same-origin',
+    });
+    if (!r.ok) return null;
+    const d = (await r.json()) as { rank: number | null; score: number; podium: Entry[]; title: string };
+    return { rank: d.rank, score: d.score, podium: d.podium, title: d.title };
+  } catch {
+    return null;
+  }
+}
+
 function PlayerGame({ pin, stored, onLeave }: { pin: string; stored: Stored; onLeave(why: string): void }) {
   const { state, send, final, retryIn, offset, retryNow } = useGame('player', pin, stored.token);
   const q = state.question;
+  // the latest stored copy: `from` and `final` are written below, after the mount
+  const [saved, setSaved] = useState<Stored>(stored);
+  const remember = (patch: Partial<Stored>) => {
+    const next = { ...(store.get<Stored>(playerKey(pin)) ?? saved), ...patch };
+    store.set(playerKey(pin), next);
+    setSaved(next);
+  };
 
+  // the first welcome after joining: which questions came before this player
+  const gameKnown = state.game !== null;
+  useEffect(() => {
+    if (gameKnown && saved.from === null) remember({ from: firstQuestion(state, serverNow(Date.now(), offset)) });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [gameKnown]);
+
+  // the end as seen here, kept for a reload after the server forgot the game
+  const finished = state.game?.state === 'finished';
+  useEffect(() => {
+    if (finished && (state.finalRank !== null || state.finalScore !== null)) {
+      const t = myTeam(state);
+      remember({
+        final: {
+          rank: state.finalRank, score: state.finalScore, podium: state.podium, title: state.game?.title ?? '',
+          team: t ? { name: t.name, rank: state.myTeamRank, score: state.myTeamScore } : null,
+        },
+      });
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [finished, state.finalRank, state.finalScore, state.myTeamRank]);
+
+  // A finished game never changes: once its end is kept here, a reload
+  // shows it at once, whatever the socket then says (4404 once the PIN is
+  // freed; or a 4429 from an address full of phones doing the same).
+  const keptFinal = saved.final && (final === 'no_game' || !state.game) ? saved.final : undefined;
   useEffect(() => {
     if (final === 'unauthorized') onLeave('Your place in that game is gone. Join again.');
-    if (final === 'no_game') onLeave('That game is no longer running.');
-  }, [final, onLeave]);
+    if (final !== 'no_game' || keptFinal) return;
+    // The server forgot the game (saved, PIN freed) before this phone saw
+    // its end: PostgreSQL still knows this player's final place.
+    let live = true;
+    fetchFinal(pin, stored.token).then((f) => {
+      if (!live) return;
+      if (f) remember({ final: f });
+      else onLeave('That game is no longer running.');
+    });
+    return () => { live = false; };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [final, onLeave, keptFinal]);
 
   const open = q !== null && q.state === 'open' && state.game?.state === 'question';
   const now = useTicker(open, 250);
   const phase = open && q ? questionPhase(q, serverNow(now, offset)) : null;
+  const tiles = useRef<HTMLDivElement>(null);
+  const lockedHeading = useRef<HTMLHeadingElement>(null);
+  const lockedFor = open && q && state.myAnswer && state.myAnswer.question === q.question ? q.question : null;
+  // after a tap the tile is gone: the focus goes to "Answer locked in", not <body>
+  useEffect(() => {
+    if (lockedFor !== null) lockedHeading.current?.focus({ preventScroll: true });
+  }, [lockedFor]);
+  const reading = phase === 'reading';
+  // re-fit whenever the tiles are put on the page again (a refused answer
+  // brings them back) or the text above them changes size
+  const tilesShown = open && q.kind !== 'info' && lockedFor === null && phase !== 'time_up';
+  useFitTiles(tiles, `${q?.question ?? 0}:${tilesShown ? 1 : 0}:${reading ? 'r' : 'a'}:${(q?.choices ?? []).join('\u0000')}`);
 
   if (final === 'replaced') return <Replaced onUseHere={retryNow} />;
   if (final === 'kicked' || state.kicked) {
@@ -126,32 +237,36 @@ function PlayerGame({ pin, stored, onLeave }: { pin: string; stored: Stored; onL
     if (!q) return;
     send({ type: 'answer', question: q.question, ...a, ts: Date.now() });
   }
+  // a question that closed before this player's first welcome (`from` is
+  // stored by an effect: until then the state it comes from says it)
+  const from = saved.from === null ? (state.game ? firstQuestion(state, serverNow(Date.now(), offset)) : null) : saved.from;
+  const joinedAfter = q !== null && typeof from === 'number' && q.question < from;
 
   let body;
-  if (!state.game) {
+  let announce = '';
+  let fill = false; // the answer tiles take the whole screen below the header
+  if (keptFinal) {
+    body = <FinalView podium={keptFinal.podium} rank={keptFinal.rank} score={keptFinal.score} team={keptFinal.team ?? null} />;
+    announce = finalAnnouncement(keptFinal.rank, keptFinal.score);
+  } else if (!state.game) {
     body = <p className="center muted">Connecting…</p>;
   } else if (state.game.state === 'finished') {
     body = (
-      <div className="final">
-        {state.podium && <Podium podium={state.podium} />}
-        <p className="final-rank" data-testid="final-rank">
-          {state.finalRank ? `You finished ${ordinal(state.finalRank)}` : 'Game over'}
-          {state.finalScore !== null ? ` with ${state.finalScore} points` : ''}
-        </p>
-        {team && <TeamRank name={team.name} rank={state.myTeamRank} score={state.myTeamScore} final />}
-      </div>
+      <FinalView podium={state.podium} rank={state.finalRank} score={state.finalScore}
+        team={team ? { name: team.name, rank: state.myTeamRank, score: state.myTeamScore } : null} />
     );
+    announce = finalAnnouncement(state.finalRank, state.finalScore);
   } else if (state.game.state === 'lobby' || !q) {
     body = (
       <div className="center lobby">
         <h2>You're in!</h2>
-        <p className="nick">{me?.nickname ?? stored.nickname}</p>
+        <p className="nick" dir="auto">{me?.nickname ?? stored.nickname}</p>
         {team && (
           <p className="team-assigned" data-testid="team-assigned">
             Your team: <span className="team-badge" style={teamStyle(team.team)}>{team.name}</span>
           </p>
         )}
-        <p className="muted">Waiting for the host to start… ({state.leaderboard.players} players)</p>
+        <p className="muted" data-testid="lobby-count">Waiting for the host to start… ({playersText(state.leaderboard.players)})</p>
       </div>
     );
   } else if (open && q.kind === 'info') {
@@ -162,12 +277,13 @@ function PlayerGame({ pin, stored, onLeave }: { pin: string; stored: Stored; onL
         {q.image && <img className="qimage" src={q.image} alt="" />}
       </div>
     );
+    announce = `Question ${q.question} of ${state.game.n_questions}: ${q.text}`;
   } else if (open && state.myAnswer && state.myAnswer.question === q.question) {
     const mine = state.myAnswer;
     body = (
       <div className="center locked" data-testid="locked">
         {phase === 'paused' && <p className="paused-banner" role="status" data-testid="paused">Paused</p>}
-        <h2>Answer locked in</h2>
+        <h2 ref={lockedHeading} tabIndex={-1} data-testid="locked-heading">Answer locked in</h2>
         {mine.choices && mine.choices.length > 0 && (q.kind === 'choice' || q.kind === 'true_false' || q.kind === 'poll') ? (
           <p className="picked">
             {mine.choices.map((c) => (
@@ -180,40 +296,53 @@ function PlayerGame({ pin, stored, onLeave }: { pin: string; stored: Stored; onL
         <p className="muted">Waiting for the others…</p>
       </div>
     );
+    announce = questionAnnouncement(q.question, state.game.n_questions, q.time_limit, q.read_time);
   } else if (open && phase !== 'time_up') {
-    const reading = phase === 'reading';
     const paused = phase === 'paused';
+    fill = q.kind === 'choice' || q.kind === 'true_false' || q.kind === 'poll';
     body = (
-      <div className={`question kind-${q.kind}`}>
+      <div className={`question kind-${q.kind}${reading ? ' is-reading' : ''}`} ref={tiles}>
         <div className="qhead">
-          <span className="muted">Question {q.question} of {state.game.n_questions}</span>
+          <span className="muted qnum">Question {q.question} of {state.game.n_questions}</span>
           {!reading && (
             <Countdown openedMs={q.answers_open_ms} deadlineMs={q.deadline_ms} offset={offset}
               pausedLeftMs={paused ? (q.remaining_ms ?? 0) : undefined} />
           )}
         </div>
         {paused && <p className="paused-banner" role="status" data-testid="paused">Paused</p>}
-        <h2 className="qtext">{q.text}</h2>
+        {/* the big screen shows the question: here the whole text only while
+            reading, then one line, so the tiles keep the screen */}
+        <h2 className={reading ? 'qtext' : 'qtext one-line'} title={q.text} dir="auto">{q.text}</h2>
         {q.image && <img className="qimage" src={q.image} alt="" />}
         {reading && <ReadCountdown openMs={q.answers_open_ms} offset={offset} />}
         <AnswerInput q={q} disabled={reading || paused} onAnswer={answer} />
       </div>
     );
+    // the same words for the whole question (reading, answering, locked):
+    // a live region speaks again only when its text changes
+    announce = questionAnnouncement(q.question, state.game.n_questions, q.time_limit, q.read_time);
   } else if (open) {
     body = <div className="center"><h2>Time's up!</h2><p className="muted">Waiting for the results…</p></div>;
+    announce = "Time's up";
   } else {
-    body = <ResultView state={state} q={q} />;
+    body = <ResultScreen state={state} q={q} joinedAfter={joinedAfter} />;
+    if (q.kind !== 'info') {
+      const v = verdict(state, q, joinedAfter);
+      announce = resultAnnouncement({ title: v.title, points: joinedAfter ? null : v.points, rank: me?.rank ?? null });
+    }
   }
 
   return (
-    <main className="page player">
-      <ConnectionBanner connection={state.connection} retryIn={retryIn} onRetry={retryNow} />
+    <main className={`page player${fill ? ' fill' : ''}`}>
+      {!keptFinal && <ConnectionBanner connection={state.connection} retryIn={retryIn} onRetry={retryNow} />}
       <header className="bar">
-        <span className="bar-nick">{me?.nickname ?? stored.nickname}</span>
+        <span className="bar-nick" dir="auto" title={me?.nickname ?? stored.nickname}>{me?.nickname ?? stored.nickname}</span>
         {team && <TeamBadge team={team.team} name={team.name} />}
         <span className="bar-pin">PIN {pin}</span>
-        <span className="bar-score" aria-label="Your score">{me?.score ?? 0} pts</span>
+        <span className="bar-score" aria-label="Your score">{keptFinal?.score ?? me?.score ?? 0} pts</span>
       </header>
+      {/* what a screen reader hears without looking: a question opening, a result */}
+      <div className="sr-only" role="status" aria-live="polite" aria-atomic="true" data-testid="live-region">{announce}</div>
       {state.lastError && state.lastError.ref === 'answer' && (
         <p className="error" role="alert" data-testid="answer-error">{socketErrorText(state.lastError.code, state.lastError.message)}</p>
       )}
@@ -222,52 +351,19 @@ function PlayerGame({ pin, stored, onLeave }: { pin: string; stored: Stored; onL
   );
 }
 
-/** After the close: right / wrong / thanks, the points, and the right answer per kind. */
-function ResultView({ state, q }: { state: ViewState; q: QuestionView }) {
-  const r = state.result;
-  const me = state.me;
-  const unscored = q.kind === 'poll' || q.kind === 'word_cloud' || q.kind === 'info';
-  if (q.kind === 'info') {
-    return <div className="center result info" data-testid="result"><h2>{q.text}</h2><p className="muted">Next up soon…</p></div>;
-  }
-  const team = myTeam(state);
-  const toNext = pointsToNextPlace(state.leaderboard.top, me ? { score: me.score, rank: me.rank } : null);
-  let title: string;
-  let tone: string;
-  if (!r) [title, tone] = ['Question closed', 'neutral'];
-  else if (!r.answered) [title, tone] = ['No answer', 'wrong'];
-  else if (r.right === null) [title, tone] = [q.kind === 'poll' ? 'Thanks for voting' : 'Thanks for your answer', 'neutral'];
-  else if (r.right) [title, tone] = ['Correct!', 'right'];
-  else [title, tone] = ['Wrong', 'wrong'];
-  const right = rightAnswerText(q, q.correct);
-  const yours = r?.answered ? valueText(q, r.value) : '';
+/** The end: the podium and this player's final place. */
+function FinalView({ podium, rank, score, team }: {
+  podium: Entry[] | null; rank: number | null; score: number | null;
+  team: { name: string; rank: number | null; score: number | null } | null;
+}) {
   return (
-    <div className={`center result ${tone}`} data-testid="result">
-      <h2 data-testid="result-title">{title}</h2>
-      {r && !unscored && <p className="points" data-testid="points">+{r.points} points{r.bonus ? ` (streak bonus ${r.bonus})` : ''}</p>}
-      {yours && <p className="your-answer">Your answer: <strong data-testid="your-answer">{yours}</strong></p>}
-      {right && <p className="right-answer">Right answer: <strong data-testid="right-answer">{right}</strong></p>}
-      {me && (
-        <dl className="stats">
-          <div><dt>Total</dt><dd data-testid="total">{me.score}</dd></div>
-          {me.rank !== null && <div><dt>Rank</dt><dd data-testid="rank">{ordinal(me.rank)}</dd></div>}
-          <div><dt>Streak</dt><dd>{me.streak}</dd></div>
-        </dl>
-      )}
-      {toNext !== null && <p className="muted">{toNext} points behind the next place</p>}
-      {team && <TeamRank name={team.name} rank={state.myTeamRank} score={state.myTeamScore} />}
+    <div className="final">
+      {podium && podium.length > 0 && <Podium podium={podium} />}
+      <p className="final-rank" data-testid="final-rank">
+        {rank ? `You finished ${ordinal(rank)}` : 'Game over'}
+        {score !== null ? ` with ${score} points` : ''}
+      </p>
+      {team && <TeamRank name={team.name} rank={team.rank} score={team.score} final />}
     </div>
   );
 }
-
-/** The player's team after a close (and at the end): its rank and score. */
-function TeamRank({ name, rank, score, final = false }: { name: string; rank: number | null; score: number | null; final?: boolean }) {
-  if (rank === null) return null;
-  return (
-    <p className="my-team-rank" data-testid="my-team-rank" data-rank={rank} data-score={score ?? undefined}>
-      {final ? `Team ${name} finished ${ordinal(rank)}` : `Team ${name}: ${ordinal(rank)}`}
-      {score !== null ? ` with ${score} points` : ''}
-    </p>
-  );
-}
-

@@ -1,0 +1,75 @@
+"""A player's own final place, from PostgreSQL, for a phone that comes
+back after its game was saved and its PIN freed.
+
+The live game answers a reconnecting phone with a ``welcome``; once the
+final save let Redis forget the game, the PIN has no live game (close
+4404) and only PostgreSQL knows the end. The phone still holds its player
+token: ``Authorization: Player <token>`` shows that player's own row and
+the podium, never anyone's token or answers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.auth import hash_token
+from quiz.models import Player, Score
+
+from . import NotFound, ServiceError
+
+_SCHEME = "player"
+
+
+def player_token_of(header: str | None) -> str | None:
+    """The token of ``Authorization: Player <token>`` (the scheme's case is free)."""
+    if not header:
+        return None
+    scheme, _, token = header.strip().partition(" ")
+    token = token.strip()
+    if scheme.lower() != _SCHEME or not token:
+        return None
+    return token
+
+
+def player_final(*, pin: str, authorization: str | None) -> dict[str, Any]:
+    token = player_token_of(authorization)
+    if token is None:
+        raise ServiceError(
+            "unauthorized", "send your player token: Authorization: Player <token>", status=401
+        )
+    # A PIN is reused once its game is over: the token picks the game.
+    player = (
+        Player.objects.filter(game__pin=pin, token_hash=hash_token(token))
+        .select_related("game")
+        .order_by("-game__created", "-game__id")
+        .first()
+    )
+    if player is None:
+        raise NotFound(f"no player with that token in a game with PIN {pin}")
+    game = player.game
+    if game.saved is None:
+        raise ServiceError("not_saved", "the final scores are being saved, retry", status=409)
+    mine = Score.objects.filter(player=player).first()
+    podium = (
+        Score.objects.filter(game=game, rank__gte=1).select_related("player").order_by("rank")[:3]
+    )
+    return {
+        "pin": game.pin,
+        "title": game.title,
+        "player": player.number,
+        "nickname": player.nickname,
+        "kicked": player.kicked,
+        # rank 0 in the results means off the board (kicked): null here
+        "rank": mine.rank if mine is not None and mine.rank > 0 else None,
+        "score": mine.total if mine is not None else 0,
+        "players": Player.objects.filter(game=game, kicked=False).count(),
+        "podium": [
+            {
+                "player": s.player.number,
+                "nickname": s.player.nickname,
+                "score": s.total,
+                "rank": s.rank,
+            }
+            for s in podium
+        ],
+    }

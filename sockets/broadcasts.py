@@ -32,6 +32,9 @@ from .view import RelayView
 
 log = logging.getLogger(__name__)
 
+# who gets the ``players`` frame
+ROSTER = ("host", "screen")
+
 
 class Broadcaster(RelayView):
     """A game's reactions and ticks; :class:`sockets.relay.GameRelay` runs them."""
@@ -49,10 +52,14 @@ class Broadcaster(RelayView):
         self.last_tick = 0.0
         self.ticks = 0
         self.cursor = Cursor(game, engine)
-        # the host's "players" frame, gathered across events until it is sent
+        # the "players" frame (hosts and screens), gathered across events
+        # until it is sent
         self.joined: list[int] = []
         self.kicked: list[int] = []
         self.roster_due = False
+        # join_open as clients last learned it (their welcome or the last
+        # roster frame); a question's opening that changes it sends a roster
+        self.join_open_told: bool | None = None
         self.resync_due = False  # clients missed something: resync once Redis answers
 
     # The stream position (the seq of the frames the event being handled
@@ -83,6 +90,7 @@ class Broadcaster(RelayView):
         if st is not None and st.question != n:
             st, _ = await self.engine.run(ops.snapshot(self.game, st.question))
         self._state = st
+        self.join_open_told = st.join_open if st is not None else None
         if st is not None and st.question:
             self._question = await self.engine.run(ops.question_state(self.game, st.question))
         else:
@@ -156,10 +164,12 @@ class Broadcaster(RelayView):
             self.broadcast(ROLES, frames.resync(ev.fields.get("reason") or "rebuilt"))
 
     async def _roster(self) -> None:
-        """The host's ``players`` frame for the joins and kicks handled."""
+        """The ``players`` frame for the joins and kicks handled (and a
+        change of ``join_open``), to hosts and screens: the console's roster
+        and lock button, the big screen's lobby wall and late-join line."""
         if not self.roster_due:
             return
-        if not self.audience.conns["host"]:
+        if not (self.audience.conns["host"] or self.audience.conns["screen"]):
             self.joined, self.kicked, self.roster_due = [], [], False
             return
         joined, kicked = self.joined, self.kicked
@@ -169,10 +179,15 @@ class Broadcaster(RelayView):
         self.joined, self.kicked, self.roster_due = [], [], False
         if st is not None:
             self._state = st
-        self.broadcast(["host"], frames.players(joined, names, kicked, st))
+            self.join_open_told = st.join_open
+        self.broadcast(ROSTER, frames.players(joined, names, kicked, st))
 
     async def _opened(self, n: int) -> None:
         self._state, self._question = await self.engine.run(ops.snapshot(self.game, n))
+        if self._state is not None and self._state.join_open != self.join_open_told:
+            # late join off: the first question closes joining, and no join or
+            # lock event says so; the roster frame carries the new join_open
+            self.roster_due = True
         q = self._question
         if q is None:
             return

@@ -15,6 +15,7 @@ import type {
   WelcomeQuestion,
   YouInfo,
 } from './protocol';
+import { wallAfter } from './wall';
 
 export type Connection = 'connecting' | 'open' | 'lost' | 'closed';
 
@@ -93,6 +94,9 @@ export interface ViewState {
    *  player's own row of the team board). */
   myTeamRank: number | null;
   myTeamScore: number | null;
+  /** screen only: the lobby wall, the newest joiners (newest last, capped):
+   *  welcome.latest_players, then the `players` frames. */
+  wall: PlayerRef[];
 }
 
 export type LocalAction =
@@ -133,6 +137,7 @@ export const initialState: ViewState = {
   teamsPodium: null,
   myTeamRank: null,
   myTeamScore: null,
+  wall: [],
 };
 
 /** The names of the game's teams, null when teams are off. */
@@ -290,6 +295,7 @@ function applyFrame(s: ViewState, frame: ServerFrame, now: number): ViewState {
         finalRank: finished ? (me?.rank ?? null) : null,
         finalScore: finished ? (me?.score ?? null) : null,
         playersList: frame.players_list ?? s.playersList,
+        wall: frame.latest_players ?? [],
         distribution: frame.distribution ?? q?.distribution ?? null,
         kicked: false,
         boardShown: q && q.board_shown ? q.question : null,
@@ -440,12 +446,18 @@ function applyFrame(s: ViewState, frame: ServerFrame, now: number): ViewState {
       const kicked = new Set(frame.kicked ?? []);
       const known = new Set(s.playersList.map((p) => p.player));
       const joined = (frame.joined ?? []).filter((p) => !known.has(p.player));
-      const playersList = [...s.playersList, ...joined].filter((p) => !kicked.has(p.player));
+      // a screen keeps only its capped wall (a stadium's joins never pile up)
+      const screen = s.role === 'screen';
+      const playersList = screen ? s.playersList : [...s.playersList, ...joined].filter((p) => !kicked.has(p.player));
+      const wall = screen ? wallAfter(s.wall, frame.joined ?? [], frame.kicked ?? []) : s.wall;
+      // join_open follows the lock and, late join off, the first question
+      const join_open = frame.join_open ?? s.game?.join_open ?? false;
       return {
         ...s,
         playersList,
+        wall,
         leaderboard: { ...s.leaderboard, players: frame.players },
-        game: s.game ? { ...s.game, players: frame.players } : s.game,
+        game: s.game ? { ...s.game, players: frame.players, join_open } : s.game,
       };
     }
     case 'game_over': {

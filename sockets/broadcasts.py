@@ -185,9 +185,12 @@ class Broadcaster(RelayView):
     async def _opened(self, n: int) -> None:
         self._state, self._question = await self.engine.run(ops.snapshot(self.game, n))
         if self._state is not None and self._state.join_open != self.join_open_told:
-            # late join off: the first question closes joining, and no join or
-            # lock event says so; the roster frame carries the new join_open
+            # Late join off: the first question closes joining, and no join
+            # or lock event says so. The roster frame carries the new
+            # join_open, sent before the question so that no screen shows
+            # "join with PIN" over the question for a moment.
             self.roster_due = True
+            await self._roster()
         q = self._question
         if q is None:
             return

@@ -98,9 +98,12 @@ async def test_late_join_off_the_first_question_tells_screens_joining_closed(
     host = await connect(server, f"/ws/host/{g.pin}/", g.host_token)
     await host.expect("welcome")
     await host.send({"type": "start_question", "question": 1})
-    await screen.expect("question", question=1)
     f = await screen.expect("players", join_open=False)
     assert f["joined"] == [] and f["kicked"] == [] and f["players"] == 2
+    # the roster came first: no screen invites latecomers over the question
+    kinds = [x["type"] for x in screen.frames]
+    assert "question" not in kinds[: kinds.index("players")]
+    await screen.expect("question", question=1)
     # the host's console hears it too (its lock button)
     await host.expect("players", join_open=False)
     # and a screen that connects now reads it from its welcome

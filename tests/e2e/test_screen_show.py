@@ -205,7 +205,7 @@ def test_stadium_scale_reading_view_and_shapes(e2e_server: Any, browser: Any, sh
     api = _host_api(browser, base)
     questions = [
         _choice("Which stadium is the largest in Europe?",
-                ["Camp Nou", "Wembley", "Signal Iduna Park", "San Siro"], 0, read_time=3),
+                ["Camp Nou", "Wembley", "Signal Iduna Park", "San Siro"], 0, read_time=12),
         _choice("How many players are on a football team's pitch?", ["11", "9", "10", "12"], 0),
     ]  # fmt: skip
     game = _open_game(api, base, questions, late_join=False, reveal="on_close")

@@ -52,7 +52,9 @@ def _host_api(browser: Any, base: str) -> Api:
     return api
 
 
-def _open_game(api: Api, base: str, questions: list[dict[str, Any]], **settings: Any) -> dict[str, Any]:
+def _open_game(
+    api: Api, base: str, questions: list[dict[str, Any]], **settings: Any
+) -> dict[str, Any]:
     doc = {"title": f"Stadium night {uuid.uuid4().hex[:4]}", "questions": questions}
     quiz = api.post(f"{base}/api/quizzes", doc)
     assert quiz.status == 201, quiz.text()
@@ -62,7 +64,13 @@ def _open_game(api: Api, base: str, questions: list[dict[str, Any]], **settings:
 
 
 def _choice(
-    text: str, choices: list[str], right: int, *, read_time: int = 0, time_limit: int = 60, multiplier: int = 1
+    text: str,
+    choices: list[str],
+    right: int,
+    *,
+    read_time: int = 0,
+    time_limit: int = 60,
+    multiplier: int = 1,
 ) -> dict[str, Any]:
     return {
         "text": text,
@@ -184,8 +192,12 @@ def _fits(page: Any) -> None:
     )
     assert m["sw"] <= m["cw"], f"horizontal overflow: {m}"
     assert m["sh"] <= m["ch"], f"vertical overflow: {m}"
-    assert m["left"] >= 0.03 * m["w"] - 0.5, f"content starts {m['left']} px from the left edge: {m}"
-    assert m["right"] <= 0.97 * m["w"] + 0.5, f"content ends {m['w'] - m['right']} px from the right: {m}"
+    assert m["left"] >= 0.03 * m["w"] - 0.5, (
+        f"content starts {m['left']} px from the left edge: {m}"
+    )
+    assert m["right"] <= 0.97 * m["w"] + 0.5, (
+        f"content ends {m['w'] - m['right']} px from the right: {m}"
+    )
 
 
 def _settled(page: Any) -> None:
@@ -285,7 +297,9 @@ def test_stadium_scale_reading_view_and_shapes(e2e_server: Any, browser: Any, sh
             assert _box(shape)["width"] >= 48 and _box(shape)["height"] >= 48
         expect(screen.get_by_test_id("dist-row-0")).to_have_class(re.compile(r"\bright\b"))
         expect(screen.get_by_test_id("dist-row-2")).to_have_class(re.compile(r"\bwrong\b"))
-        expect(screen.locator("[data-testid=leaderboard] li[data-rank='1']")).to_contain_text(LONG_NAME)
+        expect(screen.locator("[data-testid=leaderboard] li[data-rank='1']")).to_contain_text(
+            LONG_NAME
+        )
         _settled(screen)
         _fits(screen)
         shots(screen, "results-1080p")
@@ -430,7 +444,9 @@ document.addEventListener('DOMContentLoaded', () => {
 
 
 @pytest.mark.timeout(300)
-def test_board_between_questions_and_podium_reveal(e2e_server: Any, browser: Any, shots: Any) -> None:
+def test_board_between_questions_and_podium_reveal(
+    e2e_server: Any, browser: Any, shots: Any
+) -> None:
     expect = _expect()
     base = e2e_server.url
     api = _host_api(browser, base)
@@ -478,7 +494,11 @@ def test_board_between_questions_and_podium_reveal(e2e_server: Any, browser: Any
             _answer(base, pin, token, 2, choice)
         expect(board).to_contain_text("After question 2 of 2")
         expect(board.locator("[data-testid=leaderboard]")).to_have_attribute("data-settled", "true")
-        want = {"Alice": ("1", "up1", "▲1"), LONG_NAME: ("2", "up1", "▲1"), "Bob": ("3", "down2", "▼2")}
+        want = {
+            "Alice": ("1", "up1", "▲1"),
+            LONG_NAME: ("2", "up1", "▲1"),
+            "Bob": ("3", "down2", "▼2"),
+        }
         for who, (rank, move, mark) in want.items():
             row = board.locator("li.sb-row", has_text=who)
             expect(row).to_have_attribute("data-rank", rank)
@@ -494,7 +514,9 @@ def test_board_between_questions_and_podium_reveal(e2e_server: Any, browser: Any
 
         # the end: the podium, 3rd, then 2nd, then 1st
         step1 = show.get_by_test_id("podium-step-1")
-        expect(show.get_by_test_id("podium-step-3")).to_have_attribute("data-revealed", "true", timeout=40_000)
+        expect(show.get_by_test_id("podium-step-3")).to_have_attribute(
+            "data-revealed", "true", timeout=40_000
+        )
         shots(show, "podium-3rd")
         expect(step1).to_have_attribute("data-revealed", "true")
         assert show.evaluate("window.__reveals") == ["3", "2", "1"]
@@ -502,7 +524,11 @@ def test_board_between_questions_and_podium_reveal(e2e_server: Any, browser: Any
         expect(show.get_by_test_id("podium-step-3")).to_contain_text("Bob")
         assert _px(step1.locator(".show-step-name")) >= 40
         places = show.get_by_test_id("podium").locator("li").all_inner_texts()
-        assert [re.sub(r" \d+ points$", "", t) for t in places] == ["1st Alice", f"2nd {LONG_NAME}", "3rd Bob"]
+        assert [re.sub(r" \d+ points$", "", t) for t in places] == [
+            "1st Alice",
+            f"2nd {LONG_NAME}",
+            "3rd Bob",
+        ]
         _settled(show)
         _fits(show)
         shots(show, "podium-all")

@@ -49,6 +49,8 @@ def _host_api(browser: Any, base: str) -> Api:
     api = Api(ctx, ctx.request.get(f"{base}/api/auth/csrf").json()["csrftoken"])
     r = api.post(f"{base}/api/auth/login", {"username": HOST_USER, "password": HOST_PASSWORD})
     assert r.ok, r.text()
+    # the login rotates the CSRF token
+    api.csrf = ctx.request.get(f"{base}/api/auth/csrf").json()["csrftoken"]
     return api
 
 
@@ -100,7 +102,7 @@ class Sock:
     def __init__(self, base: str, path: str, token: str) -> None:
         from websockets.sync.client import connect
 
-        self.ws = connect(base.replace("http", "ws", 1) + path, open_timeout=10)
+        self.ws = connect(base.replace("http", "ws", 1) + path, open_timeout=10, legacy=True)
         self.send({"type": "hello", "token": token})
         self.welcome = self.expect("welcome")
 

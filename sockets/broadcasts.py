@@ -284,6 +284,10 @@ class Broadcaster(RelayView):
         Players get it at most every ``PLAYER_TICK_MS`` unless ``players_now``."""
         t0 = time.perf_counter()
         n = self._question.number if self._question else 0
+        # the relay has not handled this question's close yet (Redis may
+        # have closed it since the last read of the stream): an on_close
+        # board still holds, so no board moves before question_closed
+        was_open = self._question is not None and self._question.state == "open"
         (st, q), top, counts = await self.engine.run(
             ops.combine(
                 ops.snapshot(self.game, n),
@@ -300,7 +304,7 @@ class Broadcaster(RelayView):
         self._state = st
         if q is not None:
             self._question = q
-        if not (st.reveal == "on_close" and q is not None and q.state == "open"):
+        if not (st.reveal == "on_close" and q is not None and (q.state == "open" or was_open)):
             # on_close: players' and teams' boards hold still until the close
             self._top = frames.entries(top)
             self._teams = frames.team_entries(st, counts)

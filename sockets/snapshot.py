@@ -19,6 +19,9 @@ from .view import RelayView
 # The big screen's lobby wall: the newest joiners its welcome carries (the
 # screen shows the latest that fit; `players` frames bring the rest).
 WALL_N = 100
+# Joins in the same millisecond tie on the board and come back in reverse
+# id order: a few more are read, and the ids (given in join order) decide.
+WALL_READ = WALL_N + 50
 
 
 class AutoAdvance(TypedDict):
@@ -144,9 +147,9 @@ async def welcome(relay: RelayView, *, role: str, player: int | None, seq: str) 
     if role == "screen":
         # The board's tail (ZREVRANGE -N -1): in the lobby every total is 0,
         # so the board's time part orders it by join time and its tail is
-        # the newest joiners, oldest of them first. Kicked players left it.
-        # (The ranks this read decodes are meaningless and not used.)
-        parts.append(ops.top(game, WALL_N, offset=-WALL_N))
+        # the newest joiners. Kicked players left it. (The ranks this read
+        # decodes are meaningless and not used.)
+        parts.append(ops.top(game, WALL_READ, offset=-WALL_READ))
     res = await eng.run(ops.combine(*parts))
     st, q = res[0]
     if st is None and not relay.finished:
@@ -193,9 +196,8 @@ async def welcome(relay: RelayView, *, role: str, player: int | None, seq: str) 
         frame["you"] = you
     if role == "screen":
         lobby = st is not None and st.state == "lobby"
-        frame["latest_players"] = (
-            [{"player": e.player, "nickname": e.nickname} for e in res[-1]] if lobby else []
-        )
+        newest = sorted(res[-1], key=lambda e: e.player)[-WALL_N:] if lobby else []
+        frame["latest_players"] = [{"player": e.player, "nickname": e.nickname} for e in newest]
     if role == "host":
         frame["players_list"] = [{"player": e.player, "nickname": e.nickname} for e in res[-1]]
         if q is not None:

@@ -32,6 +32,9 @@ from .view import RelayView
 
 log = logging.getLogger(__name__)
 
+# who gets the ``players`` frame
+ROSTER = ("host", "screen")
+
 
 class Broadcaster(RelayView):
     """A game's reactions and ticks; :class:`sockets.relay.GameRelay` runs them."""
@@ -49,10 +52,14 @@ class Broadcaster(RelayView):
         self.last_tick = 0.0
         self.ticks = 0
         self.cursor = Cursor(game, engine)
-        # the host's "players" frame, gathered across events until it is sent
+        # the "players" frame (hosts and screens), gathered across events
+        # until it is sent
         self.joined: list[int] = []
         self.kicked: list[int] = []
         self.roster_due = False
+        # join_open as clients last learned it (their welcome or the last
+        # roster frame); a question's opening that changes it sends a roster
+        self.join_open_told: bool | None = None
         self.resync_due = False  # clients missed something: resync once Redis answers
 
     # The stream position (the seq of the frames the event being handled
@@ -83,6 +90,7 @@ class Broadcaster(RelayView):
         if st is not None and st.question != n:
             st, _ = await self.engine.run(ops.snapshot(self.game, st.question))
         self._state = st
+        self.join_open_told = st.join_open if st is not None else None
         if st is not None and st.question:
             self._question = await self.engine.run(ops.question_state(self.game, st.question))
         else:
@@ -156,10 +164,12 @@ class Broadcaster(RelayView):
             self.broadcast(ROLES, frames.resync(ev.fields.get("reason") or "rebuilt"))
 
     async def _roster(self) -> None:
-        """The host's ``players`` frame for the joins and kicks handled."""
+        """The ``players`` frame for the joins and kicks handled (and a
+        change of ``join_open``), to hosts and screens: the console's roster
+        and lock button, the big screen's lobby wall and late-join line."""
         if not self.roster_due:
             return
-        if not self.audience.conns["host"]:
+        if not (self.audience.conns["host"] or self.audience.conns["screen"]):
             self.joined, self.kicked, self.roster_due = [], [], False
             return
         joined, kicked = self.joined, self.kicked
@@ -169,10 +179,18 @@ class Broadcaster(RelayView):
         self.joined, self.kicked, self.roster_due = [], [], False
         if st is not None:
             self._state = st
-        self.broadcast(["host"], frames.players(joined, names, kicked, st))
+            self.join_open_told = st.join_open
+        self.broadcast(ROSTER, frames.players(joined, names, kicked, st))
 
     async def _opened(self, n: int) -> None:
         self._state, self._question = await self.engine.run(ops.snapshot(self.game, n))
+        if self._state is not None and self._state.join_open != self.join_open_told:
+            # Late join off: the first question closes joining, and no join
+            # or lock event says so. The roster frame carries the new
+            # join_open, sent before the question so that no screen shows
+            # "join with PIN" over the question for a moment.
+            self.roster_due = True
+            await self._roster()
         q = self._question
         if q is None:
             return
@@ -266,6 +284,10 @@ class Broadcaster(RelayView):
         Players get it at most every ``PLAYER_TICK_MS`` unless ``players_now``."""
         t0 = time.perf_counter()
         n = self._question.number if self._question else 0
+        # the relay has not handled this question's close yet (Redis may
+        # have closed it since the last read of the stream): an on_close
+        # board still holds, so no board moves before question_closed
+        was_open = self._question is not None and self._question.state == "open"
         (st, q), top, counts = await self.engine.run(
             ops.combine(
                 ops.snapshot(self.game, n),
@@ -282,7 +304,7 @@ class Broadcaster(RelayView):
         self._state = st
         if q is not None:
             self._question = q
-        if not (st.reveal == "on_close" and q is not None and q.state == "open"):
+        if not (st.reveal == "on_close" and q is not None and (q.state == "open" or was_open)):
             # on_close: players' and teams' boards hold still until the close
             self._top = frames.entries(top)
             self._teams = frames.team_entries(st, counts)

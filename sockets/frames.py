@@ -365,7 +365,7 @@ def game_over_mine(common: GameOver, s: Standing) -> GameOverMine:
 
 
 class Players(TypedDict):
-    """The host's roster changes."""
+    """The roster's changes, to hosts and screens (and ``join_open``)."""
 
     type: Literal["players"]
     joined: list[PlayerRef]

@@ -16,6 +16,13 @@ from engine import EngineUnavailable, GameState, QuestionState, ops
 from . import frames
 from .view import RelayView
 
+# The big screen's lobby wall: the newest joiners its welcome carries (the
+# screen shows the latest that fit; `players` frames bring the rest).
+WALL_N = 100
+# Joins in the same millisecond tie on the board and come back in reverse
+# id order: a few more are read, and the ids (given in join order) decide.
+WALL_READ = WALL_N + 50
+
 
 class AutoAdvance(TypedDict):
     reveal_s: int
@@ -82,6 +89,7 @@ class Welcome(TypedDict):
     leaderboard: WelcomeBoard
     you: NotRequired[You]  # players
     players_list: NotRequired[list[frames.PlayerRef]]  # hosts
+    latest_players: NotRequired[list[frames.PlayerRef]]  # screens: the lobby wall
     distribution: NotRequired[list[int]]  # hosts, while a question is current
 
 
@@ -136,6 +144,12 @@ async def welcome(relay: RelayView, *, role: str, player: int | None, seq: str) 
         parts.append(ops.nicknames(game, [player]))
     if role == "host":
         parts.append(ops.top(game, 1000))  # lobby list, in join order while all are at 0
+    if role == "screen":
+        # The board's tail (ZREVRANGE -N -1): in the lobby every total is 0,
+        # so the board's time part orders it by join time and its tail is
+        # the newest joiners. Kicked players left it. (The ranks this read
+        # decodes are meaningless and not used.)
+        parts.append(ops.top(game, WALL_READ, offset=-WALL_READ))
     res = await eng.run(ops.combine(*parts))
     st, q = res[0]
     if st is None and not relay.finished:
@@ -180,6 +194,10 @@ async def welcome(relay: RelayView, *, role: str, player: int | None, seq: str) 
                     mine["points"], mine["bonus"] = a.points, a.bonus
             you["answer"] = mine
         frame["you"] = you
+    if role == "screen":
+        lobby = st is not None and st.state == "lobby"
+        newest = sorted(res[-1], key=lambda e: e.player)[-WALL_N:] if lobby else []
+        frame["latest_players"] = [{"player": e.player, "nickname": e.nickname} for e in newest]
     if role == "host":
         frame["players_list"] = [{"player": e.player, "nickname": e.nickname} for e in res[-1]]
         if q is not None:

@@ -137,6 +137,8 @@ export interface WelcomeFrame {
   leaderboard: LeaderboardInfo;
   you?: YouInfo;
   players_list?: PlayerRef[];
+  /** screens: the newest joiners (at most 100, oldest first) while in the lobby, else [] */
+  latest_players?: PlayerRef[];
   distribution?: number[];
 }
 

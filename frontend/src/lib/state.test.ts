@@ -367,3 +367,22 @@ describe('reducer: kinds and the host clock', () => {
     expect(s.question).toMatchObject({ kind: 'choice', read_time: 0, answers_open_ms: 60_000, paused: false });
   });
 });
+
+describe('reducer: the screen lobby wall and join_open', () => {
+  const p = (i: number) => ({ player: i, nickname: `P${i}` });
+  it('starts from welcome.latest_players and follows players frames', () => {
+    const w = welcome({ role: 'screen', you: undefined, latest_players: [p(1), p(2)] });
+    let s = run([w]);
+    expect(s.wall).toEqual([p(1), p(2)]);
+    s = run([{ type: 'players', seq: '101-0', prev: '100-0', joined: [p(3)], kicked: [1], players: 2, join_open: true }], s);
+    expect(s.wall).toEqual([p(2), p(3)]);
+    expect(s.playersList).toEqual([]);
+    expect(s.leaderboard.players).toBe(2);
+  });
+  it('takes join_open from the players frame (lock, or the start with late join off)', () => {
+    let s = run([welcome({ role: 'screen', you: undefined })]);
+    expect(s.game?.join_open).toBe(true);
+    s = run([{ type: 'players', seq: '101-0', prev: '100-0', joined: [], kicked: [], players: 3, join_open: false }], s);
+    expect(s.game?.join_open).toBe(false);
+  });
+});

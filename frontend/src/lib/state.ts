@@ -16,6 +16,7 @@ import type {
   WelcomeQuestion,
   YouInfo,
 } from './protocol';
+import { wallAfter } from './wall';
 
 export type Connection = 'connecting' | 'open' | 'lost' | 'closed';
 
@@ -96,6 +97,9 @@ export interface ViewState {
   myTeamScore: number | null;
   /** screens: the latest second of reactions (not chained: never a resync). */
   reactions: ReactionsFrame | null;
+  /** screen only: the lobby wall, the newest joiners (newest last, capped):
+   *  welcome.latest_players, then the `players` frames. */
+  wall: PlayerRef[];
 }
 
 export type LocalAction =
@@ -137,6 +141,7 @@ export const initialState: ViewState = {
   myTeamRank: null,
   myTeamScore: null,
   reactions: null,
+  wall: [],
 };
 
 /** The names of the game's teams, null when teams are off. */
@@ -294,6 +299,7 @@ function applyFrame(s: ViewState, frame: ServerFrame, now: number): ViewState {
         finalRank: finished ? (me?.rank ?? null) : null,
         finalScore: finished ? (me?.score ?? null) : null,
         playersList: frame.players_list ?? s.playersList,
+        wall: frame.latest_players ?? [],
         distribution: frame.distribution ?? q?.distribution ?? null,
         kicked: false,
         boardShown: q && q.board_shown ? q.question : null,
@@ -444,12 +450,18 @@ function applyFrame(s: ViewState, frame: ServerFrame, now: number): ViewState {
       const kicked = new Set(frame.kicked ?? []);
       const known = new Set(s.playersList.map((p) => p.player));
       const joined = (frame.joined ?? []).filter((p) => !known.has(p.player));
-      const playersList = [...s.playersList, ...joined].filter((p) => !kicked.has(p.player));
+      // a screen keeps only its capped wall (a stadium's joins never pile up)
+      const screen = s.role === 'screen';
+      const playersList = screen ? s.playersList : [...s.playersList, ...joined].filter((p) => !kicked.has(p.player));
+      const wall = screen ? wallAfter(s.wall, frame.joined ?? [], frame.kicked ?? []) : s.wall;
+      // join_open follows the lock and, late join off, the first question
+      const join_open = frame.join_open ?? s.game?.join_open ?? false;
       return {
         ...s,
         playersList,
+        wall,
         leaderboard: { ...s.leaderboard, players: frame.players },
-        game: s.game ? { ...s.game, players: frame.players } : s.game,
+        game: s.game ? { ...s.game, players: frame.players, join_open } : s.game,
       };
     }
     case 'game_over': {

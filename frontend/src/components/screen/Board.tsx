@@ -1,0 +1,84 @@
+// The big screen's leaderboard: the side board while a question runs and
+// the full-screen board between questions. Rows keep a stable DOM order
+// (by player) and stand at their rank by a transform, so a new board
+// slides them; the full board starts from the previous board's order and
+// moves to the new one, with an arrow for each move.
+import { useEffect, useState } from 'react';
+import type { Entry } from '../../lib/protocol';
+import { ordinal } from '../../lib/state';
+import { movements, type Move } from '../../lib/wall';
+import { useReducedMotion } from './hooks';
+
+/** One row's height plus the gap, in em of the list (screen.css agrees). */
+const ROW = 1.6;
+
+function moveText(m: Move | undefined): { mark: string; words: string } | null {
+  if (!m) return null;
+  if (m.dir === 'up') return { mark: `▲${m.by}`, words: `up ${m.by}` };
+  if (m.dir === 'down') return { mark: `▼${m.by}`, words: `down ${m.by}` };
+  if (m.dir === 'new') return { mark: '★', words: 'new in the top' };
+  return { mark: '=', words: 'same place' };
+}
+
+export function ScreenBoard({ top, previous = null, title, full = false, limit = 10 }: {
+  top: Entry[];
+  /** the board before (full board: arrows, and the slide from it) */
+  previous?: Entry[] | null;
+  title: string;
+  full?: boolean;
+  limit?: number;
+}) {
+  const rows = top.slice(0, limit);
+  const reduced = useReducedMotion();
+  const moves = full ? movements(previous, rows) : new Map<number, Move>();
+  // the full board first stands in the previous order, then slides
+  const [settled, setSettled] = useState(!full || !previous || reduced);
+  useEffect(() => {
+    if (settled) return;
+    // two frames: the first paints the old order, the second moves
+    let inner = 0;
+    const outer = requestAnimationFrame(() => { inner = requestAnimationFrame(() => setSettled(true)); });
+    return () => { cancelAnimationFrame(outer); cancelAnimationFrame(inner); };
+  }, [settled]);
+  const before = new Map((previous ?? []).map((e) => [e.player, e.rank - 1]));
+  const pos = (e: Entry, i: number) => (settled ? i : Math.min(before.get(e.player) ?? rows.length, rows.length));
+  const stable = [...rows].sort((a, b) => a.player - b.player);
+  const at = new Map(rows.map((e, i) => [e.player, i]));
+  return (
+    <section className={full ? 'show-board full' : 'show-board side'} aria-label={title}>
+      <h2 className="show-board-title">{title}</h2>
+      {rows.length === 0 ? (
+        <p className="muted show-board-empty">No scores yet.</p>
+      ) : (
+        <>
+          <ol className="sr-only">
+            {rows.map((e) => {
+              const m = moveText(moves.get(e.player));
+              return <li key={e.player}>{`${ordinal(e.rank)} ${e.nickname} ${e.score} points${m ? `, ${m.words}` : ''}`}</li>;
+            })}
+          </ol>
+          <ol className="sb-list" style={{ height: `${rows.length * ROW}em` }} data-testid="leaderboard" data-settled={settled}
+            aria-hidden="true">
+            {stable.map((e) => {
+              const m = moves.get(e.player);
+              const mt = moveText(m);
+              return (
+                <li key={e.player} className={`sb-row r${e.rank}`} data-rank={e.rank} data-player={e.player}
+                  style={{ transform: `translateY(${pos(e, at.get(e.player) ?? 0) * ROW}em)` }}>
+                  <span className="sb-rank">{e.rank}</span>
+                  {full && (
+                    <span className={`sb-move ${m?.dir ?? 'none'}`} data-testid="lb-move" data-move={m ? `${m.dir}${m.by || ''}` : ''}>
+                      {mt?.mark ?? ''}
+                    </span>
+                  )}
+                  <span className="lb-name sb-name">{e.nickname}</span>
+                  <span className="lb-score sb-score">{e.score}</span>
+                </li>
+              );
+            })}
+          </ol>
+        </>
+      )}
+    </section>
+  );
+}

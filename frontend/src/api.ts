@@ -96,7 +96,7 @@ export interface GameOpened { game: number; pin: string; host_token: string; scr
 export interface Joined { player: number; token: string; nickname: string; game?: number; team?: number | null }
 /** GET /api/games/<pin>: `teams` is null when teams are off. */
 export interface PublicTeams { mode: 'choose' | 'auto'; names: string[]; score?: 'sum' | 'average' }
-export interface PublicGame { game: number; pin: string; title: string; state: string; players: number; join_open: boolean; teams?: PublicTeams | null }
+export interface PublicGame { game: number; pin: string; title: string; state: string; players: number; join_open: boolean; teams?: PublicTeams | null; names?: 'off' | 'offered' | 'required' }
 /** POST /api/games `teams` (null: off). */
 export interface TeamsSetting { mode: 'choose' | 'auto'; score: 'sum' | 'average'; names: string[] }
 

@@ -1,8 +1,23 @@
 import { useEffect, useRef, useState } from 'react';
+import type { GameInfo } from '../lib/protocol';
 import {
   announceSound, cuesBetween, listenSound, readSoundSettings, ScreenSound,
   type SoundSettings, type SoundState,
 } from '../lib/sound';
+import { questionPhase, type QuestionView } from '../lib/state';
+
+/** The screen's moment, as the sound rules see it (at server time `serverMs`). */
+export function soundStateOf(g: GameInfo | null, q: QuestionView | null, serverMs: number): SoundState {
+  if (!g) return { phase: 'none', question: 0, secondsLeft: null };
+  if (g.state === 'finished') return { phase: 'finished', question: g.question, secondsLeft: null };
+  if (g.state === 'lobby' || !q) return { phase: 'lobby', question: 0, secondsLeft: null };
+  if (q.state === 'closed') return { phase: 'closed', question: q.question, secondsLeft: null };
+  const phase = questionPhase(q, serverMs);
+  if (phase === 'answering') {
+    return { phase: 'answering', question: q.question, secondsLeft: Math.ceil((q.deadline_ms - serverMs) / 1000) };
+  }
+  return { phase: phase === 'reading' ? 'reading' : 'between', question: q.question, secondsLeft: null };
+}
 
 /** The big screen's sound (lib/sound.ts): cues from the screen's state,
  *  started by the first click or key press on the page (autoplay rules),

@@ -3,6 +3,8 @@ import { ApiError, api, errorText, playerKey, store, type Joined, type PublicGam
 import { ConnectionBanner, Replaced, Countdown, Podium, ReadCountdown, Shape } from '../components/bits';
 import { AnswerInput } from '../components/kinds';
 import { ResultScreen, TeamRank, verdict } from '../components/play/ResultScreen';
+import { NameReroll, type NamesMode } from '../components/names';
+import { ReactionBar } from '../components/reactions';
 import { useFitTiles } from '../components/play/useFitTiles';
 import { finalAnnouncement, graphemeCount, playersText, questionAnnouncement, resultAnnouncement } from '../components/play/words';
 import { TeamBadge, TeamChoice, teamStyle } from '../components/teams';
@@ -13,6 +15,7 @@ import { myTeam, ordinal, payloadValue, questionPhase, type ViewState } from '..
 import { navigate } from '../router';
 import { useGame, useTicker } from '../useGame';
 import '../play.css';
+import '../show.css';
 
 /** The game's end as this phone saw it: shown again after a reload once
  *  the server has forgotten the game (its PIN answers "no game"). */
@@ -58,19 +61,21 @@ function JoinForm({ initialPin, notice }: { initialPin: string; notice: string |
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   // the game's teams (GET /api/games/<pin>) once the PIN has 6 digits
-  const [teams, setTeams] = useState<{ pin: string; teams: PublicTeams | null } | null>(null);
+  const [teams, setTeams] = useState<{ pin: string; teams: PublicTeams | null; names: NamesMode } | null>(null);
   const [team, setTeam] = useState<number | null>(null);
   const digits = pin.replace(/\D/g, '');
   useEffect(() => {
     if (digits.length !== 6) return;
     let live = true;
     api<PublicGame>('GET', `/api/games/${digits}`).then(
-      (g) => { if (live) { setTeams({ pin: digits, teams: g.teams ?? null }); setTeam(null); } },
-      () => { if (live) setTeams({ pin: digits, teams: null }); },
+      (g) => { if (live) { setTeams({ pin: digits, teams: g.teams ?? null, names: g.names ?? 'off' }); setTeam(null); } },
+      () => { if (live) setTeams({ pin: digits, teams: null, names: 'off' }); },
     );
     return () => { live = false; };
   }, [digits]);
   const gameTeams = teams && teams.pin === digits ? teams.teams : null;
+  // generated names: a suggestion (and a reroll); "required" allows no other
+  const names: NamesMode = teams && teams.pin === digits ? teams.names : 'off';
   const choosing = gameTeams?.mode === 'choose';
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -111,7 +116,9 @@ function JoinForm({ initialPin, notice }: { initialPin: string; notice: string |
         <label htmlFor="nickname">Nickname</label>
         {/* no maxLength: it counts UTF-16 units and would cut emoji silently */}
         <input id="nickname" name="nickname" autoComplete="nickname" value={nickname} aria-describedby="nickname-count"
-          onChange={(e) => setNickname(e.target.value)} placeholder="Your name" className="big-input" dir="auto" />
+          onChange={(e) => setNickname(e.target.value)} placeholder="Your name" className="big-input" dir="auto"
+          readOnly={names === 'required'} />
+        <NameReroll pin={digits} mode={names} onName={setNickname} />
         <p id="nickname-count" className={`nick-count small${graphemeCount(nickname.trim()) > NICK_MAX ? ' over' : ''}`} data-testid="nickname-count">
           {graphemeCount(nickname.trim())} / {NICK_MAX}
         </p>
@@ -267,6 +274,7 @@ function PlayerGame({ pin, stored, onLeave }: { pin: string; stored: Stored; onL
           </p>
         )}
         <p className="muted" data-testid="lobby-count">Waiting for the host to start… ({playersText(state.leaderboard.players)})</p>
+        <ReactionBar send={send} />
       </div>
     );
   } else if (open && q.kind === 'info') {
@@ -294,6 +302,7 @@ function PlayerGame({ pin, stored, onLeave }: { pin: string; stored: Stored; onL
           <p className="picked big-value" data-testid="locked-value">{valueText(q, payloadValue(mine))}</p>
         )}
         <p className="muted">Waiting for the others…</p>
+        <ReactionBar send={send} />
       </div>
     );
     announce = questionAnnouncement(q.question, state.game.n_questions, q.time_limit, q.read_time);
@@ -325,7 +334,7 @@ function PlayerGame({ pin, stored, onLeave }: { pin: string; stored: Stored; onL
     body = <div className="center"><h2>Time's up!</h2><p className="muted">Waiting for the results…</p></div>;
     announce = "Time's up";
   } else {
-    body = <ResultScreen state={state} q={q} joinedAfter={joinedAfter} />;
+    body = <><ResultScreen state={state} q={q} joinedAfter={joinedAfter} /><ReactionBar send={send} /></>;
     if (q.kind !== 'info') {
       const v = verdict(state, q, joinedAfter);
       announce = resultAnnouncement({ title: v.title, points: joinedAfter ? null : v.points, rank: me?.rank ?? null });

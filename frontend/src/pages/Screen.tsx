@@ -7,11 +7,14 @@ import { usePreviousBoard } from '../components/screen/hooks';
 import { ScreenLobby } from '../components/screen/Lobby';
 import { ScreenPodium } from '../components/screen/Podium';
 import { ScreenQuestion } from '../components/screen/Question';
+import { ReactionBursts } from '../components/reactions';
+import { SoundGate, soundStateOf, useScreenSound } from '../components/sound';
 import { TeamBoard, TeamPodium, useBoardView } from '../components/teams';
 import { serverNow } from '../lib/clock';
 import { questionPhase } from '../lib/state';
 import { useGame, useTicker } from '../useGame';
 import '../screen.css';
+import '../show.css';
 
 /** The token comes in the URL's hash from the host console, is kept in
  *  sessionStorage and removed from the address bar. */
@@ -51,6 +54,7 @@ function Screen({ pin, token }: { pin: string; token: string }) {
   const hasTeams = !!(g?.teams && g.teams.length > 0);
   const [board, setBoard] = useBoardView(pin, hasTeams);
   const previous = usePreviousBoard(q?.question ?? 0, state.leaderboard.top);
+  const sound = useScreenSound(pin, soundStateOf(g, q, serverNow(now, offset)));
   if (final === 'replaced') return <Replaced onUseHere={retryNow} />;
   if (final === 'unauthorized' || final === 'no_game') return <main className="page screen"><h1>This game is no longer available.</h1></main>;
   if (!g) return <main className="page screen"><p className="muted">Connecting…</p></main>;
@@ -122,6 +126,8 @@ function Screen({ pin, token }: { pin: string; token: string }) {
     <main className="page screen show" data-view={view}>
       <ConnectionBanner connection={state.connection} retryIn={retryIn} onRetry={retryNow} />
       {main}
+      <ReactionBursts frame={state.reactions} />
+      <SoundGate unlocked={sound.unlocked} unlock={sound.unlock} />
       {hasTeams && (
         <button type="button" className="btn small board-toggle" data-testid="board-toggle" data-board={board}
           onClick={() => setBoard(teamsOn ? 'players' : 'teams')} title="Switch boards (key T)">

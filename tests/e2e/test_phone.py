@@ -115,6 +115,7 @@ class Host:
             [HOST_USER, HOST_PASSWORD, doc, game],
         )
         self.pin: str = opened["pin"]
+        self.screen_token: str = opened["screen_token"]
         self.page.evaluate(
             """([pin, token]) => new Promise((resolve) => {
               const ws = new WebSocket(`ws://${location.host}/ws/host/${pin}/`);

@@ -110,7 +110,7 @@ class Game(models.Model):
     document = models.JSONField()
     pin = models.CharField(max_length=6, db_index=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.LOBBY)
-    reveal = models.CharField(max_length=10, choices=Reveal.choices, default=Reveal.LIVE)
+    reveal = models.CharField(max_length=10, choices=Reveal.choices, default=Reveal.ON_CLOSE)
     max_players = models.PositiveIntegerField(default=0)
     late_join = models.BooleanField(default=True)
     # null, or {"reveal_s", "leaderboard_s"}: the server advances the show itself

@@ -172,12 +172,18 @@ class Broadcaster(RelayView):
         self.broadcast(["host"], frames.players(joined, names, kicked, st))
 
     async def _opened(self, n: int) -> None:
+        was_open = self._state.join_open if self._state is not None else None
         self._state, self._question = await self.engine.run(ops.snapshot(self.game, n))
         q = self._question
         if q is None:
             return
         self.broadcast(ROLES, frames.question(q, self.server_ms()))
         self.dirty = True
+        # Late join off: the first question closes joining with no lock
+        # event; the host's players frame says so now, not at a reload.
+        st = self._state
+        if st is not None and was_open is not None and st.join_open != was_open:
+            self.roster_due = True
 
     async def _clock_changed(self, t: str, n: int, fields: Mapping[str, str]) -> None:
         """The host paused, resumed or extended question ``n``."""

@@ -184,7 +184,7 @@ def test_late_join_off_refuses_once_a_question_opened(anon, open_game):
     g = open_game(late_join=False)
     assert join(anon, g["pin"], "early").status_code == 201
     assert sync_engine().run(ops.open_question(g["game"], 1)).ok
-    refused(join(anon, g["pin"], "late"), 403, "join_locked")
+    refused(join(anon, g["pin"], "late"), 403, "game_started")
 
 
 def test_late_join_on_accepts_during_a_question(anon, open_game):

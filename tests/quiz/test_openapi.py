@@ -20,6 +20,7 @@ ENDPOINTS = {
     ("post", "/api/games"): ("GameOpenIn", "GameOpenOut"),
     ("get", "/api/games/{pin}"): (None, "GamePublicOut"),
     ("post", "/api/games/{pin}/players"): ("JoinIn", "JoinOut"),
+    ("get", "/api/games/{pin}/host-key"): (None, "HostKeyOut"),
     ("get", "/api/games/{pin}/results"): (None, "ResultsOut"),
     ("get", "/api/games/{pin}/webhooks"): (None, "WebhookLogOut"),
     ("get", "/api/games/{pin}/report"): (None, "ReportOut"),

@@ -445,7 +445,9 @@ function applyFrame(s: ViewState, frame: ServerFrame, now: number): ViewState {
         ...s,
         playersList,
         leaderboard: { ...s.leaderboard, players: frame.players },
-        game: s.game ? { ...s.game, players: frame.players } : s.game,
+        // join_open: the server's truth (a lock, a full game, late join off
+        // once the first question opened), live, not only at a reload
+        game: s.game ? { ...s.game, players: frame.players, join_open: frame.join_open ?? s.game.join_open } : s.game,
       };
     }
     case 'game_over': {

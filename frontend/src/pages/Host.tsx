@@ -147,7 +147,8 @@ export function HostHome() {
 }
 
 function OpenGame({ quiz, onCancel }: { quiz: QuizSummary; onCancel(): void }) {
-  const [reveal, setReveal] = useState<'live' | 'on_close'>('live');
+  // on_close by default: a live board lets neighbours copy a right answer's jump
+  const [reveal, setReveal] = useState<'live' | 'on_close'>('on_close');
   const [maxPlayers, setMaxPlayers] = useState('');
   const [lateJoin, setLateJoin] = useState(true);
   const [auto, setAuto] = useState(false);
@@ -193,8 +194,8 @@ function OpenGame({ quiz, onCancel }: { quiz: QuizSummary; onCancel(): void }) {
     <form className="open-game" onSubmit={submit} aria-label="Game settings">
       <fieldset>
         <legend>Scores</legend>
-        <label className="inline"><input type="radio" name="reveal" checked={reveal === 'live'} onChange={() => setReveal('live')} /> Live (the board moves during a question)</label>
-        <label className="inline"><input type="radio" name="reveal" checked={reveal === 'on_close'} onChange={() => setReveal('on_close')} /> At the close of each question</label>
+        <label className="inline"><input type="radio" name="reveal" data-testid="reveal-on-close" checked={reveal === 'on_close'} onChange={() => setReveal('on_close')} /> At the close of each question (nobody can copy a neighbour's score)</label>
+        <label className="inline"><input type="radio" name="reveal" data-testid="reveal-live" checked={reveal === 'live'} onChange={() => setReveal('live')} /> Live (the board moves during a question)</label>
       </fieldset>
       <label htmlFor={`max-${quiz.id}`}>Max players (empty: no limit)</label>
       <input id={`max-${quiz.id}`} type="number" min={1} value={maxPlayers} onChange={(e) => setMaxPlayers(e.target.value)} />

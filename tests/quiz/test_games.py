@@ -56,7 +56,9 @@ def test_open_game_snapshots_the_quiz_and_loads_redis(host, open_game, doc):
 
 def test_open_game_defaults(open_game):
     g = open_game()
-    assert (g["reveal"], g["late_join"]) == ("live", True)
+    # on_close: a live board would give the right answer away to neighbours
+    assert (g["reveal"], g["late_join"]) == ("on_close", True)
+    assert Game.objects.get(key=g["game"]).reveal == "on_close"
     assert g["max_players"] == settings.STADIUM["DEFAULT_MAX_PLAYERS"]
 
 

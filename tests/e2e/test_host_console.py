@@ -45,6 +45,11 @@ def _open_lobby(host: Any, base: str, tmp_path: Path, *, late_join: bool = True)
     return str(host.get_by_test_id("host-pin").inner_text().split()[-1])
 
 
+def _public(base: str, pin: str) -> dict[str, Any]:
+    with urllib.request.urlopen(f"{base}/api/games/{pin}", timeout=10) as r:
+        return dict(json.loads(r.read()))
+
+
 def _join_status(base: str, pin: str, nickname: str) -> tuple[int, str]:
     """POST a join as a phone would; (HTTP status, error code or "")."""
     req = urllib.request.Request(
@@ -68,13 +73,10 @@ def test_host_resumes_a_live_game_from_a_new_browser_context(
     base = e2e_server.url
     first = browser.new_context(**CONSOLE)
     second = browser.new_context(**CONSOLE)  # another device: nothing of the first
-    phone_ctx = browser.new_context(**PHONE)
     try:
         opener = first.new_page()
         pin = _open_lobby(opener, base, tmp_path)
-        phone = phone_ctx.new_page()
-        _join(phone, base, pin, "Pat")
-        expect(phone.get_by_role("heading", name="You're in!")).to_be_visible()
+        assert _join_status(base, pin, "Pat") == (201, "")
 
         # the new context opens the console's URL: log in, then the console
         console = second.new_page()
@@ -83,20 +85,20 @@ def test_host_resumes_a_live_game_from_a_new_browser_context(
         console.fill("#password", HOST_PASSWORD)
         console.get_by_role("button", name="Log in").click()
         expect(console.get_by_test_id("host-pin")).to_have_text(f"PIN {pin}")
-        expect(console.get_by_test_id("host-status")).to_have_text("Lobby: 1 players")
+        expect(console.get_by_test_id("host-status")).to_contain_text("Lobby: 1 player")
         expect(console.get_by_test_id("players")).to_contain_text("Pat")
         expect(console.get_by_text("does not hold the host key")).to_have_count(0)
         shots(console, "console-resumed-new-context")
 
-        # its controls drive the game: the phone and the first console follow
+        # its controls drive the game: the first console and the server follow
         console.get_by_role("button", name="Start the first question").click()
-        question = "Which planet is known as the red planet?"
-        expect(phone.get_by_role("heading", name=question)).to_be_visible()
         expect(opener.get_by_test_id("host-status")).to_contain_text("Question 1 of 2")
         expect(console.get_by_test_id("host-status")).to_have_text("Question 1 of 2 (open)")
+        assert _public(base, pin)["state"] == "question"
         console.get_by_test_id("host-close").click()
         expect(console.get_by_test_id("host-status")).to_contain_text("Question 1 of 2 (closed)")
         expect(opener.get_by_test_id("host-status")).to_contain_text("(closed)")
+        assert _public(base, pin)["state"] == "reveal"
 
         # the console's games list offers Resume for the live game here too
         console.goto(f"{base}/host")
@@ -117,7 +119,6 @@ def test_host_resumes_a_live_game_from_a_new_browser_context(
         finally:
             anon.close()
     finally:
-        phone_ctx.close()
         second.close()
         first.close()
 
@@ -236,7 +237,7 @@ def test_editor_errors_back_confirm_and_right_answer_labels(
         for i in range(n):
             label = labels.nth(i)
             expect(label).to_be_visible()
-            assert label.inner_text().strip() == "Right answer"
+            assert label.inner_text().strip().startswith("Right answer")
             box = _box(label)
             assert box["width"] > 60 and box["height"] >= 16, box
             size = label.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")

@@ -111,7 +111,7 @@ CLOCK_QUIZ = {"title": "Clock", "questions": CLOCK_QUESTIONS}
 
 
 async def test_pause_resume_extend_move_the_clock_and_the_points(servers: list[Server]) -> None:
-    g = await open_game(3, CLOCK_QUIZ)
+    g = await open_game(3, CLOCK_QUIZ, reveal="live")  # the acks carry the points checked
     host = await connect(servers[0], f"/ws/host/{g.pin}/", g.host_token)
     a = await connect(servers[0], f"/ws/play/{g.pin}/", g.tokens[0])
     b = await connect(servers[1], f"/ws/play/{g.pin}/", g.tokens[1])

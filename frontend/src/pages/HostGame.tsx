@@ -130,7 +130,7 @@ function Console({ pin, stored }: { pin: string; stored: HostStored }) {
 
       <section className="controls card" aria-label="Game controls">
         <p className="status" data-testid="host-status">
-          {finished ? 'Game over' : g.state === 'lobby' ? `Lobby: ${players} players`
+          {finished ? 'Game over' : g.state === 'lobby' ? `Lobby: ${players} ${players === 1 ? 'player' : 'players'}`
             : `Question ${g.question} of ${g.n_questions}${isOpen ? (paused ? ' (paused)' : phase === 'reading' ? ' (reading)' : ' (open)') : ' (closed)'}`
             + (!isOpen && q && state.boardShown === q.question ? ' · leaderboard' : '')}
         </p>

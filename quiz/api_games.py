@@ -125,7 +125,9 @@ async def games_join(request: HttpRequest, pin: str, payload: JoinIn) -> Status[
     return Status(201, joined)
 
 
-@router.get("/{pin}/host-key", response={200: HostKeyOut, **errors(401, 403, 404, 409)}, auth=host_auth)
+@router.get(
+    "/{pin}/host-key", response={200: HostKeyOut, **errors(401, 403, 404, 409)}, auth=host_auth
+)
 def games_host_key(request: HttpRequest, pin: str) -> HttpResponse:
     """The game's host and screen tokens, for its owner only: the console
     resumes a game from any tab or device once its host is logged in. 403

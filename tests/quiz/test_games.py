@@ -93,7 +93,7 @@ def test_public_state_of_a_live_game(anon, open_game):
         "max_players": 7,
         "join_open": True,
         "late_join": True,
-        "reveal": "live",
+        "reveal": "on_close",  # the default
         "question": 0,
         "n_questions": 2,
         "teams": None,

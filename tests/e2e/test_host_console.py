@@ -248,8 +248,9 @@ def test_editor_errors_back_confirm_and_right_answer_labels(
         # the question, and goes once fixed, with no second Save
         host.fill("#title", "Capitals")
         host.fill("#q0-text", "Capital of France?")
-        host.fill("#q0-c0", "Lyon")
-        host.fill("#q0-c1", "Paris")
+        for i, city in enumerate(["Lyon", "Paris", "Nice", "Lille"][:n]):
+            host.fill(f"#q0-c{i}", city)
+        host.get_by_label("Right answer (choice 1)").uncheck()  # a new question ticks the first
         save = host.get_by_role("button", name="Save quiz")
         save.click()
         error = host.get_by_test_id("save-error")

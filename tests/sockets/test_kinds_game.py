@@ -90,7 +90,7 @@ def crowd_plan(players: list[int], seed: int) -> dict[int, list[Any]]:
 
 
 async def test_a_crowd_of_55_distributions_against_the_oracle(servers: list[Server]) -> None:
-    g = await open_game(N_CROWD, {"title": "Crowd", "questions": CROWD_QUESTIONS})
+    g = await open_game(N_CROWD, {"title": "Crowd", "questions": CROWD_QUESTIONS}, reveal="live")
     play = await run_game(g, servers, crowd_plan(g.players, 55), CROWD_QUESTIONS, {})
     failures = await verify(play, servers[0], CROWD_QUESTIONS, "live")
     assert not failures, "\n".join(failures)

@@ -118,6 +118,12 @@ class Game(models.Model):
     # null, or {"mode": "choose"|"auto", "score": "sum"|"average", "names": [...]}
     teams = models.JSONField(null=True, blank=True, default=None)
     host_token_hash = models.CharField(max_length=64)
+    # A random secret of the game's, in PostgreSQL only (never in Redis or an
+    # API answer): its tokens are an HMAC of it under SECRET_KEY
+    # (quiz.services.host_keys), so the owner can get them again from any
+    # device, and a game's public key alone never derives them, even under
+    # the public development SECRET_KEY. "" for games opened before it.
+    token_seed = models.CharField(max_length=64, blank=True, default="")
     # kept so that rebuild_game can restore the big screen's access too
     screen_token_hash = models.CharField(max_length=64, blank=True, default="")
     created = models.DateTimeField(auto_now_add=True)

@@ -3,9 +3,10 @@
 Opening snapshots the quiz document into the Game row, lays the questions
 down in Redis (from then on the hot path never reads PostgreSQL) and
 claims a 6-digit PIN that is unique among live games (SET NX, retried on
-collision). The host and screen tokens are derived from SECRET_KEY and the
-game's key (quiz.services.host_keys), so its owner can get them again from
-another tab or device; only their SHA-256 is stored.
+collision). The host and screen tokens are derived from SECRET_KEY, the
+game's key and a random seed of its row (quiz.services.host_keys), so its
+owner can get them again from another tab or device; only their SHA-256 is
+stored.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from quiz.redis import async_engine, sync_engine
 from quiz.webhooks.urls import url_check
 
 from . import ServiceError
-from .host_keys import derived_token
+from .host_keys import derived_token, new_seed
 from .quizzes import quiz_document, quiz_get
 
 PIN_ATTEMPTS = 100
@@ -102,12 +103,13 @@ def game_open(
         raise ServiceError(
             "validation_error", f"this quiz cannot be played: {e.errors()[0]['msg']}"
         ) from e
-    key = new_game_key()
-    host_token, screen_token = derived_token(key, "host"), derived_token(key, "screen")
+    key, seed = new_game_key(), new_seed()
+    host_token, screen_token = derived_token(key, seed, "host"), derived_token(key, seed, "screen")
     # The row first (its id names the Redis keys), then Redis, then the PIN:
     # a PIN never points at a game that is not fully laid down.
     game = Game.objects.create(
         key=key,
+        token_seed=seed,
         quiz=quiz,
         host=host,
         title=document["title"],

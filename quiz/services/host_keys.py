@@ -1,11 +1,14 @@
 """The host and screen keys of a game, for its owner on any tab or device.
 
-A game's tokens are derived from the server's SECRET_KEY and the game's key
-(an HMAC), so the server can hand them to the game's owner again without
-keeping them: PostgreSQL and Redis still hold only their SHA-256, and a
-leaked dump of either cannot be replayed without the SECRET_KEY too. The
-host console of a new tab (or another device) asks for them once the host
-is logged in (``GET /api/games/<pin>/host-key``).
+A game's tokens are an HMAC, under the server's SECRET_KEY, of the game's
+key and a random seed kept in its PostgreSQL row only (``Game.token_seed``:
+never in Redis, never in an API answer). So the server can hand them to the
+game's owner again without storing them: PostgreSQL and Redis still hold
+only their SHA-256; a Redis dump opens nothing; a PostgreSQL dump opens
+nothing without the SECRET_KEY; and the public development key alone derives
+nothing (the seed is random). The host console of a new tab (or another
+device) asks for them once the host is logged in (``GET
+/api/games/<pin>/host-key``).
 
 Games opened before the keys were derived (random tokens), or under a
 SECRET_KEY that was since rotated away (not in SECRET_KEY_FALLBACKS),
@@ -16,6 +19,7 @@ that opened them holds their key.
 from __future__ import annotations
 
 import base64
+import secrets
 from typing import Any
 
 from django.conf import settings
@@ -32,21 +36,27 @@ from . import ServiceError
 _SALT = "stadium.game-key.v1"
 
 
-def derived_token(game_key: str, role: str, secret: str | None = None) -> str:
-    """The ``role`` ("host" or "screen") token of game ``game_key``: 32
-    bytes of HMAC-SHA256, URL-safe base64 (43 characters, like new_token's
-    32)."""
-    mac = salted_hmac(_SALT, f"{role}:{game_key}", secret=secret, algorithm="sha256").digest()
+def new_seed() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def derived_token(game_key: str, seed: str, role: str, secret: str | None = None) -> str:
+    """The ``role`` ("host" or "screen") token of game ``game_key`` with
+    ``seed``: 32 bytes of HMAC-SHA256, URL-safe base64 (43 characters)."""
+    value = f"{role}:{game_key}:{seed}"
+    mac = salted_hmac(_SALT, value, secret=secret, algorithm="sha256").digest()
     return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
 
 
 def _recovered(game: Game) -> tuple[str, str] | None:
     """The game's (host, screen) tokens if a current or fallback secret
     derives them, else None."""
+    if not game.token_seed:  # opened before seeds: random tokens
+        return None
     for secret in [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]:
-        host = derived_token(game.key, "host", secret)
+        host = derived_token(game.key, game.token_seed, "host", secret)
         if token_matches(host, game.host_token_hash):
-            return host, derived_token(game.key, "screen", secret)
+            return host, derived_token(game.key, game.token_seed, "screen", secret)
     return None
 
 

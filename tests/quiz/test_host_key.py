@@ -69,6 +69,32 @@ def test_each_game_has_tokens_of_its_own(host_client, open_game):
     assert len({a["host_token"], a["screen_token"], b["host_token"], b["screen_token"]}) == 4
 
 
+def test_the_seed_stays_in_postgresql(host_client, anon, open_game):
+    """The tokens need the game's random seed, which no answer carries: the
+    game's key (public) and even the public development SECRET_KEY alone
+    derive nothing."""
+    from quiz.services.host_keys import derived_token
+
+    g = open_game()
+    seed = Game.objects.get(key=g["game"]).token_seed
+    assert len(seed) >= 40
+    for r in (
+        anon.get(f"/api/games/{g['pin']}"),
+        host_client.get("/api/games"),
+        host_client.get(f"/api/games/{g['pin']}/host-key"),
+    ):
+        assert r.status_code == 200 and seed not in r.content.decode()
+    assert derived_token(g["game"], "", "host") != g["host_token"]
+    assert derived_token(g["game"], seed, "host") == g["host_token"]
+
+
+def test_a_game_without_a_seed_is_409(host_client, open_game):
+    """Opened before seeds existed: its tokens were random."""
+    g = open_game()
+    Game.objects.filter(key=g["game"]).update(token_seed="")
+    refused(host_client.get(f"/api/games/{g['pin']}/host-key"), 409, "host_key_unavailable")
+
+
 def test_a_key_the_server_cannot_derive_is_409(host_client, open_game):
     """A game whose tokens were random (opened before keys were derived):
     only the tab that opened it holds its key."""

@@ -1,4 +1,5 @@
-# The default reveal is on_close (issue 15): scores move at each close.
+# Issue 15: the default reveal is on_close (scores move at each close), and
+# a game's token seed (its tokens can be given to its owner again).
 
 from django.db import migrations, models
 
@@ -9,6 +10,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name="game",
+            name="token_seed",
+            field=models.CharField(blank=True, default="", max_length=64),
+        ),
         migrations.AlterField(
             model_name="game",
             name="reveal",

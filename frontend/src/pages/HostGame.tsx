@@ -19,7 +19,7 @@ interface HostStored { host_token: string; screen_token: string; title?: string 
 interface HostKey { pin: string; game: string; host_token: string; screen_token: string }
 
 type KeyState =
-  | { kind: 'ready'; stored: HostStored }
+  | { kind: 'ready'; stored: HostStored; fromTab: boolean }
   | { kind: 'loading' }
   | { kind: 'login' }
   | { kind: 'refused'; message: string };
@@ -30,7 +30,7 @@ type KeyState =
 export function HostGame({ pin }: { pin: string }) {
   const [key, setKey] = useState<KeyState>(() => {
     const stored = store.get<HostStored>(hostKey(pin));
-    return stored ? { kind: 'ready', stored } : { kind: 'loading' };
+    return stored ? { kind: 'ready', stored, fromTab: true } : { kind: 'loading' };
   });
   const [attempt, setAttempt] = useState(0);
   useEffect(() => {
@@ -41,7 +41,7 @@ export function HostGame({ pin }: { pin: string }) {
         if (!live) return;
         const stored = { host_token: k.host_token, screen_token: k.screen_token };
         store.set(hostKey(pin), stored);
-        setKey({ kind: 'ready', stored });
+        setKey({ kind: 'ready', stored, fromTab: false });
       },
       (e) => {
         if (!live) return;
@@ -64,11 +64,15 @@ export function HostGame({ pin }: { pin: string }) {
       </main>
     );
   }
-  return <Console pin={pin} stored={key.stored} />;
+  // a key this tab kept may be of an older game with the same PIN: the
+  // socket refuses it (4401), and the owner's current key is fetched once
+  const stale = key.fromTab ? () => { store.del(hostKey(pin)); setKey({ kind: 'loading' }); } : undefined;
+  return <Console pin={pin} stored={key.stored} onStale={stale} />;
 }
 
-function Console({ pin, stored }: { pin: string; stored: HostStored }) {
+function Console({ pin, stored, onStale }: { pin: string; stored: HostStored; onStale?: () => void }) {
   const { state, send, final, retryIn, offset, retryNow } = useGame('host', pin, stored.host_token);
+  useEffect(() => { if (final === 'unauthorized' && onStale) onStale(); }, [final, onStale]);
   const [jumpTo, setJumpTo] = useState('');
   // the big screen's board (teams games): the screen defaults to the teams'
   const [board, setBoard] = useState<BoardView>('teams');

@@ -161,6 +161,10 @@ STADIUM = {
     "TOP_N": env.int("STADIUM_TOP_N", default=10),
     # events stream MAXLEN (approximate trimming)
     "EVENTS_MAXLEN": env.int("STADIUM_EVENTS_MAXLEN", default=20_000),
+    # reactions (emoji taps) a player may send per second, and in a burst;
+    # past it a tap is refused with rate_limited (sockets/reactions.py)
+    "REACTIONS_PER_S": env.float("STADIUM_REACTIONS_PER_S", default=2.0),
+    "REACTIONS_BURST": env.int("STADIUM_REACTIONS_BURST", default=10),
     # micro-batch bound of answer submissions
     "BATCH_MAX": env.int("STADIUM_BATCH_MAX", default=512),
     # answers acknowledged only once this many replicas have them (Redis

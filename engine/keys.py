@@ -81,6 +81,12 @@ def dirty(game: str) -> str:
     return _k(game, "dirty")
 
 
+def reactions(game: str, second: int) -> str:
+    """Hash: reaction -> taps in that second (Unix time), kept a minute
+    (engine/reactions.py); not in :func:`all_of`: it expires by itself."""
+    return _k(game, f"rx:{second}")
+
+
 def sync(game: str) -> str:
     """String: the flusher's replication mark, a counter bumped just before a
     flush commits and then WAITed on: a replica that has it has every write

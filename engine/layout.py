@@ -265,7 +265,7 @@ def question_unpack(n: int, v: Sequence[Any]) -> QuestionState | None:
 META_FIELDS = (
     "state", "q", "round", "nq", "created_ms", "epoch", "count", "reveal", "max_players",
     "late_join", "join_locked", "title", "host_hash", "screen_hash", "finished_ms", "sround",
-    "auto_reveal_ms", "auto_board_ms", "tn", "tmode", "tassign", "tnames",
+    "auto_reveal_ms", "auto_board_ms", "tn", "tmode", "tassign", "tnames", "names",
 )  # fmt: skip
 
 
@@ -284,6 +284,7 @@ def meta_settings(settings: Settings) -> list[tuple[str, Any]]:
         ("tmode", settings.team_score),
         ("tassign", settings.team_mode),
         ("tnames", json.dumps(settings.team_names, ensure_ascii=False)),
+        ("names", settings.names),
     ]
 
 
@@ -325,6 +326,7 @@ def meta_unpack(game: str, v: Sequence[Any]) -> GameState | None:
         team_names=json.loads(s[21]) if s[21] else [],
         team_score=s[19] or "sum",
         team_mode=s[20] or "",
+        names=s[22] or "off",  # absent: a game created before the setting
     )
 
 

@@ -85,6 +85,7 @@ class Settings:
     team_names: list[str] = field(default_factory=list)  # [] : no teams
     team_mode: str = ""  # "choose" (players pick) or "auto" (fewest members)
     team_score: str = "sum"  # "sum" or "average" of the members' totals
+    names: str = "off"  # player names: "off" (typed), "offered" or "required" (generated)
 
     @property
     def auto_advance(self) -> bool:
@@ -229,6 +230,7 @@ class GameState:
     team_names: list[str] = field(default_factory=list)  # [] : no teams
     team_score: str = "sum"
     team_mode: str = ""
+    names: str = "off"  # "off", "offered", "required" (generated names)
 
     @property
     def teams(self) -> bool:

@@ -24,6 +24,7 @@ from .schemas import (
     JoinIn,
     JoinOut,
     LiveOut,
+    NameOut,
     ReportOut,
     ResultsOut,
     WebhookLogOut,
@@ -32,7 +33,7 @@ from .services import ServiceError
 from .services.games import GAMES_PAGE_MAX, HOST_DEFAULT, game_open, game_public, games_list
 from .services.host_keys import host_key_get
 from .services.live_feed import live_feed
-from .services.players import NO_TEAM, player_join
+from .services.players import NO_TEAM, name_suggest, player_join
 from .services.report import report_csv, report_get, report_xlsx
 from .services.results import results_csv, results_get
 from .services.webhooks import webhook_log
@@ -69,6 +70,7 @@ def games_open(request: HttpRequest, payload: GameOpenIn) -> Status[dict[str, An
         auto_advance=payload.auto_advance.model_dump() if payload.auto_advance else None,
         teams=payload.teams.model_dump() if payload.teams else None,
         webhook=webhook,
+        names=payload.names,
     )
     g = opened.game
     return Status(
@@ -85,6 +87,7 @@ def games_open(request: HttpRequest, payload: GameOpenIn) -> Status[dict[str, An
             "late_join": g.late_join,
             "auto_advance": g.auto_advance,
             "teams": g.teams,
+            "names": g.names,
             "webhook": g.webhook_url or None,
         },
     )
@@ -116,7 +119,8 @@ async def games_join(request: HttpRequest, pin: str, payload: JoinIn) -> Status[
     try:
         await ratelimit.acheck(ratelimit.pin_probe(), ratelimit.client_addr(request))
         team = payload.team if "team" in payload.model_fields_set else NO_TEAM
-        joined = await player_join(pin=pin, nickname=payload.nickname, team=team)
+        lang = payload.lang or request.headers.get("Accept-Language")
+        joined = await player_join(pin=pin, nickname=payload.nickname, team=team, lang=lang)
     except ServiceError as e:
         metrics.JOINS.labels(e.code).inc()
         await _pin_probe_counted(request, e)
@@ -139,6 +143,20 @@ def games_host_key(request: HttpRequest, pin: str) -> HttpResponse:
     response = HttpResponse(json.dumps(body), content_type="application/json")
     response["Cache-Control"] = "no-store"
     return response
+
+
+@router.get("/{pin}/name", response={200: NameOut, **errors(404, 409, 429, 503)})
+async def games_name(request: HttpRequest, pin: str, lang: str | None = None) -> dict[str, str]:
+    """A generated player name for the join page (the reroll: call again),
+    in ``lang`` or the Accept-Language header's language. 409 ``names_off``
+    in a game whose players type their names."""
+    await ratelimit.acheck(ratelimit.pin_probe(), ratelimit.client_addr(request))
+    try:
+        nickname = await name_suggest(pin=pin, lang=lang or request.headers.get("Accept-Language"))
+    except ServiceError as e:
+        await _pin_probe_counted(request, e)
+        raise
+    return {"nickname": nickname}
 
 
 @router.get("/{pin}/results", response={200: ResultsOut, **errors(401, 404, 409)}, auth=host_auth)

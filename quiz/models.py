@@ -96,6 +96,11 @@ class Game(models.Model):
         LIVE = "live"
         ON_CLOSE = "on_close"
 
+    class Names(models.TextChoices):
+        OFF = "off"
+        OFFERED = "offered"
+        REQUIRED = "required"
+
     # The game's id in Redis (g:{key}:...). Random, not the primary key: a
     # database restored or recreated reuses primary keys, and a Redis that
     # outlives it must never mistake an old game for a new one.
@@ -141,6 +146,11 @@ class Game(models.Model):
     # (HostWebhook) is copied in unless the game names its own or null.
     webhook_url = models.CharField(max_length=500, blank=True, default="", db_default="")
     webhook_secret = models.CharField(max_length=200, blank=True, default="", db_default="")
+    # Player names (quiz/friendly_names.py): typed ("off"), generated names
+    # proposed ("offered") or the only ones allowed ("required").
+    names = models.CharField(
+        max_length=10, choices=Names.choices, default=Names.OFF, db_default=Names.OFF
+    )
 
     class Meta:
         ordering = ["-created"]

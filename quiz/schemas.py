@@ -167,6 +167,11 @@ class GameOpenIn(Request):
     )
     late_join: bool = Field(True, description="players may join after the first question")
     teams: TeamsIn | None = Field(None, description="null: no teams")
+    names: Literal["off", "offered", "required"] = Field(
+        "off",
+        description="player names: off (typed), offered (a generated name is proposed), "
+        "required (only generated names: no nickname to moderate)",
+    )
     webhook: WebhookIn | None = Field(
         None,
         description="the game's webhook; null: none; left out: the host's default (PUT /api/webhook)",
@@ -198,6 +203,7 @@ class GameOpenOut(Schema):
     late_join: bool
     auto_advance: dict[str, int] | None
     teams: dict[str, Any] | None
+    names: str = Field(description="off, offered or required (generated player names)")
     webhook: str | None = Field(None, description="the URL the game's events go to, or null")
 
 
@@ -224,15 +230,33 @@ class GamePublicOut(Schema):
         description='null, or {"mode": "choose"|"auto", "names": [...]}: a choose-mode '
         "join must name a team"
     )
+    names: Literal["off", "offered", "required"] = Field(
+        description="off: type a nickname; offered: GET .../name proposes one; required: "
+        "join with no nickname (or one GET .../name proposed)"
+    )
 
 
 class JoinIn(Request):
     # The length rule (1-20 after trimming) is the service's, so that a long
     # name gets nickname_invalid; this bound only keeps absurd bodies out.
-    nickname: str = Field(max_length=1000)
+    nickname: str | None = Field(
+        None,
+        max_length=1000,
+        description="leave it out in a game with generated names: one is given",
+    )
+    lang: str | None = Field(
+        None,
+        max_length=100,
+        description="language of a generated name (en, es, de, fr, pt, ar, ja; default: "
+        "the Accept-Language header, then en)",
+    )
     # Any JSON: the service refuses a wrong one with bad_team (not a schema
     # 422), and tells a missing field from an explicit null.
     team: Any = Field(None, description="choose mode: the team's index; refused otherwise")
+
+
+class NameOut(Schema):
+    nickname: str = Field(description="a generated name, not reserved: join with it to keep it")
 
 
 class JoinOut(Schema):

@@ -109,6 +109,15 @@ class Audience:
             for c in conns:
                 c.push(text)
 
+    def send_loose(self, role: str, frame: Mapping[str, Any]) -> None:
+        """A frame outside the seq chain, to every connection of ``role``:
+        for what may be missed without a resync (reactions)."""
+        conns = self.conns[role]
+        if conns:
+            text = dumps(frame)
+            for c in conns:
+                c.push(text)
+
     def send_each(self, role: str, frames: Mapping[Conn, Mapping[str, Any]], at: str) -> None:
         """Personal frames (one per connection) that still chain by seq."""
         seq, prev = self.next_seq(role, at)

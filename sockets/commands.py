@@ -64,6 +64,17 @@ async def resync(c: GameConsumer, _msg: Any) -> None:
 # --- players ----------------------------------------------------------------
 
 
+async def react(c: GameConsumer, msg: m.React) -> None:
+    """A tap: counted in this process, never sent on by itself (sockets.reactions)."""
+    relay = c.relay
+    assert relay is not None
+    if relay.finished:
+        return c.refuse(SOCKET["game_finished"], "react")
+    if not c.reaction_bucket.try_take():
+        return c.error("rate_limited", "too many reactions: this one was dropped", "react")
+    relay.reactions.add(msg.reaction)
+
+
 def refuse_answer(c: GameConsumer, no: Refusal) -> None:
     metrics.ANSWERS_REFUSED.labels(no.code).inc()
     c.refuse(no, "answer")
@@ -181,6 +192,7 @@ ROUTES: dict[str, Route] = {
     "resync": Route(ANYONE, resync),
     "hello": Route(frozenset(), None, SOCKET["already_authenticated"]),
     "answer": Route(frozenset({"player"}), answer, SOCKET["not_player"]),
+    "react": Route(frozenset({"player"}), react, SOCKET["not_player"]),
     "start_question": Route(HOST, start_question, SOCKET["not_host"]),
     "close_question": Route(HOST, close_question, SOCKET["not_host"]),
     "pause_question": Route(HOST, pause_question, SOCKET["not_host"]),

@@ -82,6 +82,7 @@ class GameConsumer(AsyncConsumer):  # type: ignore[misc]
         self.closing = False
         self.max_bytes: int = cfg["MAX_FRAME_BYTES"]
         self.bucket = TokenBucket(cfg["RATE_PER_S"], cfg["RATE_BURST"])
+        self.reaction_bucket = TokenBucket(cfg["REACTIONS_PER_S"], cfg["REACTIONS_BURST"])
         self.resync_gap_s: float = cfg["RESYNC_INTERVAL_S"]
         self.resync_busy = False  # a resync is being built or waits its turn
         self.resync_later: asyncio.Future[None] | None = None

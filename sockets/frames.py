@@ -391,6 +391,18 @@ class Resync(TypedDict):
     reason: str
 
 
+class Reactions(TypedDict):
+    """To big screens: the crowd's taps of one second (engine/reactions.py)."""
+
+    type: Literal["reactions"]
+    second: int
+    counts: dict[str, int]
+
+
+def reactions(second: int, counts: dict[str, int]) -> Reactions:
+    return {"type": "reactions", "second": second, "counts": counts}
+
+
 def resync(reason: str) -> Resync:
     return {"type": "resync", "reason": reason}
 

@@ -19,6 +19,17 @@ class TokenBucket:
         self.tokens = float(burst)
         self.stamp = time.monotonic()
 
+    def try_take(self) -> bool:
+        """One token if there is one (never below empty: a player who keeps
+        tapping gets every tap past the rate refused, and no debt)."""
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
     def take(self) -> str:
         """``"ok"``, ``"limited"`` (drop this frame) or ``"flood"`` (close)."""
         now = time.monotonic()

@@ -89,6 +89,12 @@ class LockJoin(_Msg):
     locked: bool = True
 
 
+class React(_Msg):
+    type: Literal["react"]
+    # engine.reactions.REACTIONS (a test keeps the two the same)
+    reaction: Literal["clap", "fire", "laugh", "wow", "heart", "party"]
+
+
 class ExtendQuestion(_Msg):
     type: Literal["extend_question"]
     seconds: Annotated[int, Field(ge=1, le=120)]
@@ -102,6 +108,7 @@ SCHEMAS: dict[str, type[_Msg]] = {
     "kick": Kick,
     "lock_join": LockJoin,
     "extend_question": ExtendQuestion,
+    "react": React,
 }
 BARE = frozenset({"resync", "close_question", "end_game", "pause_question", "resume_question"})
 

@@ -98,6 +98,7 @@ class GameRelay(Broadcaster):
         await self.cursor.read(self._wait_ms(), blocking)
         await self._handle_pending()
         await self._roster()
+        await self._reactions()
         if self._finished:
             return
         now = time.monotonic()
@@ -106,6 +107,13 @@ class GameRelay(Broadcaster):
         ):
             await self.tick()
         await self._clock()
+
+    async def _reactions(self) -> None:
+        """The taps of this process written; each second that is over sent
+        to this process's big screens (one frame, never to phones)."""
+        screens = bool(self.audience.conns["screen"])
+        for second, counts in await self.reactions.step(screens=screens):
+            self.audience.send_loose("screen", frames.reactions(second, counts))
 
     def _failed(self, ev: Event) -> None:
         """Handling ``ev`` (the head of ``pending``) failed: it is tried

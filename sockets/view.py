@@ -17,6 +17,8 @@ reveal ``on_close``) and the engine refuses what it got wrong.
 - ``seq[role]``: the seq of the last broadcast frame to that role, where a
   welcome chains.
 - ``server_ms()``: now on the Redis clock.
+- ``reactions``: where consumers add their players' taps (the one thing
+  they write: the relay sends them on, :mod:`sockets.reactions`).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from engine.aio import Engine
 from .audience import Audience
 from .clock import RelayClock
 from .frames import Entry, TeamEntry
+from .reactions import ReactionFeed
 
 
 class RelayView:
@@ -45,6 +48,7 @@ class RelayView:
         self._teams: list[TeamEntry] | None = None
         self._finished = False
         self._lost = False
+        self.reactions = ReactionFeed(game, engine)
 
     @property
     def state(self) -> GameState | None:

@@ -17,6 +17,7 @@ import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from . import processes
 from .ports import HOST, free_port
 from .serve import ROOT, START_S
 
@@ -141,13 +142,7 @@ class Nginx:
         raise RuntimeError(f"nginx did not start on port {self.port}:\n{self.log_text()[-4000:]}")
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        processes.stop(self.proc)
 
     def destroy(self) -> None:
         self.stop()

@@ -12,6 +12,7 @@ from typing import Any
 
 import redis
 
+from . import processes
 from .ports import HOST, free_port
 
 START_S = 60  # a safety net against a server that never answers (AOF loading)
@@ -71,14 +72,8 @@ class PrivateRedis:
             self.proc = None
 
     def stop(self) -> None:
-        if self.proc is not None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-            self.proc = None
+        processes.stop(self.proc, 10)
+        self.proc = None
 
     def client(self, **kwargs: Any) -> Any:
         return redis.Redis.from_url(self.url, **kwargs)

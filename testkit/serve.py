@@ -19,6 +19,7 @@ from pathlib import Path
 
 import httpx
 
+from . import processes
 from .ports import HOST, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -142,13 +143,7 @@ class Uvicorn:
         raise RuntimeError(f"uvicorn did not start on port {self.port}:\n{tail}")
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        processes.stop(self.proc)
 
     def restart(self) -> None:
         """Stopped and started on the same port, as a deploy or a crash would."""

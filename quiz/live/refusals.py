@@ -57,7 +57,7 @@ SOCKET: dict[str, Refusal] = {
     "unreachable": Refusal("unavailable", "the game store is unreachable; retry"),
     # who may send which frame (sockets/commands.py)
     "not_host": Refusal("not_host", "only the host can do that"),
-    "not_player": Refusal("not_allowed", "only players answer"),
+    "not_player": Refusal("not_allowed", "only players answer and react"),
     "already_authenticated": Refusal("bad_request", "already authenticated"),
 }
 

@@ -70,6 +70,7 @@ def play_settings(game: Game) -> Settings:
         team_names=list(teams.get("names", [])),
         team_mode=teams.get("mode", ""),
         team_score=teams.get("score", "sum"),
+        names=game.names,
     )
 
 
@@ -83,6 +84,7 @@ def game_open(
     auto_advance: dict[str, int] | None = None,
     teams: dict[str, Any] | None = None,
     webhook: dict[str, str] | None | object = HOST_DEFAULT,
+    names: str = Game.Names.OFF,
 ) -> OpenedGame:
     """``webhook``: {"url", "secret"}, None (no webhook), or HOST_DEFAULT (the
     host's HostWebhook if any). Refused ``bad_webhook_url`` (400) per
@@ -124,6 +126,7 @@ def game_open(
         screen_token_hash=hash_token(screen_token),
         webhook_url=hook_url,
         webhook_secret=hook_secret,
+        names=names,
     )
     gid = game.key
     eng = sync_engine()
@@ -194,6 +197,7 @@ async def game_public(*, pin: str) -> dict[str, Any]:
         "question": s.question,
         "teams": {"mode": s.team_mode, "names": s.team_names} if s.teams else None,
         "n_questions": s.n_questions,
+        "names": s.names,
     }
 
 

@@ -97,6 +97,7 @@ def test_public_state_of_a_live_game(anon, open_game):
         "question": 0,
         "n_questions": 2,
         "teams": None,
+        "names": "off",
     }
     assert "token" not in r.content.decode()
 

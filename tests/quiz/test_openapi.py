@@ -21,6 +21,7 @@ ENDPOINTS = {
     ("get", "/api/games/{pin}"): (None, "GamePublicOut"),
     ("post", "/api/games/{pin}/players"): ("JoinIn", "JoinOut"),
     ("get", "/api/games/{pin}/host-key"): (None, "HostKeyOut"),
+    ("get", "/api/games/{pin}/name"): (None, "NameOut"),
     ("get", "/api/games/{pin}/results"): (None, "ResultsOut"),
     ("get", "/api/games/{pin}/webhooks"): (None, "WebhookLogOut"),
     ("get", "/api/games/{pin}/report"): (None, "ReportOut"),

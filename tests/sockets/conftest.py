@@ -108,6 +108,19 @@ class Client:
             if f["type"] == kind and all(f.get(k) == v for k, v in match.items()):
                 return f
 
+    async def next_of(self, *kinds: str, timeout: float = 10) -> dict[str, Any]:
+        """The next frame of one of ``kinds`` (others are skipped)."""
+        end = time.time() + timeout
+        while (left := end - time.time()) > 0:
+            try:
+                f = await asyncio.wait_for(self.inbox.get(), left)
+            except TimeoutError:
+                break
+            if f["type"] in kinds:
+                return f
+        seen = [f["type"] for f in self.frames]
+        raise AssertionError(f"no {kinds} frame within {timeout}s; got {seen}")
+
     async def closed(self, timeout: float = 10) -> int | None:
         assert self.task is not None
         await asyncio.wait_for(asyncio.shield(self.task), timeout)

@@ -14,6 +14,7 @@ from quiz.services.games import game_open
 from quiz.services.players import player_join
 from quiz.services.quizzes import quiz_create
 from testkit.documents import document, question
+from testkit.hosts import host_session
 
 QUIZ = document(
     "Socket test",
@@ -58,10 +59,26 @@ def open_as(
     return Opened(opened.game.key, opened.game.pin, opened.host_token, opened.screen_token, [], [])
 
 
-async def open_game(n_players: int, quiz_doc: dict[str, Any] = QUIZ, **settings: Any) -> Opened:
+async def open_game(
+    n_players: int, quiz_doc: dict[str, Any] = QUIZ, *, nickname: str = "Player", **settings: Any
+) -> Opened:
+    """A game opened by ``open_as`` (``settings`` passed on, the host's
+    username and password among them) and ``n_players`` joined, named
+    ``<nickname>00``, ``<nickname>01``..."""
     g = await sync_to_async(open_as)(quiz_doc, **settings)
     for i in range(n_players):
-        j = await player_join(pin=g.pin, nickname=f"Player{i:02d}")
+        j = await player_join(pin=g.pin, nickname=f"{nickname}{i:02d}")
         g.tokens.append(j.token)
         g.players.append(j.player)
     return g
+
+
+def results_json(server: Any, pin: str, username: str, password: str) -> dict[str, Any]:
+    """The saved results, as the game's host gets them over HTTP; blocking."""
+    c = host_session(server.http, username, password)
+    try:
+        r = c.get(f"/api/games/{pin}/results")
+        assert r.status_code == 200, r.text
+        return dict(r.json())
+    finally:
+        c.close()

@@ -28,12 +28,11 @@ from django.db import connection
 
 from quiz.models import Answer
 from quiz.nicknames import nickname_offensive
-from quiz.services.players import player_join
-from testkit.hosts import host_session
 
+from . import helpers
 from . import oracle_kinds as oracle
 from .conftest import Client, Server, connect
-from .helpers import Opened, open_as
+from .helpers import Opened
 
 HOST, PASSWORD = "oracle-host", "oracle-pw-13"
 LIMIT = 20
@@ -121,17 +120,10 @@ def allowed_text(text: str) -> bool:
 # --- set-up -------------------------------------------------------------------------
 
 
-def _open(quiz_doc: dict[str, Any], **settings: Any) -> Opened:
-    return open_as(quiz_doc, username=HOST, password=PASSWORD, **settings)
-
-
 async def open_game(n: int, quiz_doc: dict[str, Any], **settings: Any) -> Opened:
-    g = await sync_to_async(_open)(quiz_doc, **settings)
-    for i in range(n):
-        j = await player_join(pin=g.pin, nickname=f"Kind{i:02d}")
-        g.tokens.append(j.token)
-        g.players.append(j.player)
-    return g
+    return await helpers.open_game(
+        n, quiz_doc, nickname="Kind", username=HOST, password=PASSWORD, **settings
+    )
 
 
 @dataclass
@@ -163,13 +155,7 @@ async def saved_rows(game: str) -> dict[tuple[int, int], Row]:
 
 
 def results_json(server: Server, pin: str) -> dict[str, Any]:
-    c = host_session(server.http, HOST, PASSWORD)
-    try:
-        r = c.get(f"/api/games/{pin}/results")
-        assert r.status_code == 200, r.text
-        return dict(r.json())
-    finally:
-        c.close()
+    return helpers.results_json(server, pin, HOST, PASSWORD)
 
 
 def results_answers(res: dict[str, Any]) -> dict[tuple[int, int], dict[str, Any]]:

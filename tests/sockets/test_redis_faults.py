@@ -67,16 +67,7 @@ async def game_on(r: PrivateRedis, n_players: int) -> Opened:
 
 
 async def next_of(c: Client, *kinds: str, timeout: float = DEADLINE_S) -> dict[str, Any]:
-    """The next frame of one of ``kinds`` (others are skipped)."""
-    end = time.time() + timeout
-    while (left := end - time.time()) > 0:
-        try:
-            f = await asyncio.wait_for(c.inbox.get(), left)
-        except TimeoutError:
-            break
-        if f["type"] in kinds:
-            return f
-    raise AssertionError(f"no {kinds} frame within {timeout}s; got {[f['type'] for f in c.frames]}")
+    return await c.next_of(*kinds, timeout=timeout)
 
 
 def choice_for(i: int, n: int) -> list[int]:

@@ -34,8 +34,8 @@ from asgiref.sync import sync_to_async
 from django.db import connection
 
 from quiz.models import Answer
-from testkit.hosts import host_session
 
+from . import helpers
 from .conftest import Client, Server, connect
 from .helpers import open_as
 
@@ -142,13 +142,7 @@ def _points(game: str) -> dict[tuple[int, int], int]:
 
 
 def results_json(server: Server, pin: str) -> dict[str, Any]:
-    c = host_session(server.http, HOST, PASSWORD)
-    try:
-        r = c.get(f"/api/games/{pin}/results")
-        assert r.status_code == 200, r.text
-        return dict(r.json())
-    finally:
-        c.close()
+    return helpers.results_json(server, pin, HOST, PASSWORD)
 
 
 # --- refusals -------------------------------------------------------------------------

@@ -292,7 +292,18 @@ export interface ResyncFrame {
   reason?: string;
 }
 
+/** Screens only, outside the seq chain: the crowd's taps of one second. */
+export interface ReactionsFrame {
+  type: 'reactions';
+  second: number;
+  counts: Partial<Record<Reaction, number>>;
+}
+
+export const REACTIONS = ['clap', 'fire', 'laugh', 'wow', 'heart', 'party'] as const;
+export type Reaction = (typeof REACTIONS)[number];
+
 export type ServerFrame =
+  | ReactionsFrame
   | WelcomeFrame
   | QuestionFrame
   | AnswerAckFrame

@@ -9,6 +9,7 @@ import type {
   GameInfo,
   LeaderboardInfo,
   PlayerRef,
+  ReactionsFrame,
   Role,
   ServerFrame,
   TeamEntry,
@@ -93,6 +94,8 @@ export interface ViewState {
    *  player's own row of the team board). */
   myTeamRank: number | null;
   myTeamScore: number | null;
+  /** screens: the latest second of reactions (not chained: never a resync). */
+  reactions: ReactionsFrame | null;
 }
 
 export type LocalAction =
@@ -133,6 +136,7 @@ export const initialState: ViewState = {
   teamsPodium: null,
   myTeamRank: null,
   myTeamScore: null,
+  reactions: null,
 };
 
 /** The names of the game's teams, null when teams are off. */
@@ -473,6 +477,8 @@ function applyFrame(s: ViewState, frame: ServerFrame, now: number): ViewState {
       return { ...s, savedResults: frame.results };
     case 'kicked':
       return { ...s, kicked: true };
+    case 'reactions':
+      return { ...s, reactions: frame };
     case 'pong':
       return s;
     case 'resync':

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("quiz", "0008_webhooks"),
+        ("quiz", "0009_game_names"),
     ]
 
     operations = [

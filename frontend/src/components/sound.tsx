@@ -1,0 +1,76 @@
+import { useEffect, useRef, useState } from 'react';
+import {
+  announceSound, cuesBetween, listenSound, readSoundSettings, ScreenSound,
+  type SoundSettings, type SoundState,
+} from '../lib/sound';
+
+/** The big screen's sound (lib/sound.ts): cues from the screen's state,
+ *  started by the first click or key press on the page (autoplay rules),
+ *  volume and mute as the console sets them. */
+export function useScreenSound(pin: string, state: SoundState): { unlocked: boolean; unlock: () => void } {
+  const sound = useRef<ScreenSound | null>(null);
+  const prev = useRef<SoundState | null>(null);
+  const [unlocked, setUnlocked] = useState(false);
+  if (sound.current === null) sound.current = new ScreenSound(readSoundSettings(pin));
+
+  const unlock = () => {
+    void sound.current?.unlock().then(setUnlocked);
+  };
+
+  useEffect(() => {
+    const s = sound.current;
+    const stop = listenSound(pin, (settings) => s?.set(settings));
+    // the host's first click or key on the screen page starts the audio
+    const first = () => unlock();
+    window.addEventListener('pointerdown', first, { once: true });
+    window.addEventListener('keydown', first, { once: true });
+    return () => {
+      stop();
+      window.removeEventListener('pointerdown', first);
+      window.removeEventListener('keydown', first);
+      s?.close();
+    };
+  }, [pin]); // unlock only reads the ref
+
+  useEffect(() => {
+    const cues = cuesBetween(prev.current, state);
+    prev.current = state;
+    for (const c of cues) sound.current?.play(c);
+  }, [state.phase, state.question, state.secondsLeft]);
+
+  return { unlocked, unlock };
+}
+
+/** Shown on the big screen until its sound is on. */
+export function SoundGate({ unlocked, unlock }: { unlocked: boolean; unlock: () => void }) {
+  if (unlocked) return null;
+  return (
+    <button type="button" className="sound-gate" data-testid="sound-gate" onClick={unlock}>
+      <span aria-hidden="true">🔊</span> Click for sound
+    </button>
+  );
+}
+
+/** The console's volume and mute for the big screens of this browser. */
+export function SoundControls({ pin }: { pin: string }) {
+  const [s, setS] = useState<SoundSettings>(() => readSoundSettings(pin));
+  const change = (next: SoundSettings) => {
+    setS(next);
+    announceSound(pin, next);
+  };
+  return (
+    <fieldset className="sound-controls" data-testid="sound-controls">
+      <legend>Big screen sound</legend>
+      <label>
+        <input type="checkbox" data-testid="sound-mute" checked={s.muted}
+          onChange={(e) => change({ ...s, muted: e.target.checked })} /> Mute
+      </label>
+      <label>
+        Volume{' '}
+        <input type="range" min={0} max={100} step={5} data-testid="sound-volume"
+          value={Math.round(s.volume * 100)} aria-valuetext={`${Math.round(s.volume * 100)} %`}
+          onChange={(e) => change({ ...s, volume: Number(e.target.value) / 100 })} />
+      </label>
+    </fieldset>
+  );
+}

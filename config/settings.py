@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "channels",
+    # ninja's own Swagger UI files (static/ninja/): /api/docs works offline,
+    # with no CDN (ninja renders its CDN page when it is not an app here)
+    "ninja",
     "quiz",
     "sockets",
 ]

@@ -180,7 +180,7 @@ class GameAdmin(_OwnedAdmin[Game]):
     list_display = ("title", "pin", "host", "state", "created", "saved")
     list_filter = ("state", "reveal")
     search_fields = ("title", "pin", "host__username")
-    exclude = ("document", "host_token_hash", "screen_token_hash")
+    exclude = ("document", "host_token_hash", "screen_token_hash", "token_seed")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -20,6 +20,7 @@ from .schemas import (
     GameOpenOut,
     GamePublicOut,
     GamesListOut,
+    HostKeyOut,
     JoinIn,
     JoinOut,
     LiveOut,
@@ -31,6 +32,7 @@ from .schemas import (
 )
 from .services import ServiceError
 from .services.games import GAMES_PAGE_MAX, HOST_DEFAULT, game_open, game_public, games_list
+from .services.host_keys import host_key_get
 from .services.live_feed import live_feed
 from .services.player_final import player_final
 from .services.players import NO_TEAM, name_suggest, player_join
@@ -127,6 +129,22 @@ async def games_join(request: HttpRequest, pin: str, payload: JoinIn) -> Status[
         raise
     metrics.JOINS.labels("ok").inc()
     return Status(201, joined)
+
+
+@router.get(
+    "/{pin}/host-key", response={200: HostKeyOut, **errors(401, 403, 404, 409)}, auth=host_auth
+)
+def games_host_key(request: HttpRequest, pin: str) -> HttpResponse:
+    """The game's host and screen tokens, for its owner only: the console
+    resumes a game from any tab or device once its host is logged in. 403
+    ``forbidden``: another host's game; 404 ``not_found``: no game with that
+    PIN; 409 ``host_key_unavailable``: a game whose key only the tab that
+    opened it holds (opened before keys were derived, or under a rotated
+    SECRET_KEY). Never cached."""
+    body = host_key_get(host=host_of(request), pin=pin)
+    response = HttpResponse(json.dumps(body), content_type="application/json")
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @router.get("/{pin}/name", response={200: NameOut, **errors(404, 409, 429, 503)})

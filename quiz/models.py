@@ -115,7 +115,7 @@ class Game(models.Model):
     document = models.JSONField()
     pin = models.CharField(max_length=6, db_index=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.LOBBY)
-    reveal = models.CharField(max_length=10, choices=Reveal.choices, default=Reveal.LIVE)
+    reveal = models.CharField(max_length=10, choices=Reveal.choices, default=Reveal.ON_CLOSE)
     max_players = models.PositiveIntegerField(default=0)
     late_join = models.BooleanField(default=True)
     # null, or {"reveal_s", "leaderboard_s"}: the server advances the show itself
@@ -123,6 +123,12 @@ class Game(models.Model):
     # null, or {"mode": "choose"|"auto", "score": "sum"|"average", "names": [...]}
     teams = models.JSONField(null=True, blank=True, default=None)
     host_token_hash = models.CharField(max_length=64)
+    # A random secret of the game's, in PostgreSQL only (never in Redis or an
+    # API answer): its tokens are an HMAC of it under SECRET_KEY
+    # (quiz.services.host_keys), so the owner can get them again from any
+    # device, and a game's public key alone never derives them, even under
+    # the public development SECRET_KEY. "" for games opened before it.
+    token_seed = models.CharField(max_length=64, blank=True, default="")
     # kept so that rebuild_game can restore the big screen's access too
     screen_token_hash = models.CharField(max_length=64, blank=True, default="")
     created = models.DateTimeField(auto_now_add=True)

@@ -158,7 +158,9 @@ class WebhookLogOut(Schema):
 class GameOpenIn(Request):
     quiz: int = Field(ge=1, le=ID_MAX, description="id of one of your quizzes")
     reveal: Literal["live", "on_close"] = Field(
-        "live", description="live: scores move during a question; on_close: at its close"
+        "on_close",
+        description="on_close (the default): scores, ranks and the board move at each "
+        "question's close, so nobody can copy a neighbour's jump; live: during a question",
     )
     max_players: int | None = Field(
         None, ge=1, description="default and maximum: the server's DEFAULT_MAX_PLAYERS"
@@ -203,6 +205,13 @@ class GameOpenOut(Schema):
     teams: dict[str, Any] | None
     names: str = Field(description="off, offered or required (generated player names)")
     webhook: str | None = Field(None, description="the URL the game's events go to, or null")
+
+
+class HostKeyOut(Schema):
+    pin: str
+    game: str = Field(description="the game's id (its key in Redis)")
+    host_token: str = Field(description="the host console's WebSocket token")
+    screen_token: str = Field(description="the big screen's WebSocket token")
 
 
 class GamePublicOut(Schema):

@@ -183,6 +183,7 @@ class Broadcaster(RelayView):
         self.broadcast(ROSTER, frames.players(joined, names, kicked, st))
 
     async def _opened(self, n: int) -> None:
+        was_open = self._state.join_open if self._state is not None else None
         self._state, self._question = await self.engine.run(ops.snapshot(self.game, n))
         if self._state is not None and self._state.join_open != self.join_open_told:
             # Late join off: the first question closes joining, and no join
@@ -196,6 +197,11 @@ class Broadcaster(RelayView):
             return
         self.broadcast(ROLES, frames.question(q, self.server_ms()))
         self.dirty = True
+        # Late join off: the first question closes joining with no lock
+        # event; the host's players frame says so now, not at a reload.
+        st = self._state
+        if st is not None and was_open is not None and st.join_open != was_open:
+            self.roster_due = True
 
     async def _clock_changed(self, t: str, n: int, fields: Mapping[str, str]) -> None:
         """The host paused, resumed or extended question ``n``."""

@@ -39,6 +39,7 @@ class WelcomeGame(TypedDict):
     players: int
     reveal: str
     join_open: bool
+    late_join: bool  # players may join after the first question (a setting)
     epoch: int
     auto_advance: AutoAdvance | None
     teams: list[str] | None  # the team names, numbered from 0 (null: no teams)
@@ -104,6 +105,7 @@ def welcome_game(game: str, pin: str, st: GameState | None) -> WelcomeGame:
         "players": st.players if st else 0,
         "reveal": st.reveal if st else "live",
         "join_open": st.join_open if st else False,
+        "late_join": st.late_join if st else False,
         "epoch": st.epoch if st else 0,
         "auto_advance": {
             "reveal_s": st.auto_reveal_ms // 1000,

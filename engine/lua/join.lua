@@ -17,7 +17,9 @@
 --
 -- Reply: {"ok", player_id, joined_ms, team} (team -1: no teams); a replay
 -- with the same token hash returns the same player. Refusals:
--- {"unknown_game"}, {"game_finished"}, {"join_locked"}, {"game_full"},
+-- {"unknown_game"}, {"game_finished"}, {"game_started"} (late join off and
+-- a question was started: the reason players must hear, even if the host
+-- also locked), {"join_locked"} (the host locked joining), {"game_full"},
 -- {"nickname_taken"}, {"bad_team"} (an index in auto mode or without
 -- teams, none or out of range in choose mode).
 local meta = KEYS[1]
@@ -41,7 +43,8 @@ else
   end
 end
 if m[1] == 'finished' then return {'game_finished'} end
-if m[6] == '1' or (m[1] ~= 'lobby' and m[5] == '0') then return {'join_locked'} end
+if m[1] ~= 'lobby' and m[5] == '0' then return {'game_started'} end
+if m[6] == '1' then return {'join_locked'} end
 local maxp = tonumber(m[4] or '0')
 if maxp > 0 and tonumber(m[3]) >= maxp then return {'game_full'} end
 if redis.call('HEXISTS', KEYS[3], ARGV[2]) == 1 then return {'nickname_taken'} end

@@ -1,7 +1,10 @@
 // The HTTP API (OpenAPI page at /api/docs; error codes in docs/protocol.md): JSON, session cookie, CSRF header.
 
+/** One problem of a 400 validation_error: where (`["body", "payload", "questions", "0", "time_limit"]`) and what. */
+export interface ErrorDetail { loc: string[]; msg: string }
+
 export class ApiError extends Error {
-  constructor(public status: number, public code: string, message: string) {
+  constructor(public status: number, public code: string, message: string, public details: ErrorDetail[] = []) {
     super(message);
   }
 }
@@ -36,7 +39,9 @@ const HTTP_WORDS: Record<string, string> = {
   nickname_invalid: 'That nickname is not allowed. Use 1 to 20 letters, digits or spaces.',
   game_full: 'This game is full.',
   join_locked: 'The host has locked this game: no new players.',
+  game_started: 'This game has already started and does not take late players.',
   game_finished: 'This game has already ended.',
+  host_key_unavailable: 'Only the browser tab that opened this game holds its host key.',
   bad_team: 'Pick one of the teams.',
   unknown_game: 'No game with that PIN. Check the number on the big screen.',
   unauthorized: 'Please log in.',
@@ -74,10 +79,11 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
     }
   }
   if (!r.ok) {
-    const d = (data && typeof data === 'object' ? data : {}) as { error?: string; message?: string; detail?: unknown };
+    const d = (data && typeof data === 'object' ? data : {}) as { error?: string; message?: string; detail?: unknown; details?: unknown };
     const code = d.error ?? (r.status === 401 ? 'unauthorized' : r.status === 403 ? 'forbidden' : r.status === 404 ? 'not_found' : 'http_' + r.status);
     const message = d.message ?? (typeof d.detail === 'string' ? d.detail : `HTTP ${r.status}`);
-    throw new ApiError(r.status, code, message);
+    const details = Array.isArray(d.details) ? (d.details as ErrorDetail[]) : [];
+    throw new ApiError(r.status, code, message, details);
   }
   return data as T;
 }

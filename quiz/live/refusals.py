@@ -72,6 +72,9 @@ HTTP: dict[str, HttpRefusal] = {
     "nickname_taken": HttpRefusal(409, "nickname_taken", "this nickname is taken in this game"),
     "game_full": HttpRefusal(409, "game_full", "this game is full"),
     "join_locked": HttpRefusal(403, "join_locked", "this game does not take new players now"),
+    "game_started": HttpRefusal(
+        403, "game_started", "this game has already started and takes no late players"
+    ),
     "game_finished": HttpRefusal(410, "game_finished", "this game is over"),
     "unknown_game": HttpRefusal(404, "unknown_game", "no game with this PIN"),
     "bad_team": HttpRefusal(400, "bad_team", "no such team in this game"),

@@ -3,8 +3,10 @@
 Opening snapshots the quiz document into the Game row, lays the questions
 down in Redis (from then on the hot path never reads PostgreSQL) and
 claims a 6-digit PIN that is unique among live games (SET NX, retried on
-collision). The host and screen tokens are returned once; only their
-SHA-256 is stored.
+collision). The host and screen tokens are derived from SECRET_KEY, the
+game's key and a random seed of its row (quiz.services.host_keys), so its
+owner can get them again from another tab or device; only their SHA-256 is
+stored.
 """
 
 from __future__ import annotations
@@ -13,22 +15,25 @@ import contextlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pydantic
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import Count
+from django.utils import timezone
 
 from engine import GameState, QuestionState, Settings, housekeeping, ops
-from engine.auth import hash_token, new_token
+from engine.auth import hash_token
 from quiz.documents import document_parse, engine_questions
-from quiz.live import actions, clock
-from quiz.models import Game, HostWebhook
+from quiz.live import actions, clock, refusals
+from quiz.models import Game, HostWebhook, new_game_key
 from quiz.redis import async_engine, sync_engine
 from quiz.webhooks.urls import url_check
 
 from . import ServiceError
+from .host_keys import derived_token, new_seed
 from .quizzes import quiz_document, quiz_get
 
 PIN_ATTEMPTS = 100
@@ -73,7 +78,7 @@ def game_open(
     *,
     host: User,
     quiz_id: int,
-    reveal: str = Game.Reveal.LIVE,
+    reveal: str = Game.Reveal.ON_CLOSE,
     max_players: int,
     late_join: bool = True,
     auto_advance: dict[str, int] | None = None,
@@ -100,10 +105,13 @@ def game_open(
         raise ServiceError(
             "validation_error", f"this quiz cannot be played: {e.errors()[0]['msg']}"
         ) from e
-    host_token, screen_token = new_token(), new_token()
+    key, seed = new_game_key(), new_seed()
+    host_token, screen_token = derived_token(key, seed, "host"), derived_token(key, seed, "screen")
     # The row first (its id names the Redis keys), then Redis, then the PIN:
     # a PIN never points at a game that is not fully laid down.
     game = Game.objects.create(
+        key=key,
+        token_seed=seed,
         quiz=quiz,
         host=host,
         title=document["title"],
@@ -147,14 +155,28 @@ def game_open(
     return OpenedGame(game=game, host_token=host_token, screen_token=screen_token)
 
 
+async def _ended_recently(pin: str) -> bool:
+    """Whether a game with this PIN ended within STADIUM_FINISHED_TTL_S (the
+    time Redis keeps a saved game's keys). Its PIN is freed for new games
+    at the save, so Redis no longer knows it; PostgreSQL does (pin is
+    indexed). Only asked when Redis has no game for the PIN."""
+    since = timezone.now() - timedelta(seconds=settings.STADIUM["FINISHED_TTL_S"])
+    return await Game.objects.filter(pin=pin, finished__gte=since).aexists()
+
+
 async def game_live(*, pin: str) -> GameState:
-    """The live game behind a PIN (raises ``unknown_game``)."""
+    """The live game behind a PIN. Raises ``unknown_game`` (404), or
+    ``game_finished`` (410) for a PIN whose game ended lately: a player
+    told "no game with that PIN" would think they mistyped it."""
     if not _PIN_RE.match(pin):
         raise ServiceError("unknown_game", "no game with this PIN", status=404)
     eng = async_engine()
     gid = await eng.run(ops.game_of_pin(pin))
     state = None if gid is None else await eng.run(ops.game_state(gid))
     if state is None:
+        if await _ended_recently(pin):
+            no = refusals.for_http("game_finished")
+            raise ServiceError(no.code, no.message, status=no.status)
         raise ServiceError("unknown_game", "no game with this PIN", status=404)
     return state
 

@@ -33,11 +33,10 @@ from quiz.documents import engine_questions
 from quiz.models import Game, TeamStanding
 from quiz.nicknames import text_shown
 
-from .results import _cell, _game_saved, _value_cell
+from .results import BOM, _cell, _game_saved, _value_cell
 
 TIME_BUCKETS = 10
 EXTREMES = 3  # hardest / easiest
-BOM = "\ufeff"
 STREAM_ROWS = 2000
 
 

@@ -18,6 +18,9 @@ from quiz.models import Answer, Game, Score, TeamStanding
 
 from . import NotFound, ServiceError
 
+# starts every CSV download: spreadsheets then read it as UTF-8
+BOM = "\ufeff"
+
 
 def _game_saved(*, host: User, pin: str) -> Game:
     game = Game.objects.filter(host=host, pin=pin).order_by("-created", "-id").first()
@@ -128,7 +131,9 @@ def results_csv(*, host: User, pin: str) -> str:
     q1_kind_value..: each answer's value (its header names the kind, e.g.
     ``q3_slider``). Kicked players come last with rank 0. With teams, a
     ``team`` column (the team's name) after best_streak, and after a blank
-    line a second table: team_rank,team,name,score,members."""
+    line a second table: team_rank,team,name,score,members. UTF-8 starting
+    with a BOM: without it spreadsheet programs guess a legacy code page and
+    garble non-Latin nicknames ("فاطمة", "たけし")."""
     game = _game_saved(host=host, pin=pin)
     questions = _questions(game)
     given: dict[tuple[int, int], tuple[int, Any]] = {
@@ -141,6 +146,7 @@ def results_csv(*, host: User, pin: str) -> str:
     names = (game.teams or {}).get("names", [])
     team_col = ["team"] if standings is not None else []
     out = io.StringIO()
+    out.write(BOM)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
         [

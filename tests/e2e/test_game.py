@@ -279,7 +279,9 @@ def test_full_game(e2e_server: Any, browser: Any, shots: Any) -> None:
         with host.expect_download() as dl:
             csv_link.click()
         path = dl.value.path()
-        with open(path, encoding="utf-8") as f:
+        with open(path, "rb") as raw:
+            assert raw.read(3) == b"\xef\xbb\xbf"  # a BOM: spreadsheets read it as UTF-8
+        with open(path, encoding="utf-8-sig") as f:
             rows = list(csv.DictReader(io.StringIO(f.read())))
         assert [r["nickname"] for r in rows] == [ALICE, BOB, CAROL]
         assert [int(r["rank"]) for r in rows] == [1, 2, 3]

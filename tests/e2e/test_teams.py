@@ -183,8 +183,9 @@ def test_teams_choose(
         _login(host, base)
         item = _import(host, tmp_path, _doc(f"Stands {uuid.uuid4().hex[:6]}"))
         item.get_by_role("button", name="Open a game").click()
-        if reveal == "on_close":
-            item.get_by_label("At the close of each question").check()
+        # on_close is the default; live is asked for
+        mode_label = "At the close of each question" if reveal == "on_close" else "Live (the board"
+        item.get_by_label(mode_label).check()
         item.get_by_test_id("teams-on").check()
         item.get_by_test_id("teams-mode").select_option("choose")
         item.get_by_test_id("teams-score").select_option(mode)

@@ -45,7 +45,7 @@ def test_late_join_on_and_off(sync_engine: SyncEngine, game_id: str) -> None:
     new_game(sync_engine, game_id, [q()], Settings(late_join=False))
     assert _join(sync_engine, game_id, "early") == "ok"
     open_q(sync_engine, game_id, 1)
-    assert _join(sync_engine, game_id, "late") == "join_locked"
+    assert _join(sync_engine, game_id, "late") == "game_started"
 
 
 def test_late_join_allowed_by_default(sync_engine: SyncEngine, game_id: str) -> None:

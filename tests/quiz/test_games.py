@@ -56,7 +56,9 @@ def test_open_game_snapshots_the_quiz_and_loads_redis(host, open_game, doc):
 
 def test_open_game_defaults(open_game):
     g = open_game()
-    assert (g["reveal"], g["late_join"]) == ("live", True)
+    # on_close: a live board would give the right answer away to neighbours
+    assert (g["reveal"], g["late_join"]) == ("on_close", True)
+    assert Game.objects.get(key=g["game"]).reveal == "on_close"
     assert g["max_players"] == settings.STADIUM["DEFAULT_MAX_PLAYERS"]
 
 
@@ -91,7 +93,7 @@ def test_public_state_of_a_live_game(anon, open_game):
         "max_players": 7,
         "join_open": True,
         "late_join": True,
-        "reveal": "live",
+        "reveal": "on_close",  # the default
         "question": 0,
         "n_questions": 2,
         "teams": None,
@@ -201,7 +203,7 @@ def test_late_join_off_refuses_once_a_question_opened(anon, open_game):
     g = open_game(late_join=False)
     assert join(anon, g["pin"], "early").status_code == 201
     assert sync_engine().run(ops.open_question(g["game"], 1)).ok
-    refused(join(anon, g["pin"], "late"), 403, "join_locked")
+    refused(join(anon, g["pin"], "late"), 403, "game_started")
 
 
 def test_late_join_on_accepts_during_a_question(anon, open_game):

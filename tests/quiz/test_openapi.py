@@ -21,6 +21,7 @@ ENDPOINTS = {
     ("get", "/api/games/{pin}"): (None, "GamePublicOut"),
     ("post", "/api/games/{pin}/players"): ("JoinIn", "JoinOut"),
     ("get", "/api/games/{pin}/players/me"): (None, "PlayerFinalOut"),
+    ("get", "/api/games/{pin}/host-key"): (None, "HostKeyOut"),
     ("get", "/api/games/{pin}/name"): (None, "NameOut"),
     ("get", "/api/games/{pin}/results"): (None, "ResultsOut"),
     ("get", "/api/games/{pin}/webhooks"): (None, "WebhookLogOut"),
@@ -36,6 +37,19 @@ def test_docs_page_answers(client):
     r = client.get("/api/docs")
     assert r.status_code == 200
     assert b"openapi.json" in r.content
+
+
+def test_docs_page_needs_no_internet(client):
+    """Swagger UI from the server's own static files (ninja ships them), no
+    CDN: /api/docs renders on a machine without internet."""
+    page = client.get("/api/docs").content.decode()
+    assert "cdn" not in page.lower() and "https://" not in page, page
+    for path in ("/static/ninja/swagger-ui-bundle.js", "/static/ninja/swagger-ui.css"):
+        assert f'"{path}"' in page
+        r = client.get(path)
+        assert r.status_code == 200, path
+        assert len(b"".join(r.streaming_content) if r.streaming else r.content) > 10_000
+    assert '"validatorUrl": null' in page  # no badge fetched from swagger.io
 
 
 def test_schema_lists_every_endpoint_with_its_schemas(client):

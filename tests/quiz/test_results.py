@@ -97,7 +97,8 @@ def test_results_csv_with_points_per_question(host_client, open_game):
     assert r.status_code == 200
     assert r["Content-Type"].startswith("text/csv")
     assert f"stadium-{g['pin']}.csv" in r["Content-Disposition"]
-    assert list(csv.reader(io.StringIO(r.content.decode()))) == [
+    assert r.content.startswith(b"\xef\xbb\xbf")  # a BOM: spreadsheets read UTF-8
+    assert list(csv.reader(io.StringIO(r.content.decode("utf-8-sig")))) == [
         ["rank", "nickname", "score", "correct", "best_streak", "q1", "q2", "q1_choice",
          "q2_choice"],
         ["1", "Ann", "2400", "2", "2", "900", "1500", "0", "0"],
@@ -152,3 +153,16 @@ def test_reused_pin_gives_the_newest_game_of_this_host(host_client, other_client
 def test_results_of_unknown_pin(host_client):
     r = host_client.get("/api/games/000000/results")
     assert (r.status_code, r.json()["error"]) == (404, "not_found")
+
+
+def test_results_csv_keeps_arabic_and_japanese_names(host_client, open_game):
+    """The CSV's bytes start with the UTF-8 BOM (EF BB BF), and a nickname
+    in Arabic script (and one in Japanese) comes back exactly."""
+    g = open_game()
+    saved_game(g, [("فاطمة الزهراء", 1, 900, 1, 1, {1: 900}), ("たけし", 2, 0, 0, 0, {})])
+    r = host_client.get(f"/api/games/{g['pin']}/results?format=csv")
+    assert r.status_code == 200
+    assert r.content[:3] == b"\xef\xbb\xbf"
+    rows = list(csv.reader(io.StringIO(r.content[3:].decode("utf-8"))))
+    assert rows[0][:3] == ["rank", "nickname", "score"]  # the BOM is not in the first header
+    assert [row[:3] for row in rows[1:]] == [["1", "فاطمة الزهراء", "900"], ["2", "たけし", "0"]]

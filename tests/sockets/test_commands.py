@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(120)]
 
 
 async def test_a_refused_start_leaves_the_open_question_open(server: Server) -> None:
-    g = await open_game(1)
+    g = await open_game(1, reveal="live")  # the ack's points show question 2 took it
     host, (p,) = await seat(server, g)
     await host.send({"type": "start_question", "question": 1})
     await p.expect("question", question=1)

@@ -179,7 +179,7 @@ async def test_correct_answers_never_on_the_wire_before_close(server: Server) ->
 
 
 async def test_reconnect_mid_question_resumes(server: Server) -> None:
-    g = await open_game(2)
+    g = await open_game(2, reveal="live")  # the welcome's score mid-question is live's
     host = await connect(server, f"/ws/host/{g.pin}/", g.host_token)
     a = await connect(server, f"/ws/play/{g.pin}/", g.tokens[0])
     b = await connect(server, f"/ws/play/{g.pin}/", g.tokens[1])
@@ -207,7 +207,7 @@ async def test_reconnect_mid_question_resumes(server: Server) -> None:
 
 
 async def test_gap_in_seq_is_detected_and_resync_gives_fresh_state(server: Server) -> None:
-    g = await open_game(3)
+    g = await open_game(3, reveal="live")  # the welcome's board mid-question is live's
     host = await connect(server, f"/ws/host/{g.pin}/", g.host_token)
     p = await connect(server, f"/ws/play/{g.pin}/", g.tokens[0])
     others = [await connect(server, f"/ws/play/{g.pin}/", t) for t in g.tokens[1:]]

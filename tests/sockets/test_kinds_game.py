@@ -90,7 +90,7 @@ def crowd_plan(players: list[int], seed: int) -> dict[int, list[Any]]:
 
 
 async def test_a_crowd_of_55_distributions_against_the_oracle(servers: list[Server]) -> None:
-    g = await open_game(N_CROWD, {"title": "Crowd", "questions": CROWD_QUESTIONS})
+    g = await open_game(N_CROWD, {"title": "Crowd", "questions": CROWD_QUESTIONS}, reveal="live")
     play = await run_game(g, servers, crowd_plan(g.players, 55), CROWD_QUESTIONS, {})
     failures = await verify(play, servers[0], CROWD_QUESTIONS, "live")
     assert not failures, "\n".join(failures)
@@ -111,7 +111,7 @@ CLOCK_QUIZ = {"title": "Clock", "questions": CLOCK_QUESTIONS}
 
 
 async def test_pause_resume_extend_move_the_clock_and_the_points(servers: list[Server]) -> None:
-    g = await open_game(3, CLOCK_QUIZ)
+    g = await open_game(3, CLOCK_QUIZ, reveal="live")  # the acks carry the points checked
     host = await connect(servers[0], f"/ws/host/{g.pin}/", g.host_token)
     a = await connect(servers[0], f"/ws/play/{g.pin}/", g.tokens[0])
     b = await connect(servers[1], f"/ws/play/{g.pin}/", g.tokens[1])

@@ -28,7 +28,7 @@ async def error_code(c: Client, frame: object) -> str:
 
 
 async def test_refused_frames_get_error_codes_and_change_no_score(server: Server) -> None:
-    g = await open_game(2)
+    g = await open_game(2, reveal="live")  # the ack's total is compared with Redis
     host = await connect(server, f"/ws/host/{g.pin}/", g.host_token)
     p = await connect(server, f"/ws/play/{g.pin}/", g.tokens[0])
     for c in (host, p):

@@ -1,5 +1,5 @@
 """The two reveal settings (docs/protocol.md): ``live`` shows points at once,
-``on_close`` only says "locked in" until the question closes."""
+``on_close`` (the default) only says "locked in" until the question closes."""
 
 from __future__ import annotations
 
@@ -47,8 +47,31 @@ async def test_on_close_reveals_nothing_until_the_close(server: Server) -> None:
     assert board["top"][0]["score"] == right["points"]
 
 
+async def test_a_game_opened_without_a_reveal_setting_reveals_at_the_close(
+    server: Server,
+) -> None:
+    """The default is on_close: a right answer's ack is only "locked", the
+    board holds still, and the points come with question_closed."""
+    g = await open_game(2)  # no reveal given
+    host, ps = await seat(server, g)
+    w = await connect(server, f"/ws/play/{g.pin}/", g.tokens[1])
+    assert (await w.expect("welcome"))["game"]["reveal"] == "on_close"
+    await w.close()
+    await host.send({"type": "start_question", "question": 1})
+    await ps[0].expect("question")
+    await ps[0].send({"type": "answer", "question": 1, "choices": [2]})  # right
+    ack = await ps[0].expect("answer_ack")
+    assert ack["locked"] is True
+    assert not {"points", "total", "rank", "streak", "bonus"} & ack.keys()
+    board = await ps[1].expect("leaderboard", answered=1)
+    assert all(e["score"] == 0 for e in board["top"]), board
+    await host.send({"type": "close_question"})
+    closed = await ps[0].expect("question_closed")
+    assert closed["points"] > 900 and closed["total"] == closed["points"] and closed["rank"] == 1
+
+
 async def test_live_acks_carry_points_total_and_rank(server: Server) -> None:
-    g = await open_game(2)
+    g = await open_game(2, reveal="live")
     host, ps = await seat(server, g)
     await host.send({"type": "start_question", "question": 1})
     await ps[0].expect("question")

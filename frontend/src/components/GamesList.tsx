@@ -1,14 +1,14 @@
 import { useEffect, useState } from 'react';
-import { api, errorText, hostKey, store } from '../api';
+import { api, errorText } from '../api';
 import { gameAction, pageCount, STATE_WORDS, when, type GamesPage } from '../lib/gameslist';
 import { navigate } from '../router';
 
 const PAGE_SIZE = 10;
 
 /** "Your games" on the console's home: newest first, by pages of 10. Live
- *  games resume in the console when this tab holds their host key (kept
- *  in sessionStorage when the game was opened); saved ones link their
- *  report and results. */
+ *  games resume in the console from any tab or device (the console gets
+ *  the host key from the API when this tab does not hold it); saved ones
+ *  link their report and results. */
 export function GamesList() {
   const [page, setPage] = useState(1);
   const [data, setData] = useState<GamesPage | null>(null);
@@ -30,7 +30,7 @@ export function GamesList() {
         <>
           <ul className="quiz-list">
             {data.games.map((g) => {
-              const action = gameAction(g, store.get(hostKey(g.pin)) !== null);
+              const action = gameAction(g);
               return (
                 <li key={g.game} className="card quiz-item" data-testid={`game-row-${g.pin}`}>
                   <div>

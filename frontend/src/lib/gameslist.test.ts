@@ -7,23 +7,19 @@ const base: GameListItem = {
 };
 
 describe('gameAction', () => {
-  it('resumes a live game whose host key this tab holds', () => {
-    expect(gameAction(base, true)).toBe('resume');
-    expect(gameAction({ ...base, state: 'question' }, true)).toBe('resume');
+  it('resumes a live game from any tab or device (the console fetches the host key)', () => {
+    expect(gameAction(base)).toBe('resume');
+    expect(gameAction({ ...base, state: 'question' })).toBe('resume');
   });
-  it('sends a live game without a host key here to the device that started it', () => {
-    expect(gameAction(base, false)).toBe('elsewhere');
-  });
-  it('offers the report of a saved game, key or not, even once Redis forgot it', () => {
+  it('offers the report of a saved game, even once Redis forgot it', () => {
     const saved = { ...base, state: 'finished' as const, saved: true, live: false };
-    expect(gameAction(saved, false)).toBe('report');
-    expect(gameAction(saved, true)).toBe('report');
+    expect(gameAction(saved)).toBe('report');
   });
   it('waits for the save of a finished live game', () => {
-    expect(gameAction({ ...base, state: 'finished' }, true)).toBe('saving');
+    expect(gameAction({ ...base, state: 'finished' })).toBe('saving');
   });
   it('has nothing for a game neither saved nor live', () => {
-    expect(gameAction({ ...base, live: false }, true)).toBe('gone');
+    expect(gameAction({ ...base, live: false })).toBe('gone');
   });
 });
 

@@ -15,14 +15,15 @@ export interface GameListItem {
 
 export interface GamesPage { games: GameListItem[]; page: number; page_size: number; total: number }
 
-/** resume: live, and this tab holds its host key; elsewhere: live, opened
- *  in another tab or device; report: saved results; saving: finished, the
- *  final save still running; gone: never saved and no longer in Redis. */
+/** resume: live (from any tab or device: the console fetches the host
+ *  key, GET /api/games/<pin>/host-key); report: saved results; saving:
+ *  finished, the final save still running; gone: never saved and no
+ *  longer in Redis. ('elsewhere' is no longer given: kept for callers.) */
 export type GameAction = 'resume' | 'elsewhere' | 'report' | 'saving' | 'gone';
 
-export function gameAction(g: GameListItem, hasHostKey: boolean): GameAction {
+export function gameAction(g: GameListItem): GameAction {
   if (g.saved) return 'report';
-  if (g.live) return g.state === 'finished' ? 'saving' : hasHostKey ? 'resume' : 'elsewhere';
+  if (g.live) return g.state === 'finished' ? 'saving' : 'resume';
   return 'gone';
 }
 

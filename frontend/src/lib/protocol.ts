@@ -28,6 +28,8 @@ export interface GameInfo {
   players: number;
   reveal: 'live' | 'on_close';
   join_open: boolean;
+  /** players may join after the first question (the game's setting) */
+  late_join?: boolean;
   epoch?: number;
   auto_advance: AutoAdvance | null;
   /** the team names (numbered from 0), null when teams are off */

@@ -3,6 +3,8 @@ import { api, ApiError, errorText, hostKey, quizList, store, type AutoAdvance, t
 import { KINDS, type QuestionKind } from '../lib/protocol';
 import { blankEdit, checkEdit, fromDoc, KIND_LABELS, SCORED, toDoc, type EditQuestion } from '../lib/quizdoc';
 import { GamesList } from '../components/GamesList';
+import { apiProblem, type Problem } from '../lib/editorerrors';
+import '../host.css';
 import { parseTeamNames } from '../lib/teams';
 import { navigate } from '../router';
 
@@ -100,7 +102,7 @@ export function HostHome() {
       await api('POST', '/api/quizzes', doc);
       setMsg(`Imported ${f.name}.`);
       reload();
-    } catch (e) { setMsgState(null); setProblem(`${f.name} was not imported: ${errorText(e)}`); }
+    } catch (e) { setMsgState(null); setProblem(`${f.name} was not imported: ${apiProblem(e).text}`); }
   }
   async function logout() {
     try { await api('POST', '/api/auth/logout'); } finally { reload(); }
@@ -147,7 +149,8 @@ export function HostHome() {
 }
 
 function OpenGame({ quiz, onCancel }: { quiz: QuizSummary; onCancel(): void }) {
-  const [reveal, setReveal] = useState<'live' | 'on_close'>('live');
+  // on_close by default: a live board lets neighbours copy a right answer's jump
+  const [reveal, setReveal] = useState<'live' | 'on_close'>('on_close');
   const [maxPlayers, setMaxPlayers] = useState('');
   const [lateJoin, setLateJoin] = useState(true);
   const [auto, setAuto] = useState(false);
@@ -193,8 +196,8 @@ function OpenGame({ quiz, onCancel }: { quiz: QuizSummary; onCancel(): void }) {
     <form className="open-game" onSubmit={submit} aria-label="Game settings">
       <fieldset>
         <legend>Scores</legend>
-        <label className="inline"><input type="radio" name="reveal" checked={reveal === 'live'} onChange={() => setReveal('live')} /> Live (the board moves during a question)</label>
-        <label className="inline"><input type="radio" name="reveal" checked={reveal === 'on_close'} onChange={() => setReveal('on_close')} /> At the close of each question</label>
+        <label className="inline"><input type="radio" name="reveal" data-testid="reveal-on-close" checked={reveal === 'on_close'} onChange={() => setReveal('on_close')} /> At the close of each question (nobody can copy a neighbour's score)</label>
+        <label className="inline"><input type="radio" name="reveal" data-testid="reveal-live" checked={reveal === 'live'} onChange={() => setReveal('live')} /> Live (the board moves during a question)</label>
       </fieldset>
       <label htmlFor={`max-${quiz.id}`}>Max players (empty: no limit)</label>
       <input id={`max-${quiz.id}`} type="number" min={1} value={maxPlayers} onChange={(e) => setMaxPlayers(e.target.value)} />
@@ -259,6 +262,30 @@ function OpenGame({ quiz, onCancel }: { quiz: QuizSummary; onCancel(): void }) {
 
 interface EditDoc { title: string; questions: EditQuestion[] }
 
+/** The editor's error: where it is (question, 1-based, null: the title or
+ *  the whole quiz) and what. `source` says how it goes away: a client
+ *  check is re-run at each edit; a server refusal goes once the part it
+ *  names (`was`: that part at the save) has changed. */
+interface EditProblem extends Problem { source: 'client' | 'server'; was: string }
+
+function firstClientProblem(doc: EditDoc): Problem | null {
+  if (!doc.title.trim()) return { question: null, field: 'title', text: 'The quiz needs a title.' };
+  for (let i = 0; i < doc.questions.length; i++) {
+    const bad = checkEdit(doc.questions[i], i + 1);
+    if (bad) return { question: i + 1, field: null, text: bad };
+  }
+  return null;
+}
+
+/** The part of the quiz a problem names, to see when the host changed it. */
+function partOf(doc: EditDoc, p: Problem): string {
+  if (p.question !== null) {
+    const q = doc.questions[p.question - 1];
+    return q ? JSON.stringify(toDoc(q)) : '';
+  }
+  return p.field === 'title' ? doc.title : JSON.stringify(doc);
+}
+
 export function QuizEditor({ id }: { id: number | null }) {
   const load = useCallback(
     () => (id === null ? Promise.resolve<QuizDoc>({ title: '', questions: [toDoc(blankEdit())] }) : api<QuizDoc>('GET', `/api/quizzes/${id}`)),
@@ -266,10 +293,35 @@ export function QuizEditor({ id }: { id: number | null }) {
   );
   const { data, error, needLogin, reload } = useAuthed(load);
   const [doc, setDoc] = useState<EditDoc | null>(null);
-  const [saveError, setSaveError] = useState<string | null>(null);
+  // the document as loaded (or last saved): Back asks before dropping edits
+  const [pristine, setPristine] = useState<string | null>(null);
+  const [problem, setProblem] = useState<EditProblem | null>(null);
+  const [confirmBack, setConfirmBack] = useState(false);
   useEffect(() => {
-    if (data) setDoc({ title: data.title ?? '', questions: (data.questions ?? []).map(fromDoc) });
+    if (!data) return;
+    const d = { title: data.title ?? '', questions: (data.questions ?? []).map(fromDoc) };
+    setDoc(d);
+    setPristine(JSON.stringify(d));
   }, [data]);
+  const dirty = doc !== null && pristine !== null && JSON.stringify(doc) !== pristine;
+  // a reload or a closed tab with unsaved edits: the browser's own prompt
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (e: BeforeUnloadEvent) => { e.preventDefault(); e.returnValue = ''; };
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [dirty]);
+  // an error goes away once fixed, not at the next Save
+  useEffect(() => {
+    if (!doc || !problem) return;
+    if (problem.source === 'client') {
+      const now = firstClientProblem(doc);
+      if (!now) setProblem(null);
+      else if (now.text !== problem.text || now.question !== problem.question) setProblem({ ...now, source: 'client', was: '' });
+    } else if (partOf(doc, problem) !== problem.was) {
+      setProblem(null);
+    }
+  }, [doc, problem]);
   if (needLogin) return <Login onDone={reload} />;
   if (error) return <main className="page"><p className="error">{error}</p></main>;
   if (!doc) return <main className="page"><p className="muted">Loading…</p></main>;
@@ -278,47 +330,84 @@ export function QuizEditor({ id }: { id: number | null }) {
 
   async function save(e: FormEvent) {
     e.preventDefault();
-    setSaveError(null);
-    for (let i = 0; i < doc!.questions.length; i++) {
-      const bad = checkEdit(doc!.questions[i], i + 1);
-      if (bad) return setSaveError(bad);
-    }
+    const local = firstClientProblem(doc!);
+    if (local) return setProblem({ ...local, source: 'client', was: '' });
+    setProblem(null);
     const clean: QuizDoc = { title: doc!.title.trim(), questions: doc!.questions.map(toDoc) };
     try {
       if (id === null) await api('POST', '/api/quizzes', clean);
       else await api('PUT', `/api/quizzes/${id}`, clean);
+      setPristine(JSON.stringify(doc));
       navigate('/host');
-    } catch (err) { setSaveError(errorText(err)); }
+    } catch (err) {
+      const p = apiProblem(err);
+      setProblem({ ...p, source: 'server', was: partOf(doc!, p) });
+    }
   }
+  const back = () => (dirty ? setConfirmBack(true) : navigate('/host'));
+  const titleProblem = problem && problem.question === null && problem.field === 'title' ? problem : null;
 
   return (
     <main className="page host editor">
       <form onSubmit={save} aria-label="Quiz editor">
         <div className="toolbar">
           <h1>{id === null ? 'New quiz' : 'Edit quiz'}</h1>
-          <button type="button" className="btn" onClick={() => navigate('/host')}>Back</button>
+          <button type="button" className="btn" data-testid="editor-back" onClick={back}>Back</button>
         </div>
         <label htmlFor="title">Title</label>
-        <input id="title" required maxLength={200} value={doc.title} onChange={(e) => set((d) => { d.title = e.target.value; })} />
+        <input id="title" required maxLength={200} value={doc.title} aria-invalid={titleProblem ? true : undefined}
+          aria-describedby={titleProblem ? 'title-error' : undefined}
+          onChange={(e) => set((d) => { d.title = e.target.value; })} />
+        {titleProblem && <p className="error field-error" id="title-error" data-testid="field-error-title">{titleProblem.text}</p>}
         {doc.questions.map((q, qi) => (
           <QuestionEditor key={qi} q={q} qi={qi} count={doc.questions.length}
+            problem={problem && problem.question === qi + 1 ? problem : null}
             change={(f) => set((d) => { f(d.questions[qi]); })}
             remove={() => set((d) => { d.questions.splice(qi, 1); })}
             move={(to) => set((d) => { const [x] = d.questions.splice(qi, 1); d.questions.splice(to, 0, x); })} />
         ))}
         <div className="actions">
           <button type="button" className="btn" data-testid="add-question" onClick={() => set((d) => { d.questions.push(blankEdit()); })}>Add a question</button>
-          <button type="submit" className="btn primary">Save quiz</button>
         </div>
-        {saveError && <p className="error" role="alert" data-testid="save-error">{saveError}</p>}
+        <div className="actions save-row">
+          <button type="submit" className="btn primary" data-testid="save-quiz">Save quiz</button>
+          {problem && <p className="error" role="alert" data-testid="save-error">{problem.text}</p>}
+        </div>
       </form>
+      {confirmBack && (
+        <ConfirmDialog title="Discard your changes?" body="This quiz has edits that are not saved. Leave without saving them?"
+          confirm="Discard changes" cancel="Keep editing"
+          onConfirm={() => { setConfirmBack(false); navigate('/host'); }} onCancel={() => setConfirmBack(false)} />
+      )}
     </main>
   );
 }
 
+/** A confirmation in the page (not window.confirm): focus on the safe
+ *  choice, Escape cancels. */
+function ConfirmDialog({ title, body, confirm, cancel, onConfirm, onCancel }: {
+  title: string; body: string; confirm: string; cancel: string; onConfirm(): void; onCancel(): void;
+}) {
+  const keep = useRef<HTMLButtonElement>(null);
+  useEffect(() => { keep.current?.focus(); }, []);
+  return (
+    <div className="confirm-backdrop" onKeyDown={(e) => { if (e.key === 'Escape') onCancel(); }}>
+      <div className="card confirm-dialog" role="alertdialog" aria-modal="true" aria-labelledby="confirm-title"
+        aria-describedby="confirm-body" data-testid="confirm-dialog">
+        <h2 id="confirm-title">{title}</h2>
+        <p id="confirm-body">{body}</p>
+        <div className="actions">
+          <button type="button" ref={keep} className="btn primary" onClick={onCancel}>{cancel}</button>
+          <button type="button" className="btn danger" onClick={onConfirm}>{confirm}</button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
 /** One question: common fields, then the kind's own. Ids are q<index>-<field> (0-based, as before). */
-function QuestionEditor({ q, qi, count, change, remove, move }: {
-  q: EditQuestion; qi: number; count: number;
+function QuestionEditor({ q, qi, count, problem, change, remove, move }: {
+  q: EditQuestion; qi: number; count: number; problem: Problem | null;
   change(f: (q: EditQuestion) => void): void; remove(): void; move(to: number): void;
 }) {
   const id = (f: string) => `q${qi}-${f}`;
@@ -327,6 +416,7 @@ function QuestionEditor({ q, qi, count, change, remove, move }: {
   return (
     <fieldset className="card question-edit" data-testid={`question-${qi + 1}`}>
       <legend>Question {qi + 1}: {KIND_LABELS[q.kind]}</legend>
+      {problem && <p className="error field-error" role="status" data-testid={`field-error-${qi + 1}`}>{problem.text}</p>}
       <div className="row">
         <div>
           <label htmlFor={id('kind')}>Kind</label>
@@ -373,11 +463,12 @@ function QuestionEditor({ q, qi, count, change, remove, move }: {
           {q.choices.map((c, ci) => (
             <div key={ci} className="choice-edit">
               {q.kind === 'choice' && (
-                <>
+                // a visible label: a bare checkbox said nothing to sighted hosts
+                <label htmlFor={id(`c${ci}-ok`)} className="right-toggle" data-testid={id(`c${ci}-ok-label`)}>
                   <input type="checkbox" id={id(`c${ci}-ok`)} checked={c.correct}
                     onChange={(e) => change((x) => { x.choices[ci].correct = e.target.checked; })} />
-                  <label htmlFor={id(`c${ci}-ok`)} className="sr-only">Choice {ci + 1} is right</label>
-                </>
+                  Right answer<span className="sr-only"> (choice {ci + 1})</span>
+                </label>
               )}
               <label htmlFor={id(`c${ci}`)} className="sr-only">Choice {ci + 1}</label>
               <input id={id(`c${ci}`)} required maxLength={200} placeholder={`Choice ${ci + 1}`} value={c.text}

@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'react';
-import { api, hostKey, store } from '../api';
+import { api, ApiError, errorText, hostKey, store } from '../api';
+import { Login } from './Host';
+import '../host.css';
 import { ConnectionBanner, Replaced, Countdown, Distribution, Leaderboard, Podium, ReadCountdown } from '../components/bits';
 import { KindPrompt, KindResults } from '../components/kinds';
 import { WebhookLog } from '../components/WebhookLog';
@@ -8,26 +10,69 @@ import type { TeamEntry } from '../lib/protocol';
 import { serverNow } from '../lib/clock';
 import { socketErrorText } from '../lib/protocol';
 import { questionPhase } from '../lib/state';
+import { joinState } from '../lib/hostconsole';
 import { useGame, useTicker } from '../useGame';
 
 interface HostStored { host_token: string; screen_token: string; title?: string }
 
+/** GET /api/games/<pin>/host-key: the owner's keys, on any tab or device. */
+interface HostKey { pin: string; game: string; host_token: string; screen_token: string }
+
+type KeyState =
+  | { kind: 'ready'; stored: HostStored; fromTab: boolean }
+  | { kind: 'loading' }
+  | { kind: 'login' }
+  | { kind: 'refused'; message: string };
+
+/** The console of game `pin`. The host key comes from this tab's
+ *  sessionStorage (the tab that opened the game) or, in any other tab or
+ *  device, from the API for the game's logged-in owner. */
 export function HostGame({ pin }: { pin: string }) {
-  const [stored] = useState(() => store.get<HostStored>(hostKey(pin)));
-  if (!stored) {
+  const [key, setKey] = useState<KeyState>(() => {
+    const stored = store.get<HostStored>(hostKey(pin));
+    return stored ? { kind: 'ready', stored, fromTab: true } : { kind: 'loading' };
+  });
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    if (key.kind !== 'loading') return;
+    let live = true;
+    api<HostKey>('GET', `/api/games/${pin}/host-key`).then(
+      (k) => {
+        if (!live) return;
+        const stored = { host_token: k.host_token, screen_token: k.screen_token };
+        store.set(hostKey(pin), stored);
+        setKey({ kind: 'ready', stored, fromTab: false });
+      },
+      (e) => {
+        if (!live) return;
+        if (e instanceof ApiError && e.status === 401) setKey({ kind: 'login' });
+        else if (e instanceof ApiError && e.status === 403) setKey({ kind: 'refused', message: 'This game belongs to another host.' });
+        else if (e instanceof ApiError && e.status === 404) setKey({ kind: 'refused', message: `No game with PIN ${pin}.` });
+        else setKey({ kind: 'refused', message: errorText(e) });
+      },
+    );
+    return () => { live = false; };
+  }, [key.kind, pin, attempt]);
+  if (key.kind === 'login') return <Login onDone={() => { setKey({ kind: 'loading' }); setAttempt((n) => n + 1); }} />;
+  if (key.kind === 'loading') return <main className="page narrow"><p className="muted">Opening game {pin}…</p></main>;
+  if (key.kind === 'refused') {
     return (
       <main className="page narrow">
         <h1>Game {pin}</h1>
-        <p>This browser tab does not hold the host key of this game. Open a new game from <a href="/host">your quizzes</a>.</p>
+        <p className="error" role="alert" data-testid="host-key-error">{key.message}</p>
+        <p><a href="/host">Back to your quizzes</a></p>
       </main>
     );
   }
-  return <Console pin={pin} stored={stored} />;
+  // a key this tab kept may be of an older game with the same PIN: the
+  // socket refuses it (4401), and the owner's current key is fetched once
+  const stale = key.fromTab ? () => { store.del(hostKey(pin)); setKey({ kind: 'loading' }); } : undefined;
+  return <Console pin={pin} stored={key.stored} onStale={stale} />;
 }
 
-function Console({ pin, stored }: { pin: string; stored: HostStored }) {
+function Console({ pin, stored, onStale }: { pin: string; stored: HostStored; onStale?: () => void }) {
   const { state, send, final, retryIn, offset, retryNow } = useGame('host', pin, stored.host_token);
-  const [locked, setLocked] = useState(false);
+  useEffect(() => { if (final === 'unauthorized' && onStale) onStale(); }, [final, onStale]);
   const [jumpTo, setJumpTo] = useState('');
   // the big screen's board (teams games): the screen defaults to the teams'
   const [board, setBoard] = useState<BoardView>('teams');
@@ -61,7 +106,7 @@ function Console({ pin, stored }: { pin: string; stored: HostStored }) {
   }
   if (!g) return <main className="page"><p className="muted">Connecting to game {pin}…</p></main>;
 
-  const joinOpen = g.join_open && !locked;
+  const join = joinState(g);
   const finished = g.state === 'finished';
   const isOpen = q?.state === 'open' && g.state === 'question';
   const lastQuestion = g.question >= g.n_questions;
@@ -89,7 +134,7 @@ function Console({ pin, stored }: { pin: string; stored: HostStored }) {
 
       <section className="controls card" aria-label="Game controls">
         <p className="status" data-testid="host-status">
-          {finished ? 'Game over' : g.state === 'lobby' ? `Lobby: ${players} players`
+          {finished ? 'Game over' : g.state === 'lobby' ? `Lobby: ${players} ${players === 1 ? 'player' : 'players'}`
             : `Question ${g.question} of ${g.n_questions}${isOpen ? (paused ? ' (paused)' : phase === 'reading' ? ' (reading)' : ' (open)') : ' (closed)'}`
             + (!isOpen && q && state.boardShown === q.question ? ' · leaderboard' : '')}
         </p>
@@ -116,11 +161,15 @@ function Console({ pin, stored }: { pin: string; stored: HostStored }) {
               if (lastQuestion && !isOpen || window.confirm('End the game now?')) send({ type: 'end_game' });
             }}>End the game</button>
           )}
-          {!finished && (
-            <button type="button" className="btn" onClick={() => { send({ type: 'lock_join', locked: joinOpen }); setLocked(joinOpen); }}>
-              {joinOpen ? 'Lock joining' : 'Allow joining'}
+          {!finished && (join === 'started' ? (
+            <span className="join-closed" data-testid="host-join-state" data-join="started">Joining closed: the game started (late join is off)</span>
+          ) : (
+            // the server's state (welcome, then every players frame), never a guess
+            <button type="button" className="btn" data-testid="host-join-state" data-join={join}
+              onClick={() => send({ type: 'lock_join', locked: join === 'open' })}>
+              {join === 'open' ? 'Lock joining' : 'Allow joining'}
             </button>
-          )}
+          ))}
         </div>
         {!finished && !isOpen && g.n_questions > 1 && (
           <form className="jump" aria-label="Jump to a question" onSubmit={(e) => {

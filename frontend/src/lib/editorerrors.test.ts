@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../api';
+import { apiProblem, problemOf } from './editorerrors';
+
+const at = (...loc: string[]) => ['body', 'payload', ...loc];
+
+describe('problemOf', () => {
+  it('says a missing field in words, with the question counted from 1', () => {
+    expect(problemOf({ loc: at('questions', '0', 'time_limit'), msg: 'Field required' }))
+      .toEqual({ question: 1, field: 'time_limit', text: 'Question 1: time limit is required' });
+  });
+  it('names a choice by its number', () => {
+    expect(problemOf({ loc: at('questions', '2', 'choices', '1', 'text'), msg: 'String should have at least 1 character' }).text)
+      .toBe('Question 3: choice 2 text must not be empty');
+  });
+  it('turns bounds into words', () => {
+    expect(problemOf({ loc: at('questions', '0', 'time_limit'), msg: 'Input should be less than or equal to 240' }).text)
+      .toBe('Question 1: time limit must be at most 240');
+    expect(problemOf({ loc: at('questions', '1', 'read_time'), msg: 'Input should be a valid integer' }).text)
+      .toBe('Question 2: reading time must be a whole number');
+  });
+  it('keeps the server\'s own sentences, after a colon when they are not a predicate', () => {
+    expect(problemOf({ loc: at('questions', '3', 'tolerance'), msg: 'Value error, must be a whole number of steps' }).text)
+      .toBe('Question 4: tolerance must be a whole number of steps');
+    expect(problemOf({ loc: at('questions', '0', 'accepted'), msg: "Value error, '?!' is only punctuation and spaces" }).text)
+      .toBe("Question 1: accepted answers: '?!' is only punctuation and spaces");
+  });
+  it('says the title and unknown fields plainly', () => {
+    expect(problemOf({ loc: at('title'), msg: 'String should have at least 1 character' }).text).toBe('Title must not be empty');
+    expect(problemOf({ loc: at('questions', '0', 'colour'), msg: 'Extra inputs are not permitted' }).text)
+      .toBe('Question 1: colour is not a field of this kind of question');
+  });
+});
+
+describe('apiProblem', () => {
+  it('reads the details of a validation_error', () => {
+    const e = new ApiError(400, 'validation_error', 'questions.0.time_limit: Field required',
+      [{ loc: at('questions', '0', 'time_limit'), msg: 'Field required' }]);
+    expect(apiProblem(e).text).toBe('Question 1: time limit is required');
+  });
+  it('falls back to the message when there are no details', () => {
+    const e = new ApiError(400, 'validation_error', 'questions.0.time_limit: Field required');
+    expect(apiProblem(e)).toEqual({ question: 1, field: 'time_limit', text: 'Question 1: time limit is required' });
+  });
+  it('gives other errors their usual words', () => {
+    expect(apiProblem(new ApiError(401, 'unauthorized', 'log in')).text).toBe('Please log in.');
+  });
+});

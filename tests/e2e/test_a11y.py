@@ -22,6 +22,7 @@ import pytest
 from .conftest import ARTIFACTS
 from .test_game import PHONE, _expect, _join
 from .test_host_tools import _doc, _import, _login
+from .test_phone import _settled
 
 AXE = Path(__file__).resolve().parents[2] / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING = {"serious", "critical"}
@@ -113,6 +114,8 @@ def test_no_serious_or_critical_violations_on_any_surface(
 
         host.get_by_test_id("host-close").click()
         expect(phone.get_by_test_id("result")).to_be_visible()
+        # the verdict pops in: scan what stays, not a frame of its fade
+        _settled(phone)
         check(phone, "phone-result")
         check(screen, "screen-result")
         shots(phone, "a11y-phone-result")

@@ -99,6 +99,24 @@ def test_names_reactions_and_sound(e2e_server: Any, browser: Any, shots: Any) ->
         expect(totals.locator("[data-reaction=laugh]")).to_have_count(0)
         shots(screen, "screen-reactions")
 
+        # --- volume and mute from the console reach the screen ---------------
+        console = host.ctx.new_page()
+        # a console in a new tab of the logged-in host: it fetches its key
+        console.goto(f"{base}/host/game/{host.pin}")
+        controls = console.get_by_test_id("sound-controls")
+        expect(controls).to_be_visible()
+        console.get_by_test_id("sound-mute").check()
+        screen.wait_for_function(
+            "() => window.__stadiumSound.settings.muted === true", timeout=WAIT
+        )
+        volume = console.get_by_test_id("sound-volume")
+        assert volume.input_value() == "60"  # the default
+        volume.focus()
+        for _ in range(7):  # the keyboard, as a host would: 60 -> 25 in steps of 5
+            volume.press("ArrowLeft")
+        screen.wait_for_function(
+            "() => window.__stadiumSound.settings.volume === 0.25", timeout=WAIT
+        )
         # --- the question: music stops, the last seconds tick, the close stings
         # (nobody answers: the question runs to its deadline, not closed
         # early by "everyone answered")
@@ -116,20 +134,6 @@ def test_names_reactions_and_sound(e2e_server: Any, browser: Any, shots: Any) ->
         )
         assert _cues(screen).count("podium") == 1
 
-        # --- volume and mute from the console reach the screen ---------------
-        console = host.ctx.new_page()
-        # a console in a new tab of the logged-in host: it fetches its key
-        console.goto(f"{base}/host/game/{host.pin}")
-        controls = console.get_by_test_id("sound-controls")
-        expect(controls).to_be_visible()
-        console.get_by_test_id("sound-mute").check()
-        screen.wait_for_function(
-            "() => window.__stadiumSound.settings.muted === true", timeout=WAIT
-        )
-        console.get_by_test_id("sound-volume").fill("25")
-        screen.wait_for_function(
-            "() => window.__stadiumSound.settings.volume === 0.25", timeout=WAIT
-        )
     finally:
         for c in contexts:
             c.close()

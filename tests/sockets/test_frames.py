@@ -111,6 +111,7 @@ SHAPES: dict[str, tuple[list[Any], set[str]]] = {
     "QuestionResumedFrame": ([frames.QuestionResumed], CHAIN),
     "QuestionExtendedFrame": ([frames.QuestionExtended], CHAIN),
     "ShowLeaderboardFrame": ([frames.ShowLeaderboard], CHAIN),
+    "ReactionsFrame": ([frames.Reactions], set()),
 }
 
 

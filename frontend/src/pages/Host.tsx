@@ -153,6 +153,7 @@ function OpenGame({ quiz, onCancel }: { quiz: QuizSummary; onCancel(): void }) {
   const [reveal, setReveal] = useState<'live' | 'on_close'>('on_close');
   const [maxPlayers, setMaxPlayers] = useState('');
   const [lateJoin, setLateJoin] = useState(true);
+  const [names, setNames] = useState<'off' | 'offered' | 'required'>('off');
   const [auto, setAuto] = useState(false);
   const [revealS, setRevealS] = useState('8');
   const [boardS, setBoardS] = useState('6');
@@ -179,7 +180,7 @@ function OpenGame({ quiz, onCancel }: { quiz: QuizSummary; onCancel(): void }) {
       if (parsed.error) return setError(parsed.error);
       teams = { mode: teamsMode, score: teamsScore, names: parsed.names };
     }
-    const body: Record<string, unknown> = { quiz: quiz.id, reveal, late_join: lateJoin, auto_advance: autoAdvance };
+    const body: Record<string, unknown> = { quiz: quiz.id, reveal, late_join: lateJoin, auto_advance: autoAdvance, names };
     // teams off: the field is left out (the server's default, null), so this
     // form still opens games on a server that predates teams
     if (teams) body.teams = teams;
@@ -202,6 +203,13 @@ function OpenGame({ quiz, onCancel }: { quiz: QuizSummary; onCancel(): void }) {
       <label htmlFor={`max-${quiz.id}`}>Max players (empty: no limit)</label>
       <input id={`max-${quiz.id}`} type="number" min={1} value={maxPlayers} onChange={(e) => setMaxPlayers(e.target.value)} />
       <label className="inline"><input type="checkbox" checked={lateJoin} onChange={(e) => setLateJoin(e.target.checked)} /> Players may join after the start</label>
+      <label htmlFor={`names-${quiz.id}`}>Player names</label>
+      <select id={`names-${quiz.id}`} data-testid="names-select" value={names}
+        onChange={(e) => setNames(e.target.value as 'off' | 'offered' | 'required')}>
+        <option value="off">Players type their nickname</option>
+        <option value="offered">Suggest a generated name (players may type their own)</option>
+        <option value="required">Generated names only (nothing to moderate)</option>
+      </select>
       <fieldset>
         <legend>Auto-advance</legend>
         <label className="inline"><input type="checkbox" data-testid="auto-advance" checked={auto} onChange={(e) => setAuto(e.target.checked)} /> Run the show by itself: close at the deadline, show the results, the leaderboard, then the next question</label>

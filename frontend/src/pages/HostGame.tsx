@@ -5,6 +5,8 @@ import '../host.css';
 import { ConnectionBanner, Replaced, Countdown, Distribution, Leaderboard, Podium, ReadCountdown } from '../components/bits';
 import { KindPrompt, KindResults } from '../components/kinds';
 import { WebhookLog } from '../components/WebhookLog';
+import { SoundControls } from '../components/sound';
+import '../show.css';
 import { announceBoard, teamStyle, type BoardView } from '../components/teams';
 import type { TeamEntry } from '../lib/protocol';
 import { serverNow } from '../lib/clock';
@@ -132,6 +134,7 @@ function Console({ pin, stored, onStale }: { pin: string; stored: HostStored; on
         )}
       </header>
 
+      <SoundControls pin={pin} />
       <section className="controls card" aria-label="Game controls">
         <p className="status" data-testid="host-status">
           {finished ? 'Game over' : g.state === 'lobby' ? `Lobby: ${players} ${players === 1 ? 'player' : 'players'}`

@@ -44,6 +44,7 @@ from engine.types import TEXT_KINDS
 from quiz.redis import async_engine
 
 from . import ServiceError
+from .authorization import token_of
 
 REFRESH_S = 0.25  # at most one Redis read per PIN per process per interval
 TOP_N = 10
@@ -67,17 +68,6 @@ class Feed:
     teams: list[dict[str, Any]] | None = None
     inflight: asyncio.Task[None] | None = None  # the read under way, shared
     reads: int = 0  # round trips to Redis
-
-
-def token_of(header: str | None) -> str | None:
-    """The token of ``Authorization: Screen <token>`` (the scheme's case is free)."""
-    if not header:
-        return None
-    scheme, _, token = header.strip().partition(" ")
-    token = token.strip()
-    if scheme.lower() != _SCHEME or not token:
-        return None
-    return token
 
 
 def _entry(e: BoardEntry) -> dict[str, Any]:
@@ -260,7 +250,7 @@ async def live_feed(*, pin: str, authorization: str | None) -> bytes:
     st = feed.state
     if st is None or not feed.body:
         raise ServiceError("unknown_game", "no game with this PIN", status=404)
-    token = token_of(authorization)
+    token = token_of(authorization, _SCHEME)
     if token is None or not (
         token_matches(token, st.screen_token_hash) or token_matches(token, st.host_token_hash)
     ):

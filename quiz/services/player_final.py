@@ -16,23 +16,13 @@ from engine.auth import hash_token
 from quiz.models import Player, Score
 
 from . import NotFound, ServiceError
+from .authorization import token_of
 
 _SCHEME = "player"
 
 
-def player_token_of(header: str | None) -> str | None:
-    """The token of ``Authorization: Player <token>`` (the scheme's case is free)."""
-    if not header:
-        return None
-    scheme, _, token = header.strip().partition(" ")
-    token = token.strip()
-    if scheme.lower() != _SCHEME or not token:
-        return None
-    return token
-
-
 def player_final(*, pin: str, authorization: str | None) -> dict[str, Any]:
-    token = player_token_of(authorization)
+    token = token_of(authorization, _SCHEME)
     if token is None:
         raise ServiceError(
             "unauthorized", "send your player token: Authorization: Player <token>", status=401

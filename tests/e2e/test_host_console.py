@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
-import uuid
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,22 +26,9 @@ import pytest
 
 from .conftest import HOST_PASSWORD, HOST_USER
 from .test_game import PHONE, _expect, _join
-from .test_host_tools import _doc, _import, _login
+from .test_host_tools import _doc, _login, open_lobby
 
 CONSOLE = {"viewport": {"width": 1440, "height": 900}}
-
-
-def _open_lobby(host: Any, base: str, tmp_path: Path, *, late_join: bool = True) -> str:
-    expect = _expect()
-    host.on("dialog", lambda d: d.accept())
-    _login(host, base)
-    item = _import(host, tmp_path, _doc(f"Console {uuid.uuid4().hex[:6]}"))
-    item.get_by_role("button", name="Open a game").click()
-    if not late_join:
-        item.get_by_label("Players may join after the start").uncheck()
-    item.get_by_role("button", name="Start the lobby").click()
-    expect(host.get_by_test_id("host-pin")).to_be_visible()
-    return str(host.get_by_test_id("host-pin").inner_text().split()[-1])
 
 
 def _public(base: str, pin: str) -> dict[str, Any]:
@@ -75,7 +61,7 @@ def test_host_resumes_a_live_game_from_a_new_browser_context(
     second = browser.new_context(**CONSOLE)  # another device: nothing of the first
     try:
         opener = first.new_page()
-        pin = _open_lobby(opener, base, tmp_path)
+        pin = open_lobby(opener, base, tmp_path, "Console")
         assert _join_status(base, pin, "Pat") == (201, "")
 
         # the new context opens the console's URL: log in, then the console
@@ -132,7 +118,7 @@ def test_join_state_with_late_join_off_follows_the_server(
     contexts = [browser.new_context(**CONSOLE)]
     try:
         host = contexts[0].new_page()
-        pin = _open_lobby(host, base, tmp_path, late_join=False)
+        pin = open_lobby(host, base, tmp_path, "Console", late_join=False)
         join = host.get_by_test_id("host-join-state")
         expect(join).to_have_text("Lock joining")
         expect(join).to_have_attribute("data-join", "open")
@@ -187,7 +173,7 @@ def test_lock_button_follows_the_server_with_late_join_on(
     ctx = browser.new_context(**CONSOLE)
     try:
         host = ctx.new_page()
-        _open_lobby(host, e2e_server.url, tmp_path)
+        open_lobby(host, e2e_server.url, tmp_path, "Console")
         join = host.get_by_test_id("host-join-state")
         join.click()
         expect(join).to_have_text("Allow joining")

@@ -128,7 +128,7 @@ class Game(models.Model):
     # (quiz.services.host_keys), so the owner can get them again from any
     # device, and a game's public key alone never derives them, even under
     # the public development SECRET_KEY. "" for games opened before it.
-    token_seed = models.CharField(max_length=64, blank=True, default="")
+    token_seed = models.CharField(max_length=64, blank=True, default="", db_default="")
     # kept so that rebuild_game can restore the big screen's access too
     screen_token_hash = models.CharField(max_length=64, blank=True, default="")
     created = models.DateTimeField(auto_now_add=True)

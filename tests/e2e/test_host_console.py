@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
+import uuid
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -232,7 +233,8 @@ def test_editor_errors_back_confirm_and_right_answer_labels(
 
         # a client check: no right answer; the error sits beside Save and at
         # the question, and goes once fixed, with no second Save
-        host.fill("#title", "Capitals")
+        title = f"Capitals {uuid.uuid4().hex[:6]}"  # other tests' quizzes share the list
+        host.fill("#title", title)
         host.fill("#q0-text", "Capital of France?")
         for i, city in enumerate(["Lyon", "Paris", "Nice", "Lille"][:n]):
             host.fill(f"#q0-c{i}", city)
@@ -275,11 +277,11 @@ def test_editor_errors_back_confirm_and_right_answer_labels(
         shots(host, "editor-back-confirm")
         dialog.get_by_role("button", name="Keep editing").click()
         expect(dialog).to_have_count(0)
-        expect(host.locator("#title")).to_have_value("Capitals")
+        expect(host.locator("#title")).to_have_value(title)
         host.get_by_test_id("editor-back").click()
         host.get_by_role("button", name="Discard changes").click()
         expect(host).to_have_url(f"{base}/host")
-        expect(host.locator("[data-testid=quiz-item]", has_text="Capitals")).to_have_count(0)
+        expect(host.locator("[data-testid=quiz-item]", has_text=title)).to_have_count(0)
 
         # with nothing edited Back just goes back
         host.get_by_role("button", name="New quiz").click()

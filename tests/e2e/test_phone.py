@@ -477,11 +477,13 @@ def test_phone_game(e2e_server: Any, browser: Any, shots: Any) -> None:
 
         # --- reload once the server forgot the game: the final place stays ----------
         host.wait_frame("saved")
-        for _ in range(60):  # the PIN is freed right after the save
-            if host.fetch_status(f"/api/games/{pin}") == 404:
+        # the PIN is freed right after the save; for an hour it still says
+        # the game ended (410 game_finished) instead of "no such game"
+        for _ in range(60):
+            if host.fetch_status(f"/api/games/{pin}") == 410:
                 break
             mp.wait_for_timeout(250)
-        assert host.fetch_status(f"/api/games/{pin}") == 404
+        assert host.fetch_status(f"/api/games/{pin}") == 410
         mp.reload()
         expect(mp.get_by_test_id("final-rank")).to_have_text(want)
         expect(mp.locator("#nickname")).to_have_count(0)  # not sent back to the join form

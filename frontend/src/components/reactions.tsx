@@ -52,7 +52,7 @@ export function ReactionBursts({ frame }: { frame: ReactionsFrame | null }) {
     const step = Math.max(1, all.length / MAX_PER_SECOND);
     const picked: Burst[] = [];
     for (let i = 0; i < all.length && picked.length < MAX_PER_SECOND; i += step) {
-      picked.push({ id: nextId.current++, reaction: all[Math.floor(i)], left: 5 + Math.random() * 90, delay: Math.random() * 0.8 });
+      picked.push({ id: nextId.current++, reaction: all[Math.floor(i)], left: 5 + Math.random() * 80, delay: Math.random() * 0.8 });
     }
     setBursts((b) => [...b.slice(-2 * MAX_PER_SECOND), ...picked]);
     setTotals((t) => {

@@ -97,7 +97,9 @@ export function announceSound(pin: string, s: SoundSettings): void {
 export function listenSound(pin: string, onChange: (s: SoundSettings) => void): () => void {
   if (typeof BroadcastChannel === 'undefined') return () => undefined;
   const c = new BroadcastChannel(soundKey(pin));
-  c.onmessage = () => onChange(readSoundSettings(pin));
+  // the message's own settings: another page's localStorage write may not
+  // have reached this page yet when the message does
+  c.onmessage = (e: MessageEvent) => onChange(parseSoundSettings(JSON.stringify(e.data ?? null)));
   return () => c.close();
 }
 

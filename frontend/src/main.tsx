@@ -5,6 +5,7 @@ import { HostHome, QuizEditor } from './pages/Host';
 import { PlayPage } from './pages/Play';
 import { ScreenPage } from './pages/Screen';
 import { useLocation } from './router';
+import './i18n';
 import './styles.css';
 
 // the report page carries Chart.js: loaded on its own, so phones never download it

@@ -1,0 +1,42 @@
+// The big screen's language is the host's choice, not the screen browser's:
+// the console puts it in the screen's address (?lang=) and tells screens
+// already open in this browser over a BroadcastChannel, the way it sets
+// their sound (lib/sound.ts) and board (components/teams.tsx).
+import { isLanguage, type Language } from './index';
+
+const channelName = (pin: string) => `stadium.screenlang.${pin}`;
+const storageKey = (pin: string) => `stadium.screenlang.${pin}`;
+
+/** The console's choice for this game's screen, if it made one in this browser. */
+export function readScreenLanguage(pin: string): Language | null {
+  try {
+    const v = localStorage.getItem(storageKey(pin));
+    return isLanguage(v) ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The console: set the screen's language (stored, and told to open screens). */
+export function announceScreenLanguage(pin: string, lng: Language): void {
+  try {
+    localStorage.setItem(storageKey(pin), lng);
+  } catch {
+    /* private mode: the channel still tells open screens */
+  }
+  if (typeof BroadcastChannel === 'undefined') return;
+  const c = new BroadcastChannel(channelName(pin));
+  c.postMessage({ lang: lng });
+  c.close();
+}
+
+/** The screen: follow the console's choice; returns the unsubscribe. */
+export function listenScreenLanguage(pin: string, on: (lng: Language) => void): () => void {
+  if (typeof BroadcastChannel === 'undefined') return () => undefined;
+  const c = new BroadcastChannel(channelName(pin));
+  c.onmessage = (e: MessageEvent) => {
+    const lng = (e.data as { lang?: unknown } | null)?.lang;
+    if (isLanguage(lng)) on(lng);
+  };
+  return () => c.close();
+}

@@ -165,6 +165,16 @@ def _clock_refused(c: GameConsumer, done: actions.Outcome, kind: str) -> None:
         refuse(c, done.status, kind)
 
 
+async def show_leaderboard(c: GameConsumer, _msg: Any) -> None:
+    """The host's "Show leaderboard" between questions: the same step as
+    auto-advance's, so screens show the same full-screen board (the
+    ``show_leaderboard`` broadcast comes from the events stream)."""
+    assert c.relay is not None
+    done = await actions.leaderboard_show(game=c.relay.game)
+    if not done.ok:
+        refuse(c, done.status, "show_leaderboard")
+
+
 async def end_game(c: GameConsumer, _msg: Any) -> None:
     assert c.relay is not None
     done = await actions.game_end(game=c.relay.game)
@@ -198,6 +208,7 @@ ROUTES: dict[str, Route] = {
     "pause_question": Route(HOST, pause_question, SOCKET["not_host"]),
     "resume_question": Route(HOST, resume_question, SOCKET["not_host"]),
     "extend_question": Route(HOST, extend_question, SOCKET["not_host"]),
+    "show_leaderboard": Route(HOST, show_leaderboard, SOCKET["not_host"]),
     "end_game": Route(HOST, end_game, SOCKET["not_host"]),
     "kick": Route(HOST, kick, SOCKET["not_host"]),
     "lock_join": Route(HOST, lock_join, SOCKET["not_host"]),

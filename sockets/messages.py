@@ -24,7 +24,7 @@ CLOSE_SERVER_ERROR = 1011
 HOST_COMMANDS = frozenset(
     {
         "start_question", "close_question", "end_game", "kick", "lock_join", "pause_question",
-        "resume_question", "extend_question",
+        "resume_question", "extend_question", "show_leaderboard",
     }
 )  # fmt: skip
 TEXT_MAX = 200  # an answer's text before the question's own max_length (<= 40) applies
@@ -110,7 +110,9 @@ SCHEMAS: dict[str, type[_Msg]] = {
     "extend_question": ExtendQuestion,
     "react": React,
 }
-BARE = frozenset({"resync", "close_question", "end_game", "pause_question", "resume_question"})
+BARE = frozenset(
+    {"resync", "close_question", "end_game", "pause_question", "resume_question", "show_leaderboard"}
+)
 
 
 class Refusal(Exception):

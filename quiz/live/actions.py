@@ -122,6 +122,23 @@ async def advance_auto(*, game: str, question: int, step: str, engine: Engine) -
     return Outcome("ok", True)
 
 
+async def leaderboard_show(*, game: str) -> Outcome:
+    """The host's "Show leaderboard": the closed current question's results
+    give way to the full-screen leaderboard, by the same atomic script as
+    auto-advance's ``board`` step (engine/lua/show_board.lua), so the same
+    ``show_leaderboard`` broadcast and ``board_shown`` follow. A replay
+    changes nothing; ``not_closed`` when no question is closed (the lobby,
+    a question still open, the end)."""
+    eng = async_engine()
+    st = await eng.run(ops.game_state(game))
+    if st is None:
+        return Outcome("unknown_game")
+    if st.state != "reveal" or not st.question:
+        return Outcome("not_closed")
+    r = await eng.run(ops.show_board(game, st.question))
+    return Outcome(r.status, r.changed)
+
+
 def _auto_op(game: str, question: int, step: str) -> ops.Op[Any]:
     """The one atomic script of an auto-advance step (its reply has
     ``status`` and ``changed``)."""

@@ -65,6 +65,11 @@ SOCKET: dict[str, Refusal] = {
 # unknown player is its target, not the sender.
 SOCKET_FOR_FRAME: dict[tuple[str, str], Refusal] = {
     ("kick", "unknown_player"): Refusal("unknown_player", "no such player in this game"),
+    # the host's show_leaderboard with no closed question (auto-advance's
+    # own "not_closed" is a step already past: no refusal)
+    ("show_leaderboard", "not_closed"): Refusal(
+        "not_closed", "no closed question: the leaderboard shows between questions"
+    ),
 }
 
 # Over HTTP (``{"error": code, "message": ...}``): joining a game by PIN.

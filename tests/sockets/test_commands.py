@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import Server, seat
+from .conftest import Server, connect, seat
 from .helpers import open_game
 from .test_refusals import error_code
 
@@ -41,3 +41,38 @@ async def test_host_command_refusals_have_documented_codes(server: Server) -> No
     await host.send({"type": "end_game"})
     await host.expect("saved", timeout=30)
     assert await error_code(host, {"type": "start_question"}) == "game_finished"
+
+
+async def test_the_hosts_show_leaderboard_in_a_manual_game(server: Server) -> None:
+    """A game without auto-advance: the host's show_leaderboard after a
+    close gives every screen and phone the same show_leaderboard as
+    auto-advance's step, once, and a welcome after it says board_shown."""
+    g = await open_game(1)
+    host, (p,) = await seat(server, g)
+    screen = await connect(server, f"/ws/screen/{g.pin}/", g.screen_token)
+    await screen.expect("welcome")
+    # in the lobby: nothing closed to follow
+    assert await error_code(host, {"type": "show_leaderboard"}) == "not_closed"
+    await host.send({"type": "start_question", "question": 1})
+    await p.expect("question", question=1)
+    assert await error_code(host, {"type": "show_leaderboard"}) == "not_closed"  # still open
+    assert await error_code(p, {"type": "show_leaderboard"}) == "not_host"
+    assert await error_code(screen, {"type": "show_leaderboard"}) == "not_host"
+    await host.send({"type": "close_question"})
+    await screen.expect("question_closed", question=1)
+    await host.send({"type": "show_leaderboard"})
+    for c in (screen, p, host):
+        await c.expect("show_leaderboard", question=1)
+    errors_before = len([f for f in host.frames if f["type"] == "error"])
+    await host.send({"type": "show_leaderboard"})  # a replay: no second broadcast, no error
+    await host.send({"type": "resync"})
+    w = await host.expect("welcome", timeout=5)
+    assert w["question"]["board_shown"] is True
+    assert [f["question"] for f in screen.frames if f["type"] == "show_leaderboard"] == [1]
+    assert len([f for f in host.frames if f["type"] == "error"]) == errors_before
+    # the next question clears it
+    await host.send({"type": "start_question"})
+    await screen.expect("question", question=2)
+    await screen.send({"type": "resync"})
+    w = await screen.expect("welcome", timeout=5)
+    assert w["question"]["board_shown"] is False

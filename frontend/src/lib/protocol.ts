@@ -213,7 +213,7 @@ export interface QuestionExtendedFrame {
   deadline_ms: number;
 }
 
-/** Auto-advance: the results phase is over, the leaderboard shows. */
+/** The results phase is over, the full-screen leaderboard shows (auto-advance, or the host's show_leaderboard). */
 export interface ShowLeaderboardFrame {
   type: 'show_leaderboard';
   seq: string;
@@ -343,7 +343,8 @@ export type HostClockFrame =
   | { type: 'resume_question' }
   | { type: 'extend_question'; seconds: number }
   | { type: 'start_question'; question?: number }
-  | { type: 'close_question' };
+  | { type: 'close_question' }
+  | { type: 'show_leaderboard' };
 
 /** The answer field a kind sends. */
 export function answerField(kind: QuestionKind): 'choices' | 'value' | 'text' | 'order' | null {
@@ -393,6 +394,7 @@ export function socketErrorText(code: string, fallback?: string): string {
     not_host: 'Only the host can do that.',
     paused: 'The question is paused.',
     not_paused: 'The question is not paused.',
+    not_closed: 'Close the question first: the leaderboard shows between questions.',
     bad_value: 'That answer is not valid.',
     no_answers: 'This slide takes no answers.',
     bad_request: 'That request was not understood.',

@@ -84,7 +84,7 @@ export interface ViewState {
   savedResults: string | null;
   kicked: boolean;
   lastError: { code: string; message: string; ref?: string } | null;
-  /** auto-advance: show_leaderboard came for this question (results phase over). */
+  /** show_leaderboard came for this question (auto-advance or the host's command: results phase over). */
   boardShown: number | null;
   /** Teams (null when off): the latest team board (every team, rank order),
    *  from leaderboard and question_closed frames. */

@@ -5,6 +5,7 @@ import '../host.css';
 import { ConnectionBanner, Replaced, Countdown, Distribution, Leaderboard, Podium, ReadCountdown } from '../components/bits';
 import { KindPrompt, KindResults } from '../components/kinds';
 import { WebhookLog } from '../components/WebhookLog';
+import { ShowBoardButton } from '../components/ShowBoardButton';
 import { SoundControls } from '../components/sound';
 import '../show.css';
 import { announceBoard, teamStyle, type BoardView } from '../components/teams';
@@ -159,6 +160,7 @@ function Console({ pin, stored, onStale }: { pin: string; stored: HostStored; on
             </button>
           )}
           {isOpen && <button type="button" className="btn big" data-testid="host-close" onClick={() => send({ type: 'close_question' })}>Close the question</button>}
+          <ShowBoardButton q={q} boardShown={state.boardShown} finished={finished} send={send} />
           {!finished && (
             <button type="button" className={lastQuestion && !isOpen ? 'btn primary big' : 'btn danger'} onClick={() => {
               if (lastQuestion && !isOpen || window.confirm('End the game now?')) send({ type: 'end_game' });

@@ -265,7 +265,8 @@ def question_unpack(n: int, v: Sequence[Any]) -> QuestionState | None:
 META_FIELDS = (
     "state", "q", "round", "nq", "created_ms", "epoch", "count", "reveal", "max_players",
     "late_join", "join_locked", "title", "host_hash", "screen_hash", "finished_ms", "sround",
-    "auto_reveal_ms", "auto_board_ms", "tn", "tmode", "tassign", "tnames", "names",
+    "auto_reveal_ms", "auto_board_ms", "tn", "tmode", "tassign", "tnames", "names", "accent",
+    "logo",
 )  # fmt: skip
 
 
@@ -285,6 +286,8 @@ def meta_settings(settings: Settings) -> list[tuple[str, Any]]:
         ("tassign", settings.team_mode),
         ("tnames", json.dumps(settings.team_names, ensure_ascii=False)),
         ("names", settings.names),
+        ("accent", settings.accent),
+        ("logo", settings.logo),
     ]
 
 
@@ -327,6 +330,8 @@ def meta_unpack(game: str, v: Sequence[Any]) -> GameState | None:
         team_score=s[19] or "sum",
         team_mode=s[20] or "",
         names=s[22] or "off",  # absent: a game created before the setting
+        accent=s[23],  # absent: a game created before branding (no brand)
+        logo=s[24],
     )
 
 

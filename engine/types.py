@@ -86,6 +86,8 @@ class Settings:
     team_mode: str = ""  # "choose" (players pick) or "auto" (fewest members)
     team_score: str = "sum"  # "sum" or "average" of the members' totals
     names: str = "off"  # player names: "off" (typed), "offered" or "required" (generated)
+    accent: str = ""  # the brand's accent colour "#rrggbb" ("" : the default colours)
+    logo: str = ""  # the brand's logo URL ("" : none)
 
     @property
     def auto_advance(self) -> bool:
@@ -231,6 +233,8 @@ class GameState:
     team_score: str = "sum"
     team_mode: str = ""
     names: str = "off"  # "off", "offered", "required" (generated names)
+    accent: str = ""  # the brand: "#rrggbb" or ""
+    logo: str = ""  # the brand: the logo's URL or ""
 
     @property
     def teams(self) -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 import pydantic
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -20,9 +21,12 @@ from django.db.models import Count, QuerySet
 from django.forms import ModelForm
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
+from django.utils.html import format_html
 
+from .brand import LOGO_MAX_BYTES, BrandError, accent_clean, image_check, logo_url_clean
 from .documents import KIND_FIELDS, document_parse
 from .models import Choice, Game, HostWebhook, Question, Quiz, WebhookDelivery
+from .services.brand import logo_store
 from .services.quizzes import question_row_document
 
 _M = TypeVar("_M", bound=models.Model)
@@ -63,13 +67,79 @@ class QuestionInline(admin.TabularInline[Question, Quiz]):
     ordering = ("order", "id")
 
 
+def _brand_rule(rule: Any, value: str) -> str:
+    try:
+        return str(rule(value)) if value else ""
+    except BrandError as e:
+        raise ValidationError(e.message, code=e.code) from None
+
+
+class QuizAdminForm(ModelForm[Quiz]):
+    """The brand with the API's rules (quiz/brand.py): an accent #RRGGBB, a
+    logo URL (https) or an uploaded image (checked by its bytes)."""
+
+    logo_file = forms.FileField(
+        required=False,
+        label="Upload a logo",
+        help_text=f"PNG, JPEG, WebP or GIF, at most {LOGO_MAX_BYTES // 1024} KiB and 2048×2048 "
+        "pixels; replaces the logo URL",
+    )
+    logo_remove = forms.BooleanField(
+        required=False, label="Remove the logo", help_text="neither the upload nor the URL"
+    )
+
+    class Meta:
+        model = Quiz
+        fields = ("owner", "title", "accent", "logo_url")
+
+    def clean_accent(self) -> str:
+        return _brand_rule(accent_clean, self.cleaned_data.get("accent") or "")
+
+    def clean_logo_url(self) -> str:
+        return _brand_rule(logo_url_clean, self.cleaned_data.get("logo_url") or "")
+
+    def clean_logo_file(self) -> bytes | None:
+        f = self.cleaned_data.get("logo_file")
+        if not f:
+            return None
+        data = bytes(f.read(LOGO_MAX_BYTES + 1))
+        try:
+            image_check(data)
+        except BrandError as e:
+            raise ValidationError(e.message, code=e.code) from None
+        return data
+
+
 @admin.register(Quiz)
 class QuizAdmin(_OwnedAdmin[Quiz]):
+    form = QuizAdminForm
     list_display = ("title", "owner", "question_count", "updated")
     list_filter = ("owner",)
     search_fields = ("title", "owner__username", "questions__text")
     inlines = [QuestionInline]
-    readonly_fields = ("created", "updated")
+    readonly_fields = ("logo_shown", "created", "updated")
+    fields = ("owner", "title", "accent", "logo_url", "logo_file", "logo_remove", "logo_shown",
+              "created", "updated")  # fmt: skip
+
+    @admin.display(description="logo")
+    def logo_shown(self, obj: Quiz) -> str:
+        from .services.brand import brand_logo
+
+        url = brand_logo(quiz=obj) if obj.pk else ""
+        if not url:
+            return "none"
+        return format_html('<img src="{}" alt="logo" style="max-height:64px">', url)
+
+    def save_model(self, request: HttpRequest, obj: Quiz, form: Any, change: bool) -> None:
+        # one logo: an upload replaces the URL, a URL replaces the upload
+        data = form.cleaned_data.get("logo_file")
+        if form.cleaned_data.get("logo_remove"):
+            obj.logo, obj.logo_url = None, ""
+        elif data:
+            obj.logo, obj.logo_url = logo_store(data=data), ""
+        elif obj.logo_url:
+            obj.logo = None
+        super().save_model(request, obj, form, change)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Quiz]:
         return super().get_queryset(request).annotate(_questions=Count("questions"))

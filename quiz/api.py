@@ -24,6 +24,7 @@ from engine import EngineUnavailable
 from .api_auth import router as auth_router
 from .api_games import router as games_router
 from .api_parser import NulInText, StadiumParser
+from .api_quizzes import logos_router
 from .api_quizzes import router as quizzes_router
 from .api_webhooks import router as webhooks_router
 from .ratelimit import RateLimited
@@ -43,6 +44,7 @@ api = NinjaAPI(
 )
 api.add_router("/auth", auth_router)
 api.add_router("/quizzes", quizzes_router)
+api.add_router("/logos", logos_router)
 api.add_router("/games", games_router)
 api.add_router("/webhook", webhooks_router)
 

@@ -28,9 +28,11 @@ from .schemas import (
     PlayerFinalOut,
     ReportOut,
     ResultsOut,
+    ScreenFinalOut,
     WebhookLogOut,
 )
 from .services import ServiceError
+from .services.brand import brand_of
 from .services.games import GAMES_PAGE_MAX, HOST_DEFAULT, game_open, game_public, games_list
 from .services.host_keys import host_key_get
 from .services.live_feed import live_feed
@@ -38,6 +40,7 @@ from .services.player_final import player_final
 from .services.players import NO_TEAM, name_suggest, player_join
 from .services.report import report_csv, report_get, report_xlsx
 from .services.results import results_csv, results_get
+from .services.screen_final import screen_final
 from .services.webhooks import webhook_log
 
 router = Router(tags=["games"])
@@ -91,6 +94,7 @@ def games_open(request: HttpRequest, payload: GameOpenIn) -> Status[dict[str, An
             "teams": g.teams,
             "names": g.names,
             "webhook": g.webhook_url or None,
+            "brand": brand_of(accent=g.accent, logo=g.logo),
         },
     )
 
@@ -169,6 +173,16 @@ def games_player_final(request: HttpRequest, pin: str) -> dict[str, Any]:
     ``unauthorized`` without the header, 404 ``not_found`` for a token of no
     game with that PIN, 409 ``not_saved`` until the final save."""
     return player_final(pin=pin, authorization=request.headers.get("Authorization"))
+
+
+@router.get("/{pin}/final", response={200: ScreenFinalOut, **errors(401, 404, 409)})
+def games_screen_final(request: HttpRequest, pin: str) -> dict[str, Any]:
+    """The podium for a big screen reloaded after the final save freed the
+    PIN (its socket closes 4404), with ``Authorization: Screen <screen
+    token>`` (or the host token). 401 ``unauthorized`` without it, 404
+    ``not_found`` for a token of no game with that PIN, 409 ``not_saved``
+    until the final save (the socket answers then)."""
+    return screen_final(pin=pin, authorization=request.headers.get("Authorization"))
 
 
 @router.get("/{pin}/results", response={200: ResultsOut, **errors(401, 404, 409)}, auth=host_auth)

@@ -38,6 +38,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 from engine import Question as EngineQuestion
 from engine.kinds import GRID_EPS, TRUE_FALSE, normalize
 from engine.types import KINDS
+from quiz.brand import BrandError, accent_clean, logo_url_clean
 
 TITLE_MAX = 200
 TEXT_MAX = 500
@@ -358,11 +359,33 @@ def _clean(err: Any) -> InitErrorDetails:
     return {"type": _fail(err["type"], msg), "loc": loc, "input": err["input"]}
 
 
+def _brand_rule(rule: Any) -> Any:
+    def check(value: str) -> str:
+        try:
+            return str(rule(value))
+        except BrandError as e:
+            raise _fail(e.code, e.message) from None
+
+    return check
+
+
+BRAND_FIELDS = ("accent", "logo_url")
+
+
 class QuizDocument(BaseModel):
     model_config = _strict_config()
 
     title: Annotated[str, Field(min_length=1, max_length=TITLE_MAX), AfterValidator(_not_blank)]
     questions: list[AnyQuestion] = Field(min_length=1, max_length=QUESTIONS_MAX)
+    # The brand (docs/quizzes.md, "Branding"), optional: left out, a PUT
+    # keeps the quiz's brand; null clears it. An uploaded logo is not part
+    # of the document (PUT/DELETE /api/quizzes/{id}/logo).
+    accent: Annotated[str, AfterValidator(_brand_rule(accent_clean))] | None = Field(
+        None, description="the accent colour, #RRGGBB"
+    )
+    logo_url: Annotated[str, AfterValidator(_brand_rule(logo_url_clean))] | None = Field(
+        None, description="an https:// image URL shown as the quiz's logo"
+    )
 
     @model_validator(mode="wrap")
     @classmethod
@@ -437,8 +460,14 @@ def question_dump(q: _QuestionBase) -> dict[str, Any]:
 
 
 def document_dump(doc: QuizDocument) -> dict[str, Any]:
-    """The document as ``export_quiz`` writes it (see :func:`question_document`)."""
-    return {"title": doc.title, "questions": [question_dump(q) for q in doc.questions]}
+    """The document as ``export_quiz`` writes it (see :func:`question_document`);
+    ``accent`` and ``logo_url`` only when set."""
+    out: dict[str, Any] = {"title": doc.title}
+    for name in BRAND_FIELDS:
+        if getattr(doc, name):
+            out[name] = getattr(doc, name)
+    out["questions"] = [question_dump(q) for q in doc.questions]
+    return out
 
 
 def engine_questions(document: dict[str, Any]) -> list[EngineQuestion]:

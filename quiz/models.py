@@ -12,11 +12,42 @@ from django.db import models
 from engine.types import KINDS
 
 
+class Logo(models.Model):
+    """An uploaded logo's bytes (quiz/brand.py checked them), in PostgreSQL
+    so every web server can serve it. Named by the SHA-256 of its bytes: its
+    URL (/api/logos/<sha256>.<ext>) never changes meaning, so it is cached
+    forever, and the same image uploaded twice is one row. A game keeps the
+    URL of the logo it opened with, so a row outlives its quiz's change."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    content_type = models.CharField(max_length=20)
+    ext = models.CharField(max_length=4)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    data = models.BinaryField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    @property
+    def url(self) -> str:
+        return f"/api/logos/{self.sha256}.{self.ext}"
+
+    def __str__(self) -> str:
+        return f"{self.sha256[:12]}.{self.ext} ({self.width}×{self.height})"
+
+
 class Quiz(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quizzes"
     )
     title = models.CharField(max_length=200)
+    # Branding (quiz/brand.py): "#rrggbb" or "", and a logo: an uploaded
+    # image or an https URL, one or the other (setting one clears the other).
+    accent = models.CharField(max_length=7, blank=True, default="", db_default="",
+                              help_text="#RRGGBB, or empty for the default colours")  # fmt: skip
+    logo_url = models.CharField(max_length=500, blank=True, default="", db_default="",
+                                help_text="an https:// image URL (or upload a logo instead)")  # fmt: skip
+    logo = models.ForeignKey(Logo, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="quizzes", help_text="an uploaded logo")  # fmt: skip
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -151,6 +182,10 @@ class Game(models.Model):
     names = models.CharField(
         max_length=10, choices=Names.choices, default=Names.OFF, db_default=Names.OFF
     )
+    # The quiz's brand when the game opened (like ``document``): "#rrggbb"
+    # or "", and the logo's URL (/api/logos/... or https://...) or "".
+    accent = models.CharField(max_length=7, blank=True, default="", db_default="")
+    logo = models.CharField(max_length=500, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["-created"]

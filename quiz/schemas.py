@@ -90,7 +90,41 @@ class QuizDocumentOut(Schema):
     """A stored quiz as a document (send it back to PUT as it is)."""
 
     title: str
+    accent: str | None = Field(None, description="#rrggbb (only when set)")
+    logo_url: str | None = Field(None, description="https:// image URL (only when set)")
     questions: list[QuestionOut]
+
+
+# --- branding (docs/quizzes.md, "Branding") ------------------------------------
+
+
+class BrandIn(Request):
+    """Either field may be left out (unchanged) or null (cleared)."""
+
+    accent: str | None = Field(None, description="#RRGGBB; null: the default colours")
+    logo_url: str | None = Field(
+        None, description="https:// image URL (replaces an uploaded logo); null: none"
+    )
+
+
+class UploadedLogoOut(Schema):
+    url: str = Field(description="/api/logos/<sha256>.<ext>: immutable, cached forever")
+    content_type: str
+    width: int
+    height: int
+    bytes: int
+
+
+class BrandOut(Schema):
+    accent: str | None
+    logo_url: str | None
+    logo: str | None = Field(description="the logo the quiz shows: the upload's URL or logo_url")
+    uploaded: UploadedLogoOut | None
+
+
+class GameBrandOut(Schema):
+    accent: str | None = Field(description="#rrggbb, or null: the default colours")
+    logo: str | None = Field(description="the logo's URL, or null")
 
 
 class AutoAdvanceIn(Request):
@@ -205,6 +239,7 @@ class GameOpenOut(Schema):
     teams: dict[str, Any] | None
     names: str = Field(description="off, offered or required (generated player names)")
     webhook: str | None = Field(None, description="the URL the game's events go to, or null")
+    brand: GameBrandOut = Field(description="the quiz's brand, snapshotted as the game opened")
 
 
 class HostKeyOut(Schema):
@@ -234,6 +269,7 @@ class GamePublicOut(Schema):
         description="off: type a nickname; offered: GET .../name proposes one; required: "
         "join with no nickname (or one GET .../name proposed)"
     )
+    brand: GameBrandOut = Field(description="the quiz's brand as the game opened with it")
 
 
 class JoinIn(Request):
@@ -481,3 +517,20 @@ class PlayerFinalOut(Schema):
 
 
 __all__ += ["PlayerFinalOut"]
+
+
+# --- the big screen's final podium (GET /api/games/<pin>/final) ----------------
+
+
+class ScreenFinalOut(Schema):
+    pin: str
+    title: str
+    players: int = Field(description="players not kicked")
+    podium: list[LiveEntry] = Field(description="the top 3")
+    teams_podium: list[dict[str, Any]] | None = Field(
+        description="the top 3 teams (team, name, score, members, rank), null without teams"
+    )
+    brand: GameBrandOut
+
+
+__all__ += ["BrandIn", "BrandOut", "GameBrandOut", "ScreenFinalOut"]

@@ -111,7 +111,14 @@ SCHEMAS: dict[str, type[_Msg]] = {
     "react": React,
 }
 BARE = frozenset(
-    {"resync", "close_question", "end_game", "pause_question", "resume_question", "show_leaderboard"}
+    {
+        "resync",
+        "close_question",
+        "end_game",
+        "pause_question",
+        "resume_question",
+        "show_leaderboard",
+    }
 )
 
 

@@ -29,6 +29,11 @@ class AutoAdvance(TypedDict):
     leaderboard_s: int
 
 
+class Brand(TypedDict):
+    accent: str | None  # "#rrggbb", null: the default colours
+    logo: str | None  # the logo's URL, null: none
+
+
 class WelcomeGame(TypedDict):
     game: str
     pin: str
@@ -43,6 +48,7 @@ class WelcomeGame(TypedDict):
     epoch: int
     auto_advance: AutoAdvance | None
     teams: list[str] | None  # the team names, numbered from 0 (null: no teams)
+    brand: Brand
 
 
 class WelcomeQuestion(frames.QuestionPublic):
@@ -114,6 +120,10 @@ def welcome_game(game: str, pin: str, st: GameState | None) -> WelcomeGame:
         if st and st.auto_reveal_ms
         else None,
         "teams": list(st.team_names) if st and st.teams else None,
+        "brand": {
+            "accent": (st.accent or None) if st else None,
+            "logo": (st.logo or None) if st else None,
+        },
     }
 
 

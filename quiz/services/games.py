@@ -33,6 +33,7 @@ from quiz.redis import async_engine, sync_engine
 from quiz.webhooks.urls import url_check
 
 from . import ServiceError
+from .brand import brand_logo, brand_of
 from .host_keys import derived_token, new_seed
 from .quizzes import quiz_document, quiz_get
 
@@ -71,6 +72,8 @@ def play_settings(game: Game) -> Settings:
         team_mode=teams.get("mode", ""),
         team_score=teams.get("score", "sum"),
         names=game.names,
+        accent=game.accent,
+        logo=game.logo,
     )
 
 
@@ -127,6 +130,10 @@ def game_open(
         webhook_url=hook_url,
         webhook_secret=hook_secret,
         names=names,
+        # the brand as it is now, like the questions: a later change of the
+        # quiz's logo or colour never reaches a game already open
+        accent=quiz.accent,
+        logo=brand_logo(quiz=quiz),
     )
     gid = game.key
     eng = sync_engine()
@@ -198,6 +205,7 @@ async def game_public(*, pin: str) -> dict[str, Any]:
         "teams": {"mode": s.team_mode, "names": s.team_names} if s.teams else None,
         "n_questions": s.n_questions,
         "names": s.names,
+        "brand": brand_of(accent=s.accent, logo=s.logo),
     }
 
 

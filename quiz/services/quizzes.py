@@ -12,7 +12,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Count, QuerySet
 
-from quiz.documents import QuizDocument, question_document, question_parts
+from quiz.documents import BRAND_FIELDS, QuizDocument, question_document, question_parts
 from quiz.models import Choice, Question, Quiz
 
 from . import NotFound
@@ -64,7 +64,12 @@ def _questions_write(*, quiz: Quiz, document: QuizDocument) -> None:
 
 @transaction.atomic
 def quiz_create(*, owner: User, document: QuizDocument) -> Quiz:
-    quiz = Quiz.objects.create(owner=owner, title=document.title)
+    quiz = Quiz.objects.create(
+        owner=owner,
+        title=document.title,
+        accent=document.accent or "",
+        logo_url=document.logo_url or "",
+    )
     _questions_write(quiz=quiz, document=document)
     quiz.n_questions = len(document.questions)  # type: ignore[attr-defined]
     return quiz
@@ -79,7 +84,16 @@ def quiz_update(*, owner: User, quiz_id: int, document: QuizDocument) -> Quiz:
         raise NotFound(f"no quiz {quiz_id}")
     quiz.questions.all().delete()
     quiz.title = document.title
-    quiz.save(update_fields=["title", "updated"])
+    # the brand only when the document names it (the editor's Save sends
+    # title and questions; its Branding section sets the brand itself)
+    sent = document.model_fields_set
+    if "accent" in sent:
+        quiz.accent = document.accent or ""
+    if "logo_url" in sent:
+        quiz.logo_url = document.logo_url or ""
+        if quiz.logo_url:
+            quiz.logo = None  # one logo: a URL replaces an upload
+    quiz.save(update_fields=["title", "accent", "logo_url", "logo", "updated"])
     _questions_write(quiz=quiz, document=document)
     quiz.n_questions = len(document.questions)  # type: ignore[attr-defined]
     return quiz
@@ -114,8 +128,11 @@ def quiz_document(*, quiz: Quiz) -> dict[str, Any]:
     """The quiz as a document, in question and choice order (a choice
     question without read_time exactly as before kinds existed)."""
     questions = quiz.questions.prefetch_related("choices").order_by("order", "id")
+    brand = {"accent": quiz.accent, "logo_url": quiz.logo_url}
     return {
         "title": quiz.title,
+        # only when set: a quiz without a brand exports as before branding
+        **{name: brand[name] for name in BRAND_FIELDS if brand[name]},
         "questions": [
             question_row_document(
                 q,

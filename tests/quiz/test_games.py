@@ -98,6 +98,7 @@ def test_public_state_of_a_live_game(anon, open_game):
         "n_questions": 2,
         "teams": None,
         "names": "off",
+        "brand": {"accent": None, "logo": None},
     }
     assert "token" not in r.content.decode()
 

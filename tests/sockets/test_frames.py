@@ -161,7 +161,7 @@ def test_every_python_frame_type_is_known_to_typescript() -> None:
 PIECES = (
     frames.QuestionPublic, frames.SliderBucket, frames.TextCount, frames.RightWrong,
     frames.SliderAnswer, frames.Accepted, frames.Order, snapshot.AutoAdvance, frames.TeamEntry,
-    frames._TeamPlace,
+    frames._TeamPlace, snapshot.Brand,
 )  # fmt: skip
 
 

@@ -34,7 +34,12 @@ export interface GameInfo {
   auto_advance: AutoAdvance | null;
   /** the team names (numbered from 0), null when teams are off */
   teams?: string[] | null;
+  /** the quiz's brand as the game opened with it (docs/quizzes.md, "Branding") */
+  brand: Brand;
 }
+
+/** A game's brand: accent "#rrggbb" and logo URL, null for none (type alias: the frame test reads interfaces only). */
+export type Brand = { accent: string | null; logo: string | null };
 
 /** One team on a board (type alias, not an interface: the frame test reads
  *  interfaces only). Every team is listed, in rank order. */

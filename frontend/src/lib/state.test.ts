@@ -5,6 +5,7 @@ import { initialState, isGap, ordinal, pointsToNextPlace, questionPhase, reduce,
 const game = {
   game: 'g1', pin: '123456', title: 'Capitals', state: 'lobby' as const, question: 0,
   n_questions: 2, players: 3, reveal: 'live' as const, join_open: true, epoch: 1, auto_advance: null,
+  brand: { accent: null, logo: null },
 };
 
 function welcome(extra: Partial<WelcomeFrame> = {}): WelcomeFrame {

@@ -8,6 +8,7 @@ import { initialState, myTeam, reduce, teamNames, type ViewState } from './state
 const game = {
   game: 'g1', pin: '123456', title: 'Derby', state: 'lobby' as const, question: 0,
   n_questions: 2, players: 5, reveal: 'live' as const, join_open: true, epoch: 1, auto_advance: null,
+  brand: { accent: null, logo: null },
   teams: ['Home', 'Away', 'Neutral'],
 };
 

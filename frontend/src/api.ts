@@ -17,7 +17,7 @@ function cookie(name: string): string | null {
   return null;
 }
 
-async function csrfToken(): Promise<string> {
+export async function csrfToken(): Promise<string> {
   let token = cookie('csrftoken');
   if (!token) {
     const r = await fetch('/api/auth/csrf', { credentials: 'same-origin' });
@@ -96,13 +96,14 @@ export interface QuizSummary {
 }
 
 export type { AutoAdvance, ChoiceDoc, QuestionDoc, QuizDoc } from './lib/quizdoc';
+import type { Brand } from './lib/protocol';
 
 export interface GameOpened { game: number; pin: string; host_token: string; screen_token: string; title?: string }
 /** `team`: the player's team index (null when teams are off). */
 export interface Joined { player: number; token: string; nickname: string; game?: number; team?: number | null }
 /** GET /api/games/<pin>: `teams` is null when teams are off. */
 export interface PublicTeams { mode: 'choose' | 'auto'; names: string[]; score?: 'sum' | 'average' }
-export interface PublicGame { game: number; pin: string; title: string; state: string; players: number; join_open: boolean; teams?: PublicTeams | null; names?: 'off' | 'offered' | 'required' }
+export interface PublicGame { game: number; pin: string; title: string; state: string; players: number; join_open: boolean; teams?: PublicTeams | null; names?: 'off' | 'offered' | 'required'; brand?: Brand }
 /** POST /api/games `teams` (null: off). */
 export interface TeamsSetting { mode: 'choose' | 'auto'; score: 'sum' | 'average'; names: string[] }
 

@@ -7,6 +7,7 @@ import { apiProblem, type Problem } from '../lib/editorerrors';
 import '../host.css';
 import { parseTeamNames } from '../lib/teams';
 import { navigate } from '../router';
+import { BrandFields } from '../components/BrandFields';
 
 export function Login({ onDone }: { onDone(): void }) {
   const [username, setUsername] = useState('');
@@ -367,6 +368,7 @@ export function QuizEditor({ id }: { id: number | null }) {
           aria-describedby={titleProblem ? 'title-error' : undefined}
           onChange={(e) => set((d) => { d.title = e.target.value; })} />
         {titleProblem && <p className="error field-error" id="title-error" data-testid="field-error-title">{titleProblem.text}</p>}
+        <BrandFields quizId={id} />
         {doc.questions.map((q, qi) => (
           <QuestionEditor key={qi} q={q} qi={qi} count={doc.questions.length}
             problem={problem && problem.question === qi + 1 ? problem : null}

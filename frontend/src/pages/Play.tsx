@@ -14,6 +14,9 @@ import { socketErrorText, type AnswerPayload, type Entry } from '../lib/protocol
 import { myTeam, ordinal, payloadValue, questionPhase, type ViewState } from '../lib/state';
 import { navigate } from '../router';
 import { useGame, useTicker } from '../useGame';
+import { BrandLogo } from '../components/BrandLogo';
+import { brandStyle } from '../lib/brand';
+import type { Brand } from '../lib/protocol';
 import '../play.css';
 import '../show.css';
 
@@ -61,14 +64,14 @@ function JoinForm({ initialPin, notice }: { initialPin: string; notice: string |
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   // the game's teams (GET /api/games/<pin>) once the PIN has 6 digits
-  const [teams, setTeams] = useState<{ pin: string; teams: PublicTeams | null; names: NamesMode } | null>(null);
+  const [teams, setTeams] = useState<{ pin: string; teams: PublicTeams | null; names: NamesMode; brand?: Brand | null } | null>(null);
   const [team, setTeam] = useState<number | null>(null);
   const digits = pin.replace(/\D/g, '');
   useEffect(() => {
     if (digits.length !== 6) return;
     let live = true;
     api<PublicGame>('GET', `/api/games/${digits}`).then(
-      (g) => { if (live) { setTeams({ pin: digits, teams: g.teams ?? null, names: g.names ?? 'off' }); setTeam(null); } },
+      (g) => { if (live) { setTeams({ pin: digits, teams: g.teams ?? null, names: g.names ?? 'off', brand: g.brand ?? null }); setTeam(null); } },
       () => { if (live) setTeams({ pin: digits, teams: null, names: 'off' }); },
     );
     return () => { live = false; };
@@ -106,7 +109,8 @@ function JoinForm({ initialPin, notice }: { initialPin: string; notice: string |
     }
   }
   return (
-    <main className="page narrow join">
+    <main className={`page narrow join${teams?.pin === digits && teams.brand?.accent ? ' branded' : ''}`} style={brandStyle(teams?.pin === digits ? teams.brand : null)}>
+      <BrandLogo brand={teams?.pin === digits ? teams.brand : null} place="phone" testId="join-logo" />
       <h1 className="brand">Stadium</h1>
       {notice && <p className="notice" role="status">{notice}</p>}
       <form onSubmit={submit} className="card" aria-label="Join a game">
@@ -266,6 +270,7 @@ function PlayerGame({ pin, stored, onLeave }: { pin: string; stored: Stored; onL
   } else if (state.game.state === 'lobby' || !q) {
     body = (
       <div className="center lobby">
+        <BrandLogo brand={state.game.brand} place="phone" testId="phone-logo" />
         <h2>You're in!</h2>
         <p className="nick" dir="auto">{me?.nickname ?? stored.nickname}</p>
         {team && (
@@ -342,7 +347,7 @@ function PlayerGame({ pin, stored, onLeave }: { pin: string; stored: Stored; onL
   }
 
   return (
-    <main className={`page player${fill ? ' fill' : ''}`}>
+    <main className={`page player${fill ? ' fill' : ''}${state.game?.brand?.accent ? ' branded' : ''}`} style={brandStyle(state.game?.brand)}>
       {!keptFinal && <ConnectionBanner connection={state.connection} retryIn={retryIn} onRetry={retryNow} />}
       <header className="bar">
         <span className="bar-nick" dir="auto" title={me?.nickname ?? stored.nickname}>{me?.nickname ?? stored.nickname}</span>

@@ -7,6 +7,9 @@ import { usePreviousBoard } from '../components/screen/hooks';
 import { ScreenLobby } from '../components/screen/Lobby';
 import { ScreenPodium } from '../components/screen/Podium';
 import { ScreenQuestion } from '../components/screen/Question';
+import { ScreenSavedFinal, useSavedFinal } from '../components/screen/SavedFinal';
+import { BrandLogo } from '../components/BrandLogo';
+import { brandStyle } from '../lib/brand';
 import { ReactionBursts } from '../components/reactions';
 import { SoundGate, soundStateOf, useScreenSound } from '../components/sound';
 import { TeamBoard, TeamPodium, useBoardView } from '../components/teams';
@@ -55,7 +58,12 @@ function Screen({ pin, token }: { pin: string; token: string }) {
   const [board, setBoard] = useBoardView(pin, hasTeams);
   const previous = usePreviousBoard(q?.question ?? 0, state.leaderboard.top);
   const sound = useScreenSound(pin, soundStateOf(g, q, serverNow(now, offset)));
+  // reloaded after the final save freed the PIN: the podium from PostgreSQL
+  const saved = useSavedFinal(pin, token, final === 'no_game');
   if (final === 'replaced') return <Replaced onUseHere={retryNow} />;
+  if (final === 'no_game' && saved !== null) {
+    return saved === 'loading' ? <main className="page screen"><p className="muted">Connecting…</p></main> : <ScreenSavedFinal final={saved} />;
+  }
   if (final === 'unauthorized' || final === 'no_game') return <main className="page screen"><h1>This game is no longer available.</h1></main>;
   if (!g) return <main className="page screen"><p className="muted">Connecting…</p></main>;
 
@@ -123,9 +131,10 @@ function Screen({ pin, token }: { pin: string; token: string }) {
   }
 
   return (
-    <main className="page screen show" data-view={view}>
+    <main className={`page screen show${g.brand?.accent ? ' branded' : ''}`} data-view={view} style={brandStyle(g.brand)}>
       <ConnectionBanner connection={state.connection} retryIn={retryIn} onRetry={retryNow} />
       {main}
+      <BrandLogo brand={g.brand} place={view === 'lobby' ? 'screen-lobby' : 'screen-corner'} testId="screen-logo" />
       <ReactionBursts frame={state.reactions} />
       <SoundGate unlocked={sound.unlocked} unlock={sound.unlock} />
       {hasTeams && (

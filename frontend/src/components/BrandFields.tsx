@@ -136,7 +136,7 @@ export function BrandFields({ quizId }: { quizId: number | null }) {
       {error && <p className="error" role="alert" data-testid="brand-error">{error}</p>}
 
       <div className="brand-preview" style={brandStyle(brand ? { accent: preview, logo: brand.logo } : null)}
-        data-testid="brand-preview" aria-label={t('preview')}>
+        data-testid="brand-preview" role="group" aria-label={t('preview')}>
         {brand?.logo ? <img src={brand.logo} alt={t('logoAlt')} data-testid="brand-preview-logo" /> : <span className="muted">{t('noLogo')}</span>}
         <span className="brand-chip" data-testid="brand-preview-chip">{t('sample')}</span>
         {brand?.logo && (

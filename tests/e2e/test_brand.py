@@ -43,8 +43,9 @@ def _natural_width(locator: Any) -> int:
 
 def _accent_of(page: Any, selector: str) -> str:
     return str(
-        page.locator(selector)
-        .first.evaluate("e => getComputedStyle(e).getPropertyValue('--accent').trim()")
+        page.locator(selector).first.evaluate(
+            "e => getComputedStyle(e).getPropertyValue('--accent').trim()"
+        )
     )
 
 
@@ -179,10 +180,11 @@ def test_the_hosts_show_leaderboard_fills_the_screen_in_a_manual_game(
     expect = _expect()
     base = e2e_server.url
     api = _host_api(browser, base)
-    game = _open_game(api, base, [
+    questions = [
         _choice("Capital of Spain?", ["Madrid", "Lisbon", "Rome"], 0),
         _choice("Capital of Italy?", ["Madrid", "Lisbon", "Rome"], 2),
-    ])  # fmt: skip  (no auto_advance: the host runs the show)
+    ]
+    game = _open_game(api, base, questions)  # no auto_advance: the host runs the show
     pin = game["pin"]
     errors = Errors()
     screen = _screen(browser, base, game, errors)
@@ -213,9 +215,7 @@ def test_the_hosts_show_leaderboard_fills_the_screen_in_a_manual_game(
         expect(console.get_by_test_id("host-show-board")).to_have_count(0)
         # the right names, order and points (as the server tells each player):
         # Bob answered first, then Carol; Alice was wrong
-        scores = {
-            who: Sock(base, f"/ws/play/{pin}/", t) for who, t in tokens.items()
-        }
+        scores = {who: Sock(base, f"/ws/play/{pin}/", t) for who, t in tokens.items()}
         try:
             you = {who: s.welcome["you"] for who, s in scores.items()}
         finally:

@@ -114,13 +114,14 @@ def logos_read(request: HttpRequest, name: str) -> HttpResponse:
     """An uploaded logo, by the SHA-256 of its bytes: the same URL is always
     the same image, so browsers and proxies keep it for a year. Served with
     its own type and ``X-Content-Type-Options: nosniff``; the ETag is its
-    hash (304 for ``If-None-Match``)."""
+    hash (304 for ``If-None-Match``). Each web process reads a logo from
+    PostgreSQL once (quiz.services.brand.logo_file)."""
     logo = logo_file(name=name)
     etag = f'"{logo.sha256}"'
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponse(status=304)
     else:
-        response = HttpResponse(bytes(logo.data), content_type=logo.content_type)
+        response = HttpResponse(logo.data, content_type=logo.content_type)
     response["ETag"] = etag
     response["Cache-Control"] = LOGO_CACHE
     response["X-Content-Type-Options"] = "nosniff"

@@ -10,6 +10,9 @@ already open.
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -128,12 +131,36 @@ def logo_delete(*, owner: User, quiz_id: int) -> dict[str, Any]:
     return brand_read(quiz=quiz)
 
 
-def logo_file(*, name: str) -> Logo:
+@dataclass(frozen=True, slots=True)
+class LogoFile:
+    sha256: str
+    content_type: str
+    data: bytes
+
+
+# Served logos, per process: a name is the hash of its bytes, so what it
+# names never changes and needs no invalidation. A stadium's phones all load
+# the same logo when the game opens; each web process reads it from
+# PostgreSQL once, not once a phone. Bounded by bytes (oldest out first).
+LOGO_CACHE_BYTES = 8 * 1024 * 1024
+_served: OrderedDict[str, LogoFile] = OrderedDict()
+_served_lock = threading.Lock()
+
+
+def logo_file(*, name: str) -> LogoFile:
     """An uploaded logo by its served name ``<sha256>.<ext>``."""
+    with _served_lock:
+        hit = _served.get(name)
+        if hit is not None:
+            _served.move_to_end(name)
+            return hit
     digest, _, ext = name.partition(".")
-    logo = (
-        Logo.objects.filter(sha256=digest.lower(), ext=ext).first() if len(digest) == 64 else None
-    )
-    if logo is None:
+    logo = Logo.objects.filter(sha256=digest, ext=ext).first() if len(digest) == 64 else None
+    if logo is None:  # never cached: it may be uploaded later
         raise NotFound("no such logo")
-    return logo
+    found = LogoFile(sha256=logo.sha256, content_type=logo.content_type, data=bytes(logo.data))
+    with _served_lock:
+        _served[name] = found
+        while sum(len(f.data) for f in _served.values()) > LOGO_CACHE_BYTES:
+            _served.popitem(last=False)
+    return found

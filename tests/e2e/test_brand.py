@@ -231,6 +231,10 @@ def test_the_hosts_show_leaderboard_fills_the_screen_in_a_manual_game(
         ys = [board.locator("li.sb-row", has_text=w).bounding_box()["y"] for w, _ in want]
         assert ys == sorted(ys) and len(set(ys)) == 3, ys
         shots(screen, "manual-board")
+        # a reload (or a screen opened now) shows the board again: welcome's board_shown
+        screen.reload()
+        expect(screen.get_by_test_id("screen-leaderboard")).to_contain_text("After question 1 of 2")
+        expect(board.locator("li[data-rank='1']")).to_contain_text(want[0][0])
         # the next question takes the screen back
         console.get_by_test_id("host-next").click()
         expect(screen.get_by_role("heading", name="Capital of Italy?")).to_be_visible()

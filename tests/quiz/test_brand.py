@@ -50,6 +50,7 @@ def test_a_png_upload_is_served_by_its_hash_with_its_type(host_client, anon, qui
     again = anon.get(body["logo"], HTTP_IF_NONE_MATCH=f'"{digest}"')
     assert again.status_code == 304 and again.content == b""
     assert anon.get(f"/api/logos/{'0' * 64}.png").json()["error"] == "not_found"
+    assert anon.get(f"/api/logos/{digest}.gif").status_code == 404  # its own extension only
     # the same image again is the same row
     assert upload(host_client, quiz_id, data).status_code == 200
     assert Logo.objects.count() == 1
@@ -238,3 +239,17 @@ def test_the_screens_final_needs_its_token_and_the_save(anon, open_game):
     assert r.status_code == 409 and r.json()["error"] == "not_saved"
     r = anon.get(f"/api/games/{g['pin']}/final", HTTP_AUTHORIZATION="Screen nope")
     assert r.status_code == 404 and r.json()["error"] == "not_found"
+
+
+def test_a_logo_is_read_from_postgresql_once_per_process(
+    host_client, anon, quiz_id, django_assert_num_queries
+):
+    """A stadium's phones all load the logo as the game opens: after the
+    first, the process serves it from memory (its name is its hash, so it
+    never changes)."""
+    url = upload(host_client, quiz_id, png(30, 30, (1, 2, 3))).json()["logo"]
+    assert anon.get(url).status_code == 200
+    with django_assert_num_queries(0):
+        for _ in range(5):
+            r = anon.get(url)
+            assert r.status_code == 200 and r["Content-Type"] == "image/png"

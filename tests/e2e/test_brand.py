@@ -150,6 +150,14 @@ def test_a_host_brands_a_quiz_and_the_screen_and_phones_show_it(
         assert blocking(scan(phone, "phone-lobby-branded")) == []
         expect(screen.get_by_test_id("screen-players")).to_have_text("1 player")
         shots(screen, "screen-lobby-branded")
+        # the lobby's logo stands clear of the title, at 1080p and at 720p
+        for size in (FULL_HD, {"width": 1280, "height": 720}):
+            screen.set_viewport_size(size)
+            logo_box = screen.get_by_test_id("screen-logo").bounding_box()
+            title_box = screen.locator(".lobby-title").bounding_box()
+            assert logo_box is not None and title_box is not None
+            assert logo_box["y"] + logo_box["height"] <= title_box["y"], (size, logo_box, title_box)
+        screen.set_viewport_size(FULL_HD)
 
         # the show: the logo in the corner, the top row in the accent with black text
         host = _host(base, game)

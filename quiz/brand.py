@@ -41,7 +41,7 @@ class BrandError(ValueError):
 
 def accent_clean(value: str) -> str:
     """``#RRGGBB`` in lower case; raises ``bad_accent``."""
-    if not isinstance(value, str) or not _ACCENT_RE.match(value):
+    if not isinstance(value, str) or not _ACCENT_RE.fullmatch(value):
         raise BrandError("bad_accent", "the accent must be a colour written #RRGGBB, e.g. #1e88e5")
     return value.lower()
 

@@ -22,6 +22,18 @@ if [ "$FOR_TESTS" = 1 ]; then
       echo "          Install it (Debian: sudo apt-get install chromium) or set CHROMIUM=/path/to/chromium." >&2
     fi
   fi
+  # A Japanese font for the browser tests' screenshots (test-artifacts/i18n,
+  # docs/img): without one Chromium draws Japanese as empty boxes. Arabic is
+  # in DejaVu Sans, which chromium pulls in.
+  if command -v fc-list >/dev/null 2>&1 && [ -z "$(fc-list :lang=ja family)" ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      echo "frontend: installing a Japanese font (fonts-ipafont-gothic) for the browser tests"
+      apt-get update -q >/dev/null
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-ipafont-gothic >/dev/null
+    else
+      echo "frontend: no Japanese font; screenshots will show Japanese as boxes (Debian: sudo apt-get install fonts-ipafont-gothic)" >&2
+    fi
+  fi
 fi
 
 if ! command -v npm >/dev/null 2>&1; then

@@ -1,5 +1,5 @@
 // Numbers and ranks in the UI's language: points through Intl.NumberFormat
-// ("1 500" in French, "١٬٥٠٠" in Arabic), ranks through the ordinal plural
+// ("12 345" in French, "١٢٬٣٤٥" in Arabic), ranks through the ordinal plural
 // rules of i18next (common.json's rank_ordinal_*: "1st", "1.", "1er",
 // "1.º", "1位", "المركز ١").
 //
@@ -10,12 +10,18 @@ import i18n, { currentLanguage, type Language } from './index';
 
 const formats = new Map<string, Intl.NumberFormat>();
 
+// Arabic in Arabic-Indic digits (١٢٣), as the Arabic UI writes its own
+// numbers ("أفضل ١٠"): said explicitly because ICU versions differ on
+// plain "ar" (Latin digits in recent ones), and the phone, the screen and
+// the tests must agree.
+const LOCALE: Partial<Record<Language, string>> = { ar: 'ar-u-nu-arab' };
+
 function numberFormat(lng: string): Intl.NumberFormat {
   let f = formats.get(lng);
   if (!f) {
     // "min2" is ES2023's Intl (every browser we serve has it); the ES2022
     // typings only know booleans
-    f = new Intl.NumberFormat(lng, { useGrouping: 'min2' } as unknown as Intl.NumberFormatOptions);
+    f = new Intl.NumberFormat(LOCALE[lng as Language] ?? lng, { useGrouping: 'min2' } as unknown as Intl.NumberFormatOptions);
     formats.set(lng, f);
   }
   return f;

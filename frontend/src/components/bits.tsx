@@ -95,7 +95,7 @@ export function Leaderboard({ top, highlight, title }: { top: Entry[]; highlight
               data-rank={e.rank}
             >
               <span className="lb-rank num">{formatNumber(e.rank)}</span>
-              <bdi className="lb-name">{e.nickname}</bdi>
+              <span className="lb-name"><bdi>{e.nickname}</bdi></span>
               <span className="lb-score num">{formatNumber(e.score)}</span>
             </li>
           ))}

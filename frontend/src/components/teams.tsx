@@ -67,7 +67,7 @@ export function TeamBoard({ teams, names, title, lobby = false }: {
               <span className="tb-rank num">{formatNumber(e.rank)}</span>
               <span className="tb-track">
                 <span className="tb-bar" style={{ ...teamStyle(e.team), width: `${barWidth(value(e), top)}%` }} />
-                <bdi className="tb-name">{e.name}</bdi>
+                <span className="tb-name"><bdi>{e.name}</bdi></span>
               </span>
               <span className="tb-score">{lobby ? t('players', { count: e.members, n: formatNumber(e.members) }) : formatNumber(e.score)}</span>
             </li>

@@ -74,7 +74,7 @@ export function ResultScreen({ state, q, joinedAfter }: { state: ViewState; q: Q
         <h2 data-testid="result-title" ref={heading} tabIndex={-1}>{v.title}</h2>
         {v.points !== null && !joinedAfter && (
           <p className="points" data-testid="points">
-            <span dir="ltr">{t('result.plusPoints', { count: v.points, n: formatNumber(v.points) })}</span>
+            {t('result.plusPoints', { count: v.points, n: formatNumber(v.points) })}
             {r?.bonus ? t('result.bonus', { n: formatNumber(r.bonus) }) : ''}
           </p>
         )}

@@ -143,9 +143,7 @@ def test_a_whole_game_in(lang: str, e2e_server: Any, browser: Any) -> None:
     base = e2e_server.url
     shots = Shots(lang)
     _forget_pin_probes()
-    host = Host(
-        browser, base, _doc(lang), auto_advance={"reveal_s": 5, "leaderboard_s": 60}
-    )
+    host = Host(browser, base, _doc(lang), auto_advance={"reveal_s": 5, "leaderboard_s": 60})
     contexts = [host.ctx]
     try:
         # --- the big screen: ?lang= wins over its browser's own English ------
@@ -188,7 +186,10 @@ def test_a_whole_game_in(lang: str, e2e_server: Any, browser: Any) -> None:
         else:
             assert nick_x < pin_x < score_x, (nick_x, pin_x, score_x)
         # one line at 320 px, the switcher included, and no sideways scrolling
-        boxes = [small.locator(f".bar {s}").bounding_box() for s in (".bar-nick", ".bar-pin", ".bar-score", ".lang-select")]
+        boxes = [
+            small.locator(f".bar {s}").bounding_box()
+            for s in (".bar-nick", ".bar-pin", ".bar-score", ".lang-select")
+        ]
         assert max(b["y"] for b in boxes) - min(b["y"] for b in boxes) < 12, boxes
         _no_sideways_scroll(small)
 
@@ -219,6 +220,24 @@ def test_a_whole_game_in(lang: str, e2e_server: Any, browser: Any) -> None:
         expect(board).to_contain_text(w["after"])
         expect(board).to_contain_text(w["leaderboard"])
         expect(board.locator("li[data-rank='1']")).to_contain_text(w["names"][0])
+        # a row reads rank, name, points from the start side; the Latin name
+        # in the Arabic board stands at the start too (isolated, not reordered)
+        row = board.locator("li[data-rank='2']")
+        rank_box, name_box, score_box = (
+            row.locator(s).bounding_box() for s in (".sb-rank", ".sb-name", ".sb-score")
+        )
+        if w["dir"] == "rtl":
+            assert rank_box["x"] > name_box["x"] > score_box["x"]
+            # the name's text hugs the rank (right-aligned), not the score
+            text = row.locator(".sb-name").evaluate(
+                """(e) => { const r = document.createRange(); r.selectNodeContents(e);
+                     const b = r.getBoundingClientRect(); return {x: b.x, width: b.width}; }"""
+            )
+            gap_to_rank = rank_box["x"] - (text["x"] + text["width"])
+            gap_to_score = text["x"] - (score_box["x"] + score_box["width"])
+            assert gap_to_rank < gap_to_score / 2, (gap_to_rank, gap_to_score)
+        else:
+            assert rank_box["x"] < name_box["x"] < score_box["x"]
         shots(screen, "screen-board-1080p")
 
         # --- question 2, then the end ----------------------------------------
@@ -237,6 +256,10 @@ def test_a_whole_game_in(lang: str, e2e_server: Any, browser: Any) -> None:
         expect(step1.locator(".show-step-block")).to_have_text(w["rank1"])
         expect(step1).to_contain_text(w["names"][0])
         expect(screen.locator(".show-podium-title")).to_have_text(w["podium"])
+        # the reveal's fade done: the picture shows the podium as the crowd sees it
+        screen.locator(".show-podium").evaluate(
+            "(e) => Promise.all(e.getAnimations({subtree: true}).map((a) => a.finished))"
+        )
         shots(screen, "screen-podium-1080p")
     finally:
         for c in contexts:

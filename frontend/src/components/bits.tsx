@@ -95,7 +95,7 @@ export function Leaderboard({ top, highlight, title }: { top: Entry[]; highlight
               data-rank={e.rank}
             >
               <span className="lb-rank num">{formatNumber(e.rank)}</span>
-              <span className="lb-name"><bdi>{e.nickname}</bdi></span>
+              <span className="lb-name" dir="auto">{e.nickname}</span>
               <span className="lb-score num">{formatNumber(e.score)}</span>
             </li>
           ))}
@@ -121,7 +121,7 @@ export function Podium({ podium }: { podium: Entry[] }) {
       <div className="podium-stage" aria-hidden="true">
         {places.map((e) => (
           <div key={e.player} className={`podium-step p${e.rank}`}>
-            <div className="podium-name"><bdi>{e.nickname}</bdi></div>
+            <div className="podium-name" dir="auto">{e.nickname}</div>
             <div className="podium-score num">{formatNumber(e.score)}</div>
             <div className="podium-block">{formatNumber(e.rank)}</div>
           </div>

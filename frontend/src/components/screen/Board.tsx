@@ -76,7 +76,7 @@ export function ScreenBoard({ top, previous = null, title, full = false, limit =
                       {mt?.mark ?? ''}
                     </span>
                   )}
-                  <span className="lb-name sb-name"><bdi>{e.nickname}</bdi></span>
+                  <span className="lb-name sb-name" dir="auto">{e.nickname}</span>
                   <span className="lb-score sb-score num">{formatNumber(e.score)}</span>
                 </li>
               );

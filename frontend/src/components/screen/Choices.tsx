@@ -35,7 +35,7 @@ export function ChoiceResults({ choices, counts, correct }: { choices: string[];
             <li key={i} className={`show-dist-row c${i}${verdict}`} data-testid={`dist-row-${i}`}>
               <span className="show-shape" role="img" aria-label={shapeName(i)}><Shape index={i} size={64} /></span>
               <span className="show-dist-label">
-                <span className="show-dist-text"><bdi>{c}</bdi></span>
+                <span className="show-dist-text" dir="auto">{c}</span>
                 {correct && ok.has(i) && <span className="show-dist-tick" aria-label={t('rightMark')}> ✓</span>}
               </span>
               <span className="show-dist-bar" aria-hidden="true">

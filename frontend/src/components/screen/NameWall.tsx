@@ -43,7 +43,7 @@ export function NameWall({ wall }: { wall: PlayerRef[] }) {
     <ul className="name-wall" ref={ref} aria-label={t('wallLabel')} data-testid="name-wall">
       {newest.map((p, i) => (
         <li key={p.player} className={i === 0 ? 'wall-chip newest' : 'wall-chip'} data-player={p.player} title={p.nickname}>
-          <span className="wall-name"><bdi>{p.nickname}</bdi></span>
+          <span className="wall-name" dir="auto">{p.nickname}</span>
         </li>
       ))}
     </ul>

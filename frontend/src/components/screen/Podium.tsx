@@ -43,7 +43,7 @@ export function ScreenPodium({ podium }: { podium: Entry[] }) {
             <div key={e.player} className={`show-step p${e.rank}${on ? ' on' : ''}`} data-testid={`podium-step-${e.rank}`}
               data-revealed={on ? 'true' : 'false'}>
               <div className="show-step-who">
-                <div className="show-step-name"><bdi>{e.nickname}</bdi></div>
+                <div className="show-step-name" dir="auto">{e.nickname}</div>
                 <div className="show-step-score num">{formatNumber(e.score)}</div>
               </div>
               <div className="show-step-block">{formatRank(e.rank)}</div>

@@ -242,7 +242,7 @@ function PlayerGame({ pin, stored, onLeave }: { pin: string; stored: Stored; onL
     return (
       <main className="page narrow center">
         <h1>{t('game.removedTitle')}</h1>
-        <p>{t('game.removedBody', { pin: `\u2066${pin}\u2069` })}</p>
+        <p>{t('game.removedBody', { pin })}</p>
         <a className="btn" href="/play">{t('game.joinAnother')}</a>
       </main>
     );

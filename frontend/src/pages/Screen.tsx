@@ -47,7 +47,7 @@ export function ScreenPage({ pin }: { pin: string }) {
   const { t } = useTranslation('screen');
   const [token] = useState(() => screenToken(pin));
   if (!token) {
-    return <main className="page narrow screen"><h1>{t('bigScreen')}</h1><p>{t('noToken', { pin: `\u2066${pin}\u2069` })}</p></main>;
+    return <main className="page narrow screen"><h1>{t('bigScreen')}</h1><p>{t('noToken', { pin })}</p></main>;
   }
   return <Screen pin={pin} token={token} />;
 }
@@ -99,7 +99,7 @@ function Screen({ pin, token }: { pin: string; token: string }) {
     const playerPodium = state.podium ? <ScreenPodium podium={state.podium} /> : null;
     main = (
       <div className={teamPodium ? 'show-final with-teams' : 'show-final'} data-testid="screen-final">
-        <h1 className="show-final-title">{t('finalTitle', { title: `\u2068${g.title}\u2069` })}</h1>
+        <h1 className="show-final-title">{t('finalTitle', { title: g.title })}</h1>
         <div className="show-final-podiums">
           {teamsOn ? <>{teamPodium}{playerPodium}</> : <>{playerPodium}{teamPodium}</>}
         </div>

@@ -35,7 +35,7 @@ export function verdict(state: ViewState, q: QuestionView, joinedAfter: boolean)
 export function TeamRank({ name, rank, score, final = false }: { name: string; rank: number | null; score: number | null; final?: boolean }) {
   const { t } = useTranslation('play');
   if (rank === null) return null;
-  const team = t(final ? 'result.teamFinished' : 'result.teamRank', { name: `\u2068${name}\u2069`, rank: formatRank(rank) });
+  const team = t(final ? 'result.teamFinished' : 'result.teamRank', { name, rank: formatRank(rank) });
   return (
     <p className="my-team-rank" data-testid="my-team-rank" data-rank={rank} data-score={score ?? undefined}>
       {score !== null ? t('result.teamWith', { team, points: pointsText(score) }) : team}

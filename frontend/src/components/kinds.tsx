@@ -4,7 +4,7 @@
 
 import { useEffect, useRef, useState, type FormEvent, type PointerEvent as ReactPointerEvent } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
-import { formatNumber } from '../i18n/format';
+import { formatNumber, numberLocale } from '../i18n/format';
 import {
   bucketOf, bucketsInBand, cloudSizes, formatValue, isAcceptedCorrect, isOrderCorrect, isSliderCorrect,
   moveItem, sliderStart, snapToGrid, stepBy, tapPick,
@@ -12,6 +12,11 @@ import {
 import type { AnswerPayload, RightWrong, SliderBucket, TextCount } from '../lib/protocol';
 import type { QuestionView } from '../lib/state';
 import { Distribution, Shape, shapeName } from './bits';
+
+/** A slider's value with its grid's decimals and unit, in the UI's digits. */
+function fmtValue(v: number, step: number, unit?: string | null): string {
+  return formatValue(v, step, unit, numberLocale());
+}
 
 interface AnswerProps {
   q: QuestionView;
@@ -67,14 +72,14 @@ export function SliderAnswer({ q, disabled, onAnswer }: AnswerProps) {
   const bigJump = Math.max(1, Math.round(nsteps / 20));
   return (
     <div className="slider-answer">
-      <p className="slider-value" aria-live="polite" data-testid="slider-value" dir="ltr">{formatValue(v, step, q.unit)}</p>
+      <p className="slider-value" aria-live="polite" data-testid="slider-value" dir="ltr">{fmtValue(v, step, q.unit)}</p>
       <label htmlFor="slider" className="sr-only">{q.unit ? t('answer.sliderLabelUnit', { unit: q.unit }) : t('answer.sliderLabel')}</label>
       <input id="slider" type="range" className="slider" min={min} max={max} step={step} value={v} disabled={disabled}
-        data-testid="slider-input" aria-valuetext={formatValue(v, step, q.unit)}
+        data-testid="slider-input" aria-valuetext={fmtValue(v, step, q.unit)}
         onChange={(e) => setV(snapToGrid(Number(e.target.value), min, max, step))} />
       <div className="slider-range" aria-hidden="true" dir="ltr">
-        <span>{formatValue(min, step, q.unit)}</span>
-        <span>{formatValue(max, step, q.unit)}</span>
+        <span>{fmtValue(min, step, q.unit)}</span>
+        <span>{fmtValue(max, step, q.unit)}</span>
       </div>
       <div className="slider-steps">
         {bigJump > 1 && (
@@ -91,7 +96,7 @@ export function SliderAnswer({ q, disabled, onAnswer }: AnswerProps) {
         )}
       </div>
       <button type="button" className="btn primary big submit" disabled={disabled} data-testid="slider-submit"
-        onClick={() => onAnswer({ value: v })}>{t('answer.submitValue', { v: formatValue(v, step, q.unit) })}</button>
+        onClick={() => onAnswer({ value: v })}>{t('answer.submitValue', { v: fmtValue(v, step, q.unit) })}</button>
     </div>
   );
 }
@@ -230,14 +235,14 @@ export function Histogram({ buckets, correct, step, unit }: { buckets: SliderBuc
     <section className="histogram" aria-label={t('kinds.answersPerRange')} data-testid="histogram">
       {sc && (
         <p className="hist-answer" data-testid="hist-answer">
-          {t('kinds.rightAnswer')} <strong dir="ltr">{formatValue(sc.answer, step, unit)}</strong>
-          {sc.tolerance > 0 && <> {t('kinds.tolerance', { v: formatValue(sc.tolerance, step, unit) })}</>}
+          {t('kinds.rightAnswer')} <strong dir="ltr">{fmtValue(sc.answer, step, unit)}</strong>
+          {sc.tolerance > 0 && <> {t('kinds.tolerance', { v: fmtValue(sc.tolerance, step, unit) })}</>}
         </p>
       )}
       <ol className="hist-bars">
         {buckets.map((b, i) => (
           <li key={i} className={`hist-col${band[i] ? ' band' : ''}${i === at ? ' answer' : ''}`} data-testid={`hist-${i}`}
-            aria-label={t('kinds.range', { from: formatValue(b.from, step), to: formatValue(b.to, step), count: b.count })}>
+            aria-label={t('kinds.range', { from: fmtValue(b.from, step), to: fmtValue(b.to, step), count: b.count })}>
             <span className="hist-count" data-testid={`hist-count-${i}`}>{b.count}</span>
             <span className="hist-bar" style={{ height: `${(b.count / max) * 100}%` }} />
             {i === at && <span className="hist-mark" aria-hidden="true">▲</span>}
@@ -245,8 +250,8 @@ export function Histogram({ buckets, correct, step, unit }: { buckets: SliderBuc
         ))}
       </ol>
       <div className="hist-axis" aria-hidden="true" dir="ltr">
-        <span>{buckets.length ? formatValue(buckets[0].from, step, unit) : ''}</span>
-        <span>{buckets.length ? formatValue(buckets[buckets.length - 1].to, step, unit) : ''}</span>
+        <span>{buckets.length ? fmtValue(buckets[0].from, step, unit) : ''}</span>
+        <span>{buckets.length ? fmtValue(buckets[buckets.length - 1].to, step, unit) : ''}</span>
       </div>
     </section>
   );
@@ -333,7 +338,7 @@ export function KindPrompt({ q, big = false }: { q: QuestionView; big?: boolean 
       return (
         <p className="prompt slider-prompt" data-testid="prompt-slider">
           <Trans ns="common" i18nKey="kinds.sliderPrompt" components={{ b: <strong dir="ltr" /> }}
-            values={{ min: formatValue(q.min ?? 0, q.step ?? 1, q.unit), max: formatValue(q.max ?? 0, q.step ?? 1, q.unit) }} />
+            values={{ min: fmtValue(q.min ?? 0, q.step ?? 1, q.unit), max: fmtValue(q.max ?? 0, q.step ?? 1, q.unit) }} />
         </p>
       );
     case 'type_answer':

@@ -27,6 +27,11 @@ function numberFormat(lng: string): Intl.NumberFormat {
   return f;
 }
 
+/** The Intl locale of a language's numbers (Arabic: Arabic-Indic digits). */
+export function numberLocale(lng: Language = currentLanguage()): string {
+  return LOCALE[lng] ?? lng;
+}
+
 /** A number (points, counts) as the language writes it. */
 export function formatNumber(n: number, lng: Language = currentLanguage()): string {
   return numberFormat(lng).format(n);

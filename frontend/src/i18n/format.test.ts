@@ -66,3 +66,12 @@ describe('plural words', () => {
     expect(players('fr', 2)).toBe('2 joueurs');
   });
 });
+
+describe('arrows follow the reading direction', () => {
+  it('right to left in Arabic only', async () => {
+    const { readingArrows } = await import('./format');
+    expect(readingArrows('A → B → C', 'en')).toBe('A → B → C');
+    expect(readingArrows('أ → ب', 'ar')).toBe('أ ← ب');
+    expect(readingArrows('A → B', 'ja')).toBe('A → B');
+  });
+});

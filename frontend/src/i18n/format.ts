@@ -41,3 +41,9 @@ export function formatNumber(n: number, lng: Language = currentLanguage()): stri
 export function formatRank(rank: number, lng: Language = currentLanguage()): string {
   return i18n.t('rank', { ns: 'common', lng, count: rank, ordinal: true, n: formatNumber(rank, lng) });
 }
+
+/** A sequence written with arrows ("A → B → C", an ordering answer) pointing
+ *  the way the language reads: "A ← B ← C" right to left. */
+export function readingArrows(text: string, lng: Language = currentLanguage()): string {
+  return i18n.dir(lng) === 'rtl' ? text.replace(/→/g, '←') : text;
+}

@@ -4,7 +4,7 @@ import { ApiError, api, errorText, playerKey, store, type Joined, type PublicGam
 import { ConnectionBanner, Replaced, Countdown, Podium, ReadCountdown, Shape } from '../components/bits';
 import { LanguageSelect } from '../components/LanguageSelect';
 import i18n from '../i18n';
-import { formatNumber, formatRank } from '../i18n/format';
+import { formatNumber, formatRank, readingArrows } from '../i18n/format';
 import { AnswerInput } from '../components/kinds';
 import { ResultScreen, TeamRank, verdict } from '../components/play/ResultScreen';
 import { NameReroll, type NamesMode } from '../components/names';
@@ -310,7 +310,7 @@ function PlayerGame({ pin, stored, onLeave }: { pin: string; stored: Stored; onL
             ))}
           </p>
         ) : (
-          <p className="picked big-value" data-testid="locked-value" dir="auto">{valueText(q, payloadValue(mine))}</p>
+          <p className="picked big-value" data-testid="locked-value" dir="auto">{readingArrows(valueText(q, payloadValue(mine)))}</p>
         )}
         <p className="muted">{t('game.waitingOthers')}</p>
         <ReactionBar send={send} />

@@ -5,7 +5,7 @@
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import i18n from '../../i18n';
-import { formatNumber, formatRank } from '../../i18n/format';
+import { formatNumber, formatRank, readingArrows } from '../../i18n/format';
 import { Shape } from '../bits';
 import { rightAnswerText, valueText } from '../../lib/kinds';
 import { pointsToNextPlace, myTeam, type QuestionView, type ViewState } from '../../lib/state';
@@ -60,8 +60,8 @@ export function ResultScreen({ state, q, joinedAfter }: { state: ViewState; q: Q
   const v = verdict(state, q, joinedAfter);
   const team = myTeam(state);
   const toNext = pointsToNextPlace(state.leaderboard.top, me ? { score: me.score, rank: me.rank } : null);
-  const right = rightAnswerText(q, q.correct);
-  const yours = r?.answered ? valueText(q, r.value) : '';
+  const right = readingArrows(rightAnswerText(q, q.correct));
+  const yours = r?.answered ? readingArrows(valueText(q, r.value)) : '';
   const picked = r?.answered && CHOICE_KINDS.has(q.kind) && Array.isArray(r.value) ? (r.value as number[]) : [];
   return (
     <div className={`center result result-full ${v.tone}`} data-testid="result" data-tone={v.tone}>

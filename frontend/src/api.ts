@@ -1,4 +1,5 @@
 // The HTTP API (OpenAPI page at /api/docs; error codes in docs/protocol.md): JSON, session cookie, CSRF header.
+import i18n from './i18n';
 
 /** One problem of a 400 validation_error: where (`["body", "payload", "questions", "0", "time_limit"]`) and what. */
 export interface ErrorDetail { loc: string[]; msg: string }
@@ -34,29 +35,19 @@ export async function csrfToken(): Promise<string> {
   return token ?? '';
 }
 
-const HTTP_WORDS: Record<string, string> = {
-  nickname_taken: 'That nickname is taken in this game. Pick another one.',
-  nickname_invalid: 'That nickname is not allowed. Use 1 to 20 letters, digits or spaces.',
-  game_full: 'This game is full.',
-  join_locked: 'The host has locked this game: no new players.',
-  game_started: 'This game has already started and does not take late players.',
-  game_finished: 'This game has already ended.',
-  host_key_unavailable: 'Only the browser tab that opened this game holds its host key.',
-  bad_team: 'Pick one of the teams.',
-  unknown_game: 'No game with that PIN. Check the number on the big screen.',
-  unauthorized: 'Please log in.',
-  forbidden: 'You are not allowed to do that.',
-  not_found: 'Not found.',
-};
-
-/** Plain words for an API error. */
+/** Plain words for an API error, in the UI's language: the server's stable
+ *  code is the key (common.json `errors.<code>`, docs/protocol.md); a code
+ *  the UI does not know yet shows the server's English message. */
 export function errorText(e: unknown): string {
   if (e instanceof ApiError) {
-    if (e.code === 'validation_error') return e.message || 'Some fields are not valid.';
-    return HTTP_WORDS[e.code] ?? e.message ?? 'Something went wrong.';
+    // the server's own words say which field: shown as they are
+    if (e.code === 'validation_error') return e.message || i18n.t('errors.validation_error', { ns: 'common' });
+    const key = `errors.${e.code}`;
+    if (i18n.exists(key, { ns: 'common' })) return i18n.t(key, { ns: 'common' });
+    return e.message || i18n.t('errors.generic', { ns: 'common' });
   }
-  if (e instanceof TypeError) return 'Cannot reach the server. Check your connection.';
-  return e instanceof Error ? e.message : 'Something went wrong.';
+  if (e instanceof TypeError) return i18n.t('errors.network', { ns: 'common' });
+  return e instanceof Error ? e.message : i18n.t('errors.generic', { ns: 'common' });
 }
 
 export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {

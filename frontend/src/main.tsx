@@ -1,5 +1,7 @@
 import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
+import { useTranslation } from 'react-i18next';
+import { LanguageSelect } from './components/LanguageSelect';
 import { HostGame } from './pages/HostGame';
 import { HostHome, QuizEditor } from './pages/Host';
 import { PlayPage } from './pages/Play';
@@ -12,14 +14,21 @@ import './styles.css';
 const ReportPage = lazy(() => import('./pages/Report').then((m) => ({ default: m.ReportPage })));
 
 function Home() {
+  const { t } = useTranslation('play');
   return (
     <main className="page narrow center home">
       <h1 className="brand">Stadium</h1>
-      <p>Live quizzes for big crowds.</p>
-      <a className="btn primary big" href="/play">Join a game</a>
-      <a className="btn big" href="/host">Host a game</a>
+      <p>{t('home.tagline')}</p>
+      <a className="btn primary big" href="/play">{t('home.join')}</a>
+      <a className="btn big" href="/host">{t('home.host')}</a>
+      <LanguageSelect />
     </main>
   );
+}
+
+function NotFound() {
+  const { t } = useTranslation('play');
+  return <main className="page narrow"><h1>{t('home.notFound')}</h1><p><a href="/">{t('home.home')}</a></p></main>;
 }
 
 function App() {
@@ -34,7 +43,7 @@ function App() {
   if ((m = path.match(/^\/host\/quizzes\/(\d+)\/?$/))) return <QuizEditor key={m[1]} id={Number(m[1])} />;
   if (/^\/host\/?$/.test(path)) return <HostHome />;
   if (path === '/' || path === '') return <Home />;
-  return <main className="page narrow"><h1>Not found</h1><p><a href="/">Home</a></p></main>;
+  return <NotFound />;
 }
 
 createRoot(document.getElementById('root')!).render(

@@ -82,8 +82,9 @@ def test_names_reactions_and_sound(e2e_server: Any, browser: Any, shots: Any) ->
         chosen = nick.input_value()
         assert chosen != first and name_is_generated(chosen)
         shots(phone, "join-generated-name")
-        phone.get_by_role("button", name="Join").click()
-        expect(phone.get_by_role("heading", name="You're in!")).to_be_visible()
+        # the phone speaks its browser's language (German) throughout
+        phone.get_by_role("button", name="Beitreten").click()
+        expect(phone.get_by_role("heading", name="Du bist dabei!")).to_be_visible()
         expect(phone.locator(".nick")).to_have_text(chosen)
 
         # --- reactions: 7 taps, the screen's totals say 7 ---------------------

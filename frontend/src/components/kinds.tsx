@@ -3,15 +3,20 @@
 // (histogram, word cloud, the right order).
 
 import { useEffect, useRef, useState, type FormEvent, type PointerEvent as ReactPointerEvent } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
+import { formatNumber, numberLocale } from '../i18n/format';
 import {
   bucketOf, bucketsInBand, cloudSizes, formatValue, isAcceptedCorrect, isOrderCorrect, isSliderCorrect,
   moveItem, sliderStart, snapToGrid, stepBy, tapPick,
 } from '../lib/kinds';
 import type { AnswerPayload, RightWrong, SliderBucket, TextCount } from '../lib/protocol';
 import type { QuestionView } from '../lib/state';
-import { Distribution, Shape } from './bits';
+import { Distribution, Shape, shapeName } from './bits';
 
-const SHAPE_WORD = ['triangle', 'diamond', 'circle', 'square', 'pentagon', 'star'];
+/** A slider's value with its grid's decimals and unit, in the UI's digits. */
+function fmtValue(v: number, step: number, unit?: string | null): string {
+  return formatValue(v, step, unit, numberLocale());
+}
 
 interface AnswerProps {
   q: QuestionView;
@@ -21,25 +26,26 @@ interface AnswerProps {
 
 /** choice / true_false / poll: a tile per choice (poll and single: one tap). */
 export function ChoiceAnswer({ q, disabled, onAnswer }: AnswerProps) {
+  const { t } = useTranslation('play');
   const [picked, setPicked] = useState<number[]>([]);
   useEffect(() => setPicked([]), [q.question]);
   const choices = q.choices ?? [];
   const multi = q.kind === 'choice' && !!q.multi;
   return (
     <>
-      {multi && <p className="hint">Pick every right answer, then Submit.</p>}
-      {q.kind === 'poll' && <p className="hint">Tap your pick: no right or wrong here.</p>}
-      <div className={`answers n${choices.length}${q.kind === 'true_false' ? ' tf' : ''}`} role="group" aria-label="Answers">
+      {multi && <p className="hint">{t('answer.multiHint')}</p>}
+      {q.kind === 'poll' && <p className="hint">{t('answer.pollHint')}</p>}
+      <div className={`answers n${choices.length}${q.kind === 'true_false' ? ' tf' : ''}`} role="group" aria-label={t('answer.group')}>
         {choices.map((c, i) => {
           const on = picked.includes(i);
           return (
             <button key={i} type="button" className={`answer c${i}${on ? ' on' : ''}`} disabled={disabled}
               data-testid={`answer-${i}`}
               aria-pressed={multi ? on : undefined}
-              aria-label={`${c} (${choices.length > 1 ? 'the ' : ''}${SHAPE_WORD[i]})`}
+              aria-label={t(choices.length > 1 ? 'answer.tileThe' : 'answer.tile', { text: c, shape: shapeName(i) })}
               onClick={() => (multi ? setPicked(on ? picked.filter((x) => x !== i) : [...picked, i]) : onAnswer({ choices: [i] }))}>
               <Shape index={i} size={36} />
-              <span className="answer-text">{c}</span>
+              <span className="answer-text" dir="auto">{c}</span>
             </button>
           );
         })}
@@ -47,7 +53,7 @@ export function ChoiceAnswer({ q, disabled, onAnswer }: AnswerProps) {
       {multi && (
         <button type="button" className="btn primary big submit" disabled={disabled || picked.length === 0} data-testid="choices-submit"
           onClick={() => onAnswer({ choices: [...picked].sort((a, b) => a - b) })}>
-          Submit {picked.length > 0 ? `(${picked.length})` : ''}
+          {picked.length > 0 ? t('answer.submitN', { n: formatNumber(picked.length) }) : t('answer.submit')}
         </button>
       )}
     </>
@@ -56,6 +62,7 @@ export function ChoiceAnswer({ q, disabled, onAnswer }: AnswerProps) {
 
 /** slider: a big thumb on the grid, the value and unit shown big, -/+ steps, Submit. */
 export function SliderAnswer({ q, disabled, onAnswer }: AnswerProps) {
+  const { t } = useTranslation('play');
   const min = q.min ?? 0;
   const max = q.max ?? 100;
   const step = q.step ?? 1;
@@ -65,37 +72,38 @@ export function SliderAnswer({ q, disabled, onAnswer }: AnswerProps) {
   const bigJump = Math.max(1, Math.round(nsteps / 20));
   return (
     <div className="slider-answer">
-      <p className="slider-value" aria-live="polite" data-testid="slider-value">{formatValue(v, step, q.unit)}</p>
-      <label htmlFor="slider" className="sr-only">Your answer{q.unit ? ` in ${q.unit}` : ''}</label>
+      <p className="slider-value" aria-live="polite" data-testid="slider-value" dir="ltr">{fmtValue(v, step, q.unit)}</p>
+      <label htmlFor="slider" className="sr-only">{q.unit ? t('answer.sliderLabelUnit', { unit: q.unit }) : t('answer.sliderLabel')}</label>
       <input id="slider" type="range" className="slider" min={min} max={max} step={step} value={v} disabled={disabled}
-        data-testid="slider-input" aria-valuetext={formatValue(v, step, q.unit)}
+        data-testid="slider-input" aria-valuetext={fmtValue(v, step, q.unit)}
         onChange={(e) => setV(snapToGrid(Number(e.target.value), min, max, step))} />
-      <div className="slider-range" aria-hidden="true">
-        <span>{formatValue(min, step, q.unit)}</span>
-        <span>{formatValue(max, step, q.unit)}</span>
+      <div className="slider-range" aria-hidden="true" dir="ltr">
+        <span>{fmtValue(min, step, q.unit)}</span>
+        <span>{fmtValue(max, step, q.unit)}</span>
       </div>
       <div className="slider-steps">
         {bigJump > 1 && (
-          <button type="button" className="btn" disabled={disabled} aria-label={`Down ${bigJump} steps`} data-testid="slider-minus-big"
+          <button type="button" className="btn" disabled={disabled} aria-label={t('answer.downN', { n: formatNumber(bigJump) })} data-testid="slider-minus-big"
             onClick={() => setV(stepBy(v, -bigJump, min, max, step))}>−−</button>
         )}
-        <button type="button" className="btn" disabled={disabled} aria-label="One step down" data-testid="slider-minus"
+        <button type="button" className="btn" disabled={disabled} aria-label={t('answer.oneDown')} data-testid="slider-minus"
           onClick={() => setV(stepBy(v, -1, min, max, step))}>−</button>
-        <button type="button" className="btn" disabled={disabled} aria-label="One step up" data-testid="slider-plus"
+        <button type="button" className="btn" disabled={disabled} aria-label={t('answer.oneUp')} data-testid="slider-plus"
           onClick={() => setV(stepBy(v, 1, min, max, step))}>+</button>
         {bigJump > 1 && (
-          <button type="button" className="btn" disabled={disabled} aria-label={`Up ${bigJump} steps`} data-testid="slider-plus-big"
+          <button type="button" className="btn" disabled={disabled} aria-label={t('answer.upN', { n: formatNumber(bigJump) })} data-testid="slider-plus-big"
             onClick={() => setV(stepBy(v, bigJump, min, max, step))}>++</button>
         )}
       </div>
       <button type="button" className="btn primary big submit" disabled={disabled} data-testid="slider-submit"
-        onClick={() => onAnswer({ value: v })}>Submit {formatValue(v, step, q.unit)}</button>
+        onClick={() => onAnswer({ value: v })}>{t('answer.submitValue', { v: fmtValue(v, step, q.unit) })}</button>
     </div>
   );
 }
 
 /** type_answer / word_cloud: a text field that suits phone keyboards; Enter sends. */
 export function TextAnswer({ q, disabled, onAnswer }: AnswerProps) {
+  const { t } = useTranslation('play');
   const [text, setText] = useState('');
   useEffect(() => setText(''), [q.question]);
   const maxLength = q.max_length ?? 40;
@@ -107,15 +115,15 @@ export function TextAnswer({ q, disabled, onAnswer }: AnswerProps) {
     if (!disabled && ok) onAnswer({ text: text.trim() });
   }
   return (
-    <form className="text-answer" onSubmit={submit} aria-label="Your answer">
-      <label htmlFor="answer-text">{cloud ? 'Your word' : 'Your answer'}</label>
+    <form className="text-answer" onSubmit={submit} aria-label={t('answer.form')}>
+      <label htmlFor="answer-text">{cloud ? t('answer.yourWord') : t('answer.yourAnswer')}</label>
       <input id="answer-text" className="big-input" type="text" inputMode="text" enterKeyHint="send"
         autoComplete="off" autoCorrect="off" spellCheck={false} autoCapitalize={cloud ? 'none' : 'sentences'}
         maxLength={maxLength} value={text} disabled={disabled} data-testid="text-input"
-        placeholder={cloud ? 'One or two words' : 'Type it here'}
+        placeholder={cloud ? t('answer.wordPlaceholder') : t('answer.answerPlaceholder')} dir="auto"
         onChange={(e) => setText(e.target.value)} />
-      <p className="muted small counter" aria-live="polite">{length} / {maxLength}</p>
-      <button type="submit" className="btn primary big submit" disabled={disabled || !ok} data-testid="text-submit">Send</button>
+      <p className="muted small counter" aria-live="polite" dir="ltr">{length} / {maxLength}</p>
+      <button type="submit" className="btn primary big submit" disabled={disabled || !ok} data-testid="text-submit">{t('answer.send')}</button>
     </form>
   );
 }
@@ -123,6 +131,7 @@ export function TextAnswer({ q, disabled, onAnswer }: AnswerProps) {
 /** ordering: drag the handles (pointer events: mouse and touch) or tap the
  *  items in order (each tap puts the item next; Undo takes the last back). */
 export function OrderingAnswer({ q, disabled, onAnswer }: AnswerProps) {
+  const { t } = useTranslation('play');
   const items = q.items ?? [];
   const n = items.length;
   const [order, setOrder] = useState<number[]>(() => items.map((_, i) => i));
@@ -155,7 +164,7 @@ export function OrderingAnswer({ q, disabled, onAnswer }: AnswerProps) {
 
   return (
     <div className="ordering-answer">
-      <p className="hint">Drag the ☰ handles, or tap the items in order (first first).</p>
+      <p className="hint">{t('answer.orderHint')}</p>
       <ol className="order-list" data-testid="order-list">
         {shown.map((item, pos) => {
           const dragging = drag?.from === pos;
@@ -170,10 +179,10 @@ export function OrderingAnswer({ q, disabled, onAnswer }: AnswerProps) {
             <li key={item} className={`order-row c${item}${dragging ? ' dragging' : ''}${rank >= 0 ? ' tapped' : ''}`} style={style}
               data-testid={`order-item-${item}`} data-position={pos}>
               <button type="button" className="order-tap" disabled={disabled || rank >= 0} data-testid={`order-tap-${item}`}
-                aria-label={`${items[item]}: put next (now ${pos + 1} of ${n})`}
+                aria-label={t('answer.putNext', { item: items[item], pos: formatNumber(pos + 1), n: formatNumber(n) })}
                 onClick={() => setTapped(tapPick(tapped, item))}>
-                <span className="order-pos">{pos + 1}</span>
-                <span className="order-text">{items[item]}</span>
+                <span className="order-pos">{formatNumber(pos + 1)}</span>
+                <span className="order-text" dir="auto">{items[item]}</span>
                 {rank >= 0 && <span className="order-check" aria-hidden="true">✓</span>}
               </button>
               <span className="order-handle" role="presentation" aria-hidden="true" data-testid={`order-handle-${item}`}
@@ -184,12 +193,12 @@ export function OrderingAnswer({ q, disabled, onAnswer }: AnswerProps) {
       </ol>
       <div className="actions">
         <button type="button" className="btn" disabled={disabled || tapped.length === 0} data-testid="order-undo"
-          onClick={() => setTapped(tapped.slice(0, -1))}>Undo</button>
+          onClick={() => setTapped(tapped.slice(0, -1))}>{t('answer.undo')}</button>
         <button type="button" className="btn" disabled={disabled || tapped.length === 0} data-testid="order-reset"
-          onClick={() => setTapped([])}>Start over</button>
+          onClick={() => setTapped([])}>{t('answer.startOver')}</button>
       </div>
       <button type="button" className="btn primary big submit" disabled={disabled} data-testid="order-submit"
-        onClick={() => onAnswer({ order: shown })}>Submit this order</button>
+        onClick={() => onAnswer({ order: shown })}>{t('answer.submitOrder')}</button>
     </div>
   );
 }
@@ -217,31 +226,32 @@ export function AnswerInput(props: AnswerProps) {
 
 /** Slider histogram: a bar per bucket, the right answer's bucket and the tolerance band marked. */
 export function Histogram({ buckets, correct, step, unit }: { buckets: SliderBucket[]; correct: unknown; step: number; unit?: string | null }) {
+  const { t } = useTranslation('common');
   const max = Math.max(1, ...buckets.map((b) => b.count));
   const sc = isSliderCorrect(correct) ? correct : null;
   const band = sc ? bucketsInBand(buckets, sc.answer - sc.tolerance, sc.answer + sc.tolerance) : buckets.map(() => false);
   const at = sc ? bucketOf(buckets, sc.answer) : -1;
   return (
-    <section className="histogram" aria-label="Answers per range" data-testid="histogram">
+    <section className="histogram" aria-label={t('kinds.answersPerRange')} data-testid="histogram">
       {sc && (
         <p className="hist-answer" data-testid="hist-answer">
-          Right answer: <strong>{formatValue(sc.answer, step, unit)}</strong>
-          {sc.tolerance > 0 && <> (± {formatValue(sc.tolerance, step, unit)} counts)</>}
+          {t('kinds.rightAnswer')} <strong dir="ltr">{fmtValue(sc.answer, step, unit)}</strong>
+          {sc.tolerance > 0 && <> {t('kinds.tolerance', { v: fmtValue(sc.tolerance, step, unit) })}</>}
         </p>
       )}
       <ol className="hist-bars">
         {buckets.map((b, i) => (
           <li key={i} className={`hist-col${band[i] ? ' band' : ''}${i === at ? ' answer' : ''}`} data-testid={`hist-${i}`}
-            aria-label={`${formatValue(b.from, step)} to ${formatValue(b.to, step)}: ${b.count}`}>
+            aria-label={t('kinds.range', { from: fmtValue(b.from, step), to: fmtValue(b.to, step), count: b.count })}>
             <span className="hist-count" data-testid={`hist-count-${i}`}>{b.count}</span>
             <span className="hist-bar" style={{ height: `${(b.count / max) * 100}%` }} />
             {i === at && <span className="hist-mark" aria-hidden="true">▲</span>}
           </li>
         ))}
       </ol>
-      <div className="hist-axis" aria-hidden="true">
-        <span>{buckets.length ? formatValue(buckets[0].from, step, unit) : ''}</span>
-        <span>{buckets.length ? formatValue(buckets[buckets.length - 1].to, step, unit) : ''}</span>
+      <div className="hist-axis" aria-hidden="true" dir="ltr">
+        <span>{buckets.length ? fmtValue(buckets[0].from, step, unit) : ''}</span>
+        <span>{buckets.length ? fmtValue(buckets[buckets.length - 1].to, step, unit) : ''}</span>
       </div>
     </section>
   );
@@ -249,38 +259,40 @@ export function Histogram({ buckets, correct, step, unit }: { buckets: SliderBuc
 
 /** Word cloud: the normalized texts, sized by count (largest first in the DOM). */
 export function WordCloud({ entries, accepted }: { entries: TextCount[]; accepted?: string[] }) {
+  const { t } = useTranslation('common');
   const sizes = cloudSizes(entries);
-  if (entries.length === 0) return <p className="muted" data-testid="word-cloud">No answers yet.</p>;
+  if (entries.length === 0) return <p className="muted" data-testid="word-cloud">{t('kinds.noAnswersYet')}</p>;
   return (
-    <ul className="word-cloud" aria-label="Answers" data-testid="word-cloud">
+    <ul className="word-cloud" aria-label={t('kinds.answers')} data-testid="word-cloud">
       {entries.map((e, i) => (
         <li key={e.text} className={`cloud-word c${i % 6}`} style={{ fontSize: `${sizes[i].toFixed(2)}rem` }}
           data-testid="cloud-word" data-count={e.count} title={`${e.count}`}>
-          {e.text} <span className="cloud-count">{e.count}</span>
+          <bdi>{e.text}</bdi> <span className="cloud-count">{formatNumber(e.count)}</span>
         </li>
       ))}
-      {accepted && <li className="sr-only">Accepted: {accepted.join(', ')}</li>}
+      {accepted && <li className="sr-only">{t('kinds.accepted', { list: accepted.join(', ') })}</li>}
     </ul>
   );
 }
 
 /** Ordering: the items listed in the right order, with right / wrong counts. */
 export function OrderReveal({ items, correct, counts }: { items: string[]; correct: unknown; counts: RightWrong | null }) {
+  const { t } = useTranslation('common');
   const order = isOrderCorrect(correct) ? correct.order : items.map((_, i) => i);
   return (
-    <section className="order-reveal" aria-label="The right order" data-testid="order-reveal">
+    <section className="order-reveal" aria-label={t('kinds.rightOrder')} data-testid="order-reveal">
       <ol className="order-list revealed">
         {order.map((i, pos) => (
           <li key={i} className={`order-row c${i}`} data-testid={`order-right-${pos}`}>
-            <span className="order-pos">{pos + 1}</span> <span className="order-text">{items[i]}</span>
+            <span className="order-pos">{formatNumber(pos + 1)}</span> <span className="order-text" dir="auto">{items[i]}</span>
           </li>
         ))}
       </ol>
       {counts && (
         <p className="rightwrong">
-          <span className="rw-right" data-testid="order-right-count">{counts.right} right</span>
+          <span className="rw-right" data-testid="order-right-count">{t('kinds.right', { n: formatNumber(counts.right) })}</span>
           {' · '}
-          <span className="rw-wrong" data-testid="order-wrong-count">{counts.wrong} wrong</span>
+          <span className="rw-wrong" data-testid="order-wrong-count">{t('kinds.wrong', { n: formatNumber(counts.wrong) })}</span>
         </p>
       )}
     </section>
@@ -293,6 +305,7 @@ function isRightWrong(d: unknown): d is RightWrong {
 
 /** The closed question's distribution, per kind (screen and host). */
 export function KindResults({ q, dist }: { q: QuestionView; dist: unknown }) {
+  const { t } = useTranslation('common');
   switch (q.kind) {
     case 'slider':
       return <Histogram buckets={Array.isArray(dist) ? (dist as SliderBucket[]) : []} correct={q.correct} step={q.step ?? 1} unit={q.unit} />;
@@ -301,7 +314,7 @@ export function KindResults({ q, dist }: { q: QuestionView; dist: unknown }) {
       const acc = isAcceptedCorrect(q.correct) ? q.correct.accepted : undefined;
       return (
         <>
-          {acc && <p className="accepted" data-testid="accepted">Right answer: <strong>{acc.join(' / ')}</strong></p>}
+          {acc && <p className="accepted" data-testid="accepted">{t('kinds.rightAnswer')} <strong dir="auto">{acc.join(' / ')}</strong></p>}
           <WordCloud entries={Array.isArray(dist) ? (dist as TextCount[]) : []} accepted={acc} />
         </>
       );
@@ -319,17 +332,19 @@ export function KindResults({ q, dist }: { q: QuestionView; dist: unknown }) {
 
 /** What the big screen / host show while a question is open, per kind. */
 export function KindPrompt({ q, big = false }: { q: QuestionView; big?: boolean }) {
+  const { t } = useTranslation('common');
   switch (q.kind) {
     case 'slider':
       return (
         <p className="prompt slider-prompt" data-testid="prompt-slider">
-          Pick a number from <strong>{formatValue(q.min ?? 0, q.step ?? 1, q.unit)}</strong> to <strong>{formatValue(q.max ?? 0, q.step ?? 1, q.unit)}</strong>
+          <Trans ns="common" i18nKey="kinds.sliderPrompt" components={{ b: <strong dir="ltr" /> }}
+            values={{ min: fmtValue(q.min ?? 0, q.step ?? 1, q.unit), max: fmtValue(q.max ?? 0, q.step ?? 1, q.unit) }} />
         </p>
       );
     case 'type_answer':
-      return <p className="prompt" data-testid="prompt-text">Type your answer on your phone</p>;
+      return <p className="prompt" data-testid="prompt-text">{t('kinds.typePrompt')}</p>;
     case 'word_cloud':
-      return <p className="prompt" data-testid="prompt-text">Send a word from your phone</p>;
+      return <p className="prompt" data-testid="prompt-text">{t('kinds.wordPrompt')}</p>;
     case 'ordering':
       return (
         <ol className={`order-list${big ? ' big' : ''}`} data-testid="prompt-items">

@@ -1,7 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { formatNumber } from '../i18n/format';
 import { REACTIONS, type Reaction, type ReactionsFrame } from '../lib/protocol';
 
-/** How each reaction is drawn, and read out. */
+/** How each reaction is drawn, and read out (the English label; the phone
+ *  reads common.json `reactions.<name>`). */
 export const REACTION_EMOJI: Record<Reaction, { emoji: string; label: string }> = {
   clap: { emoji: '👏', label: 'Applause' },
   fire: { emoji: '🔥', label: 'Fire' },
@@ -14,12 +17,13 @@ export const REACTION_EMOJI: Record<Reaction, { emoji: string; label: string }> 
 /** The phone's six reaction buttons. A tap is one `react` frame; nothing
  *  comes back unless it is refused (rate_limited past 2 a second). */
 export function ReactionBar({ send }: { send: (frame: Record<string, unknown>) => boolean }) {
+  const { t } = useTranslation('common');
   const [last, setLast] = useState<Reaction | null>(null);
   return (
-    <div className="reaction-bar" role="group" aria-label="React" data-testid="reaction-bar">
+    <div className="reaction-bar" role="group" aria-label={t('reactions.group')} data-testid="reaction-bar">
       {REACTIONS.map((r) => (
         <button key={r} type="button" className={last === r ? 'reaction tapped' : 'reaction'}
-          data-reaction={r} aria-label={REACTION_EMOJI[r].label}
+          data-reaction={r} aria-label={t(`reactions.${r}`)}
           onClick={() => { if (send({ type: 'react', reaction: r })) setLast(r); }}>
           <span aria-hidden="true">{REACTION_EMOJI[r].emoji}</span>
         </button>
@@ -31,7 +35,7 @@ export function ReactionBar({ send }: { send: (frame: Record<string, unknown>) =
 interface Burst {
   id: number;
   reaction: Reaction;
-  left: number; // % of the width
+  left: number; // % of the width (from the start edge: right in Arabic)
   delay: number; // s
 }
 
@@ -41,6 +45,7 @@ const MAX_PER_SECOND = 40;
 /** Floating emoji on the big screen, one burst per second of taps (sized by
  *  the taps, capped), and the running total of each reaction. */
 export function ReactionBursts({ frame }: { frame: ReactionsFrame | null }) {
+  useTranslation('common'); // the totals' digits follow the language
   const [bursts, setBursts] = useState<Burst[]>([]);
   const [totals, setTotals] = useState<Partial<Record<Reaction, number>>>({});
   const nextId = useRef(0);
@@ -64,14 +69,14 @@ export function ReactionBursts({ frame }: { frame: ReactionsFrame | null }) {
   return (
     <div className="reaction-bursts" aria-hidden="true" data-testid="reaction-bursts">
       {bursts.map((b) => (
-        <span key={b.id} className="reaction-float" style={{ left: `${b.left}%`, animationDelay: `${b.delay}s` }}
+        <span key={b.id} className="reaction-float" style={{ insetInlineStart: `${b.left}%`, animationDelay: `${b.delay}s` }}
           onAnimationEnd={() => setBursts((all) => all.filter((x) => x.id !== b.id))}>
           {REACTION_EMOJI[b.reaction].emoji}
         </span>
       ))}
       <ul className="reaction-totals" data-testid="reaction-totals">
         {REACTIONS.filter((r) => totals[r]).map((r) => (
-          <li key={r} data-reaction={r} data-count={totals[r]}>{REACTION_EMOJI[r].emoji} {totals[r]}</li>
+          <li key={r} data-reaction={r} data-count={totals[r]}>{REACTION_EMOJI[r].emoji} {formatNumber(totals[r] ?? 0)}</li>
         ))}
       </ul>
     </div>

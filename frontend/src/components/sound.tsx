@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { GameInfo } from '../lib/protocol';
 import {
   announceSound, cuesBetween, listenSound, readSoundSettings, ScreenSound,
@@ -58,10 +59,11 @@ export function useScreenSound(pin: string, state: SoundState): { unlocked: bool
 
 /** Shown on the big screen until its sound is on. */
 export function SoundGate({ unlocked, unlock }: { unlocked: boolean; unlock: () => void }) {
+  const { t } = useTranslation('screen');
   if (unlocked) return null;
   return (
     <button type="button" className="sound-gate" data-testid="sound-gate" onClick={unlock}>
-      <span aria-hidden="true">🔊</span> Click for sound
+      <span aria-hidden="true">🔊</span> {t('soundGate')}
     </button>
   );
 }

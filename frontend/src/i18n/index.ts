@@ -59,6 +59,8 @@ void i18n
     fallbackNS: 'common',
     interpolation: { escapeValue: false }, // React escapes
     returnNull: false,
+    // the words are bundled: ready before the first render, no flash of keys
+    initAsync: false,
     detection: {
       order: ['querystring', 'localStorage', 'navigator'],
       lookupQuerystring: 'lang',

@@ -40,3 +40,25 @@ export function listenScreenLanguage(pin: string, on: (lng: Language) => void): 
   };
   return () => c.close();
 }
+
+/** The browser's own language among ours (navigator only: the phone
+ *  switcher's stored choice is a phone's, not the screen's). */
+function browserLanguage(): Language | null {
+  if (typeof navigator === 'undefined') return null;
+  for (const l of navigator.languages?.length ? navigator.languages : [navigator.language]) {
+    const base = (l ?? '').toLowerCase().split('-')[0];
+    if (isLanguage(base)) return base;
+  }
+  return null;
+}
+
+/** The screen's language when it loads: the console's latest choice made
+ *  in this browser, else `?lang=` (the console puts it in the link it
+ *  opens), else the browser's, else English. */
+export function initialScreenLanguage(pin: string, search: string = typeof location === 'undefined' ? '' : location.search): Language {
+  const stored = readScreenLanguage(pin);
+  if (stored) return stored;
+  const q = new URLSearchParams(search).get('lang');
+  if (isLanguage(q)) return q;
+  return browserLanguage() ?? 'en';
+}

@@ -29,9 +29,9 @@ export function stepBy(v: number, steps: number, min: number, max: number, step:
 }
 
 /** A slider value for display: the step's decimals, then the unit. */
-export function formatValue(v: number, step: number, unit?: string | null): string {
+export function formatValue(v: number, step: number, unit?: string | null, locale = 'en-US'): string {
   const d = stepDecimals(step);
-  const text = v.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+  const text = v.toLocaleString(locale, { minimumFractionDigits: d, maximumFractionDigits: d });
   return unit ? `${text} ${unit}` : text;
 }
 

@@ -3,6 +3,8 @@
 // in sockets/frames.py and sockets/snapshot.py (typed there); a field added
 // or made optional on one side only fails tests/sockets/test_frames.py.
 
+import i18n from '../i18n';
+
 export type Role = 'player' | 'host' | 'screen';
 export type GameStateName = 'lobby' | 'question' | 'reveal' | 'finished';
 
@@ -384,25 +386,8 @@ export const CLOSE_SERVER_ERROR = 1011;
 
 /** Plain words for the WebSocket error codes. */
 export function socketErrorText(code: string, fallback?: string): string {
-  const words: Record<string, string> = {
-    not_open: 'The question is not open yet.',
-    wrong_question: 'That answer was for another question.',
-    bad_choice: 'That choice is not valid.',
-    already_answered: 'You already answered this question.',
-    too_late: 'Too late: time was up.',
-    game_finished: 'The game has ended.',
-    rate_limited: 'Slow down a little.',
-    unavailable: 'The server is busy, try again.',
-    already_played: 'That question was already played.',
-    no_more_questions: 'There are no more questions.',
-    unknown_player: 'That player is not in the game.',
-    not_host: 'Only the host can do that.',
-    paused: 'The question is paused.',
-    not_paused: 'The question is not paused.',
-    not_closed: 'Close the question first: the leaderboard shows between questions.',
-    bad_value: 'That answer is not valid.',
-    no_answers: 'This slide takes no answers.',
-    bad_request: 'That request was not understood.',
-  };
-  return words[code] ?? fallback ?? 'Something went wrong.';
+  // the code is the key (common.json `socket.<code>`, docs/protocol.md "Error codes")
+  const key = `socket.${code}`;
+  if (i18n.exists(key, { ns: 'common' })) return i18n.t(key, { ns: 'common' });
+  return fallback ?? i18n.t('errors.generic', { ns: 'common' });
 }

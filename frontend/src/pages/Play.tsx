@@ -1,17 +1,21 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ApiError, api, errorText, playerKey, store, type Joined, type PublicGame, type PublicTeams } from '../api';
 import { ConnectionBanner, Replaced, Countdown, Podium, ReadCountdown, Shape } from '../components/bits';
+import { LanguageSelect } from '../components/LanguageSelect';
+import i18n from '../i18n';
+import { formatNumber, formatRank, readingArrows } from '../i18n/format';
 import { AnswerInput } from '../components/kinds';
 import { ResultScreen, TeamRank, verdict } from '../components/play/ResultScreen';
 import { NameReroll, type NamesMode } from '../components/names';
 import { ReactionBar } from '../components/reactions';
 import { useFitTiles } from '../components/play/useFitTiles';
-import { finalAnnouncement, graphemeCount, playersText, questionAnnouncement, resultAnnouncement } from '../components/play/words';
+import { finalAnnouncement, graphemeCount, playersText, pointsText, questionAnnouncement, resultAnnouncement } from '../components/play/words';
 import { TeamBadge, TeamChoice, teamStyle } from '../components/teams';
 import { serverNow } from '../lib/clock';
 import { valueText } from '../lib/kinds';
 import { socketErrorText, type AnswerPayload, type Entry } from '../lib/protocol';
-import { myTeam, ordinal, payloadValue, questionPhase, type ViewState } from '../lib/state';
+import { myTeam, payloadValue, questionPhase, type ViewState } from '../lib/state';
 import { navigate } from '../router';
 import { useGame, useTicker } from '../useGame';
 import { BrandLogo } from '../components/BrandLogo';
@@ -59,6 +63,7 @@ export function PlayPage({ pin, queryPin }: { pin: string | null; queryPin: stri
 }
 
 function JoinForm({ initialPin, notice }: { initialPin: string; notice: string | null }) {
+  const { t } = useTranslation('play');
   const [pin, setPin] = useState(initialPin);
   const [nickname, setNickname] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -83,9 +88,9 @@ function JoinForm({ initialPin, notice }: { initialPin: string; notice: string |
   async function submit(e: FormEvent) {
     e.preventDefault();
     const p = pin.replace(/\D/g, '');
-    if (p.length !== 6) return setError('The PIN has 6 digits.');
-    if (!nickname.trim()) return setError('Pick a nickname.');
-    if (choosing && team === null) return setError('Pick your team.');
+    if (p.length !== 6) return setError(t('join.pinDigits'));
+    if (!nickname.trim()) return setError(t('join.pickNickname'));
+    if (choosing && team === null) return setError(t('join.pickTeam'));
     setBusy(true);
     setError(null);
     try {
@@ -98,9 +103,10 @@ function JoinForm({ initialPin, notice }: { initialPin: string; notice: string |
       store.set(playerKey(p), joined);
       navigate(`/play/${p}`);
     } catch (err) {
-      // the server says which nickname rule failed (and the limit): show it
-      if (err instanceof ApiError && err.code === 'nickname_invalid' && err.message) {
-        setError(`That nickname is not allowed: ${err.message}.`);
+      // the server says which nickname rule failed (and the limit), in
+      // English: shown as it is to English readers, the code's words to others
+      if (err instanceof ApiError && err.code === 'nickname_invalid' && err.message && i18n.resolvedLanguage === 'en') {
+        setError(t('join.nicknameRule', { detail: err.message }));
       } else {
         setError(errorText(err));
       }
@@ -111,25 +117,29 @@ function JoinForm({ initialPin, notice }: { initialPin: string; notice: string |
   return (
     <main className={`page narrow join${teams?.pin === digits && teams.brand?.accent ? ' branded' : ''}`} style={brandStyle(teams?.pin === digits ? teams.brand : null)}>
       <BrandLogo brand={teams?.pin === digits ? teams.brand : null} place="phone" testId="join-logo" />
-      <h1 className="brand">Stadium</h1>
+      <div className="join-top">
+        <h1 className="brand">Stadium</h1>
+        <LanguageSelect />
+      </div>
       {notice && <p className="notice" role="status">{notice}</p>}
-      <form onSubmit={submit} className="card" aria-label="Join a game">
-        <label htmlFor="pin">Game PIN</label>
-        <input id="pin" name="pin" inputMode="numeric" autoComplete="off" maxLength={6} value={pin}
-          onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))} placeholder="123456" className="big-input" />
-        <label htmlFor="nickname">Nickname</label>
+      <form onSubmit={submit} className="card" aria-label={t('join.form')}>
+        <label htmlFor="pin">{t('join.pin')}</label>
+        {/* a PIN is digits typed left to right in every language */}
+        <input id="pin" name="pin" inputMode="numeric" autoComplete="off" maxLength={6} value={pin} dir="ltr"
+          onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))} placeholder="123456" className="big-input pin-input" />
+        <label htmlFor="nickname">{t('join.nickname')}</label>
         {/* no maxLength: it counts UTF-16 units and would cut emoji silently */}
         <input id="nickname" name="nickname" autoComplete="nickname" value={nickname} aria-describedby="nickname-count"
-          onChange={(e) => setNickname(e.target.value)} placeholder="Your name" className="big-input" dir="auto"
+          onChange={(e) => setNickname(e.target.value)} placeholder={t('join.placeholder')} className="big-input" dir="auto"
           readOnly={names === 'required'} />
         <NameReroll pin={digits} mode={names} onName={setNickname} />
-        <p id="nickname-count" className={`nick-count small${graphemeCount(nickname.trim()) > NICK_MAX ? ' over' : ''}`} data-testid="nickname-count">
+        <p id="nickname-count" className={`nick-count small${graphemeCount(nickname.trim()) > NICK_MAX ? ' over' : ''}`} data-testid="nickname-count" dir="ltr">
           {graphemeCount(nickname.trim())} / {NICK_MAX}
         </p>
         {choosing && gameTeams && <TeamChoice names={gameTeams.names} chosen={team} onChoose={setTeam} />}
-        {gameTeams?.mode === 'auto' && <p className="muted small">You will be put in a team when you join.</p>}
+        {gameTeams?.mode === 'auto' && <p className="muted small">{t('join.autoTeam')}</p>}
         {error && <p className="error" role="alert" data-testid="join-error">{error}</p>}
-        <button type="submit" className="btn primary big" disabled={busy}>{busy ? 'Joining…' : 'Join'}</button>
+        <button type="submit" className="btn primary big" disabled={busy}>{busy ? t('join.joining') : t('join.join')}</button>
       </form>
     </main>
   );
@@ -163,6 +173,7 @@ async function fetchFinal(pin: string, token: string): Promise<StoredFinal | nul
 }
 
 function PlayerGame({ pin, stored, onLeave }: { pin: string; stored: Stored; onLeave(why: string): void }) {
+  const { t } = useTranslation('play');
   const { state, send, final, retryIn, offset, retryNow } = useGame('player', pin, stored.token);
   const q = state.question;
   // the latest stored copy: `from` and `final` are written below, after the mount
@@ -200,7 +211,7 @@ function PlayerGame({ pin, stored, onLeave }: { pin: string; stored: Stored; onL
   // freed; or a 4429 from an address full of phones doing the same).
   const keptFinal = saved.final && (final === 'no_game' || !state.game) ? saved.final : undefined;
   useEffect(() => {
-    if (final === 'unauthorized') onLeave('Your place in that game is gone. Join again.');
+    if (final === 'unauthorized') onLeave(t('game.placeGone'));
     if (final !== 'no_game' || keptFinal) return;
     // The server forgot the game (saved, PIN freed) before this phone saw
     // its end: PostgreSQL still knows this player's final place.
@@ -208,7 +219,7 @@ function PlayerGame({ pin, stored, onLeave }: { pin: string; stored: Stored; onL
     fetchFinal(pin, stored.token).then((f) => {
       if (!live) return;
       if (f) remember({ final: f });
-      else onLeave('That game is no longer running.');
+      else onLeave(t('game.noLonger'));
     });
     return () => { live = false; };
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -234,16 +245,16 @@ function PlayerGame({ pin, stored, onLeave }: { pin: string; stored: Stored; onL
   if (final === 'kicked' || state.kicked) {
     return (
       <main className="page narrow center">
-        <h1>You were removed from the game</h1>
-        <p>The host removed you from game {pin}.</p>
-        <a className="btn" href="/play">Join another game</a>
+        <h1>{t('game.removedTitle')}</h1>
+        <p>{t('game.removedBody', { pin })}</p>
+        <a className="btn" href="/play">{t('game.joinAnother')}</a>
       </main>
     );
   }
 
   const me = state.me;
   const team = myTeam(state) ?? (stored.team !== undefined && stored.team !== null
-    ? { team: stored.team, name: stored.teamName ?? `Team ${stored.team + 1}` } : null);
+    ? { team: stored.team, name: stored.teamName ?? t('teams.defaultName', { n: formatNumber(stored.team + 1) }) } : null);
   function answer(a: AnswerPayload) {
     if (!q) return;
     send({ type: 'answer', question: q.question, ...a, ts: Date.now() });
@@ -260,7 +271,7 @@ function PlayerGame({ pin, stored, onLeave }: { pin: string; stored: Stored; onL
     body = <FinalView podium={keptFinal.podium} rank={keptFinal.rank} score={keptFinal.score} team={keptFinal.team ?? null} />;
     announce = finalAnnouncement(keptFinal.rank, keptFinal.score);
   } else if (!state.game) {
-    body = <p className="center muted">Connecting…</p>;
+    body = <p className="center muted">{t('game.connecting')}</p>;
   } else if (state.game.state === 'finished') {
     body = (
       <FinalView podium={state.podium} rank={state.finalRank} score={state.finalScore}
@@ -271,42 +282,42 @@ function PlayerGame({ pin, stored, onLeave }: { pin: string; stored: Stored; onL
     body = (
       <div className="center lobby">
         <BrandLogo brand={state.game.brand} place="phone" testId="phone-logo" />
-        <h2>You're in!</h2>
+        <h2>{t('game.youreIn')}</h2>
         <p className="nick" dir="auto">{me?.nickname ?? stored.nickname}</p>
         {team && (
           <p className="team-assigned" data-testid="team-assigned">
-            Your team: <span className="team-badge" style={teamStyle(team.team)}>{team.name}</span>
+            {t('game.yourTeam')} <span className="team-badge" style={teamStyle(team.team)}><bdi>{team.name}</bdi></span>
           </p>
         )}
-        <p className="muted" data-testid="lobby-count">Waiting for the host to start… ({playersText(state.leaderboard.players)})</p>
+        <p className="muted" data-testid="lobby-count">{t('game.waiting', { players: playersText(state.leaderboard.players) })}</p>
         <ReactionBar send={send} />
       </div>
     );
   } else if (open && q.kind === 'info') {
     body = (
       <div className="info-slide" data-testid="info-slide">
-        {phase === 'paused' && <p className="paused-banner" role="status" data-testid="paused">Paused</p>}
-        <h2 className="qtext big">{q.text}</h2>
+        {phase === 'paused' && <p className="paused-banner" role="status" data-testid="paused">{t('game.paused')}</p>}
+        <h2 className="qtext big" dir="auto">{q.text}</h2>
         {q.image && <img className="qimage" src={q.image} alt="" />}
       </div>
     );
-    announce = `Question ${q.question} of ${state.game.n_questions}: ${q.text}`;
+    announce = t('say.infoSlide', { n: formatNumber(q.question), of: formatNumber(state.game.n_questions), text: q.text });
   } else if (open && state.myAnswer && state.myAnswer.question === q.question) {
     const mine = state.myAnswer;
     body = (
       <div className="center locked" data-testid="locked">
-        {phase === 'paused' && <p className="paused-banner" role="status" data-testid="paused">Paused</p>}
-        <h2 ref={lockedHeading} tabIndex={-1} data-testid="locked-heading">Answer locked in</h2>
+        {phase === 'paused' && <p className="paused-banner" role="status" data-testid="paused">{t('game.paused')}</p>}
+        <h2 ref={lockedHeading} tabIndex={-1} data-testid="locked-heading">{t('game.locked')}</h2>
         {mine.choices && mine.choices.length > 0 && (q.kind === 'choice' || q.kind === 'true_false' || q.kind === 'poll') ? (
           <p className="picked">
             {mine.choices.map((c) => (
-              <span key={c} className={`chip c${c}`}><Shape index={c} size={20} /> {q.choices?.[c]}</span>
+              <span key={c} className={`chip c${c}`}><Shape index={c} size={20} /> <bdi>{q.choices?.[c]}</bdi></span>
             ))}
           </p>
         ) : (
-          <p className="picked big-value" data-testid="locked-value">{valueText(q, payloadValue(mine))}</p>
+          <p className="picked big-value" data-testid="locked-value" dir="auto">{readingArrows(valueText(q, payloadValue(mine)))}</p>
         )}
-        <p className="muted">Waiting for the others…</p>
+        <p className="muted">{t('game.waitingOthers')}</p>
         <ReactionBar send={send} />
       </div>
     );
@@ -317,13 +328,13 @@ function PlayerGame({ pin, stored, onLeave }: { pin: string; stored: Stored; onL
     body = (
       <div className={`question kind-${q.kind}${reading ? ' is-reading' : ''}`} ref={tiles}>
         <div className="qhead">
-          <span className="muted qnum">Question {q.question} of {state.game.n_questions}</span>
+          <span className="muted qnum">{t('game.questionOf', { n: formatNumber(q.question), of: formatNumber(state.game.n_questions) })}</span>
           {!reading && (
             <Countdown openedMs={q.answers_open_ms} deadlineMs={q.deadline_ms} offset={offset}
               pausedLeftMs={paused ? (q.remaining_ms ?? 0) : undefined} />
           )}
         </div>
-        {paused && <p className="paused-banner" role="status" data-testid="paused">Paused</p>}
+        {paused && <p className="paused-banner" role="status" data-testid="paused">{t('game.paused')}</p>}
         {/* the big screen shows the question: here the whole text only while
             reading, then one line, so the tiles keep the screen */}
         <h2 className={reading ? 'qtext' : 'qtext one-line'} title={q.text} dir="auto">{q.text}</h2>
@@ -336,8 +347,8 @@ function PlayerGame({ pin, stored, onLeave }: { pin: string; stored: Stored; onL
     // a live region speaks again only when its text changes
     announce = questionAnnouncement(q.question, state.game.n_questions, q.time_limit, q.read_time);
   } else if (open) {
-    body = <div className="center"><h2>Time's up!</h2><p className="muted">Waiting for the results…</p></div>;
-    announce = "Time's up";
+    body = <div className="center"><h2>{t('game.timesUp')}</h2><p className="muted">{t('game.waitingResults')}</p></div>;
+    announce = t('say.timesUp');
   } else {
     body = <><ResultScreen state={state} q={q} joinedAfter={joinedAfter} /><ReactionBar send={send} /></>;
     if (q.kind !== 'info') {
@@ -352,8 +363,9 @@ function PlayerGame({ pin, stored, onLeave }: { pin: string; stored: Stored; onL
       <header className="bar">
         <span className="bar-nick" dir="auto" title={me?.nickname ?? stored.nickname}>{me?.nickname ?? stored.nickname}</span>
         {team && <TeamBadge team={team.team} name={team.name} />}
-        <span className="bar-pin">PIN {pin}</span>
-        <span className="bar-score" aria-label="Your score">{keptFinal?.score ?? me?.score ?? 0} pts</span>
+        <span className="bar-pin">{t('game.pin')} <span className="pin-digits" dir="ltr">{pin}</span></span>
+        <span className="bar-score" aria-label={t('game.yourScore')}>{t('game.pts', { n: formatNumber(keptFinal?.score ?? me?.score ?? 0) })}</span>
+        <LanguageSelect compact />
       </header>
       {/* what a screen reader hears without looking: a question opening, a result */}
       <div className="sr-only" role="status" aria-live="polite" aria-atomic="true" data-testid="live-region">{announce}</div>
@@ -370,13 +382,15 @@ function FinalView({ podium, rank, score, team }: {
   podium: Entry[] | null; rank: number | null; score: number | null;
   team: { name: string; rank: number | null; score: number | null } | null;
 }) {
+  const { t } = useTranslation('play');
+  const points = score !== null ? pointsText(score) : null;
+  let words: string;
+  if (rank) words = points !== null ? t('game.finishedWith', { rank: formatRank(rank), points }) : t('game.finished', { rank: formatRank(rank) });
+  else words = points !== null ? t('game.gameOverWith', { points }) : t('game.gameOver');
   return (
     <div className="final">
       {podium && podium.length > 0 && <Podium podium={podium} />}
-      <p className="final-rank" data-testid="final-rank">
-        {rank ? `You finished ${ordinal(rank)}` : 'Game over'}
-        {score !== null ? ` with ${score} points` : ''}
-      </p>
+      <p className="final-rank" data-testid="final-rank">{words}</p>
       {team && <TeamRank name={team.name} rank={team.rank} score={team.score} final />}
     </div>
   );

@@ -1,5 +1,9 @@
 import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
+import i18n from '../i18n';
+import { initialScreenLanguage, listenScreenLanguage } from '../i18n/screenLanguage';
+import { formatNumber } from '../i18n/format';
 import { screenKey, store } from '../api';
 import { ConnectionBanner, Replaced } from '../components/bits';
 import { ScreenBoard } from '../components/screen/Board';
@@ -32,10 +36,21 @@ function screenToken(pin: string): string | null {
   return store.get<string>(screenKey(pin));
 }
 
+/** The screen speaks the host's language, not the phone switcher's: set
+ *  before the first render, then as the console changes it. Not stored
+ *  (i18n.changeLanguage, not setLanguage): this browser's own pages keep
+ *  their language. */
+function useScreenLanguage(pin: string): void {
+  useState(() => { void i18n.changeLanguage(initialScreenLanguage(pin)); return null; });
+  useEffect(() => listenScreenLanguage(pin, (lng) => { void i18n.changeLanguage(lng); }), [pin]);
+}
+
 export function ScreenPage({ pin }: { pin: string }) {
+  useScreenLanguage(pin);
+  const { t } = useTranslation('screen');
   const [token] = useState(() => screenToken(pin));
   if (!token) {
-    return <main className="page narrow screen"><h1>Big screen</h1><p>Open the big screen from the host console of game {pin}.</p></main>;
+    return <main className="page narrow screen"><h1>{t('bigScreen')}</h1><p>{t('noToken', { pin })}</p></main>;
   }
   return <Screen pin={pin} token={token} />;
 }
@@ -44,6 +59,7 @@ export function ScreenPage({ pin }: { pin: string }) {
 type View = 'lobby' | 'question' | 'board' | 'final';
 
 function Screen({ pin, token }: { pin: string; token: string }) {
+  const { t } = useTranslation('screen');
   const { state, final, retryIn, offset, retryNow } = useGame('screen', pin, token);
   const [qr, setQr] = useState<string | null>(null);
   const joinUrl = `${location.origin}/play?pin=${pin}`;
@@ -62,10 +78,10 @@ function Screen({ pin, token }: { pin: string; token: string }) {
   const saved = useSavedFinal(pin, token, final === 'no_game');
   if (final === 'replaced') return <Replaced onUseHere={retryNow} />;
   if (final === 'no_game' && saved !== null) {
-    return saved === 'loading' ? <main className="page screen"><p className="muted">Connecting…</p></main> : <ScreenSavedFinal final={saved} />;
+    return saved === 'loading' ? <main className="page screen"><p className="muted">{t('connecting')}</p></main> : <ScreenSavedFinal final={saved} />;
   }
-  if (final === 'unauthorized' || final === 'no_game') return <main className="page screen"><h1>This game is no longer available.</h1></main>;
-  if (!g) return <main className="page screen"><p className="muted">Connecting…</p></main>;
+  if (final === 'unauthorized' || final === 'no_game') return <main className="page screen"><h1>{t('gone')}</h1></main>;
+  if (!g) return <main className="page screen"><p className="muted">{t('connecting')}</p></main>;
 
   const teamsOn = board === 'teams';
   let view: View;
@@ -79,7 +95,8 @@ function Screen({ pin, token }: { pin: string; token: string }) {
   // the players frame keeps join_open live
   const late = g.join_open && view !== 'lobby' && view !== 'final' ? (
     <p className="late-join" data-testid="screen-late-join">
-      Late? Join at <strong>{location.host}/play</strong> with PIN <strong className="late-pin">{pin}</strong>
+      <Trans ns="screen" i18nKey="lateJoin" values={{ host: location.host, pin }}
+        components={{ b: <strong dir="ltr" />, pin: <strong className="late-pin" dir="ltr" /> }} />
     </p>
   ) : null;
 
@@ -90,7 +107,7 @@ function Screen({ pin, token }: { pin: string; token: string }) {
     const playerPodium = state.podium ? <ScreenPodium podium={state.podium} /> : null;
     main = (
       <div className={teamPodium ? 'show-final with-teams' : 'show-final'} data-testid="screen-final">
-        <h1 className="show-final-title">{g.title}: final results</h1>
+        <h1 className="show-final-title">{t('finalTitle', { title: g.title })}</h1>
         <div className="show-final-podiums">
           {teamsOn ? <>{teamPodium}{playerPodium}</> : <>{playerPodium}{teamPodium}</>}
         </div>
@@ -99,15 +116,15 @@ function Screen({ pin, token }: { pin: string; token: string }) {
   } else if (view === 'lobby') {
     main = (
       <ScreenLobby title={g.title} pin={pin} qr={qr} joinUrl={joinUrl} players={state.leaderboard.players} wall={state.wall}
-        teamBoard={teamsOn ? <TeamBoard teams={state.teams} names={g.teams} title="Teams" lobby /> : undefined} />
+        teamBoard={teamsOn ? <TeamBoard teams={state.teams} names={g.teams} title={t('teams')} lobby /> : undefined} />
     );
   } else if (view === 'board' && q) {
     main = (
       <div className="show-fullboard" data-testid="screen-leaderboard">
-        <p className="show-after">After question {q.question} of {g.n_questions}</p>
+        <p className="show-after">{t('after', { n: formatNumber(q.question), of: formatNumber(g.n_questions) })}</p>
         {teamsOn
-          ? <TeamBoard teams={state.teams} names={g.teams} title="Team board" />
-          : <ScreenBoard key={q.question} top={state.leaderboard.top} previous={previous} title="Leaderboard" full />}
+          ? <TeamBoard teams={state.teams} names={g.teams} title={t('teamBoard')} />
+          : <ScreenBoard key={q.question} top={state.leaderboard.top} previous={previous} title={t('leaderboard')} full />}
         {late}
       </div>
     );
@@ -123,7 +140,7 @@ function Screen({ pin, token }: { pin: string; token: string }) {
         </div>
         {!solo && (
           <aside className="show-side">
-            {teamsOn ? <TeamBoard teams={state.teams} names={g.teams} title="Teams" /> : <ScreenBoard top={state.leaderboard.top} title="Top 10" />}
+            {teamsOn ? <TeamBoard teams={state.teams} names={g.teams} title={t('teams')} /> : <ScreenBoard top={state.leaderboard.top} title={t('top10')} />}
           </aside>
         )}
       </div>
@@ -139,8 +156,8 @@ function Screen({ pin, token }: { pin: string; token: string }) {
       <SoundGate unlocked={sound.unlocked} unlock={sound.unlock} />
       {hasTeams && (
         <button type="button" className="btn small board-toggle" data-testid="board-toggle" data-board={board}
-          onClick={() => setBoard(teamsOn ? 'players' : 'teams')} title="Switch boards (key T)">
-          {teamsOn ? 'Players board' : 'Teams board'}
+          onClick={() => setBoard(teamsOn ? 'players' : 'teams')} title={t('switchBoards')}>
+          {teamsOn ? t('playersBoard') : t('teamsBoard')}
         </button>
       )}
     </main>

@@ -4,8 +4,11 @@
 // slides them; the full board starts from the previous board's order and
 // moves to the new one, with an arrow for each move.
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import i18n from '../../i18n';
+import { formatNumber } from '../../i18n/format';
 import type { Entry } from '../../lib/protocol';
-import { ordinal } from '../../lib/state';
+import { rowWords } from '../bits';
 import { movements, type Move } from '../../lib/wall';
 import { useReducedMotion } from './hooks';
 
@@ -14,10 +17,11 @@ const ROW = 1.6;
 
 function moveText(m: Move | undefined): { mark: string; words: string } | null {
   if (!m) return null;
-  if (m.dir === 'up') return { mark: `▲${m.by}`, words: `up ${m.by}` };
-  if (m.dir === 'down') return { mark: `▼${m.by}`, words: `down ${m.by}` };
-  if (m.dir === 'new') return { mark: '★', words: 'new in the top' };
-  return { mark: '=', words: 'same place' };
+  const by = formatNumber(m.by);
+  if (m.dir === 'up') return { mark: `▲${by}`, words: i18n.t('moveUp', { ns: 'screen', n: by }) };
+  if (m.dir === 'down') return { mark: `▼${by}`, words: i18n.t('moveDown', { ns: 'screen', n: by }) };
+  if (m.dir === 'new') return { mark: '★', words: i18n.t('moveNew', { ns: 'screen' }) };
+  return { mark: '=', words: i18n.t('moveSame', { ns: 'screen' }) };
 }
 
 export function ScreenBoard({ top, previous = null, title, full = false, limit = 10 }: {
@@ -28,6 +32,7 @@ export function ScreenBoard({ top, previous = null, title, full = false, limit =
   full?: boolean;
   limit?: number;
 }) {
+  const { t } = useTranslation('screen');
   const rows = top.slice(0, limit);
   const reduced = useReducedMotion();
   const moves = full ? movements(previous, rows) : new Map<number, Move>();
@@ -48,13 +53,13 @@ export function ScreenBoard({ top, previous = null, title, full = false, limit =
     <section className={full ? 'show-board full' : 'show-board side'} aria-label={title}>
       <h2 className="show-board-title">{title}</h2>
       {rows.length === 0 ? (
-        <p className="muted show-board-empty">No scores yet.</p>
+        <p className="muted show-board-empty">{t('board.noScores', { ns: 'common' })}</p>
       ) : (
         <>
           <ol className="sr-only">
             {rows.map((e) => {
               const m = moveText(moves.get(e.player));
-              return <li key={e.player}>{`${ordinal(e.rank)} ${e.nickname} ${e.score} points${m ? `, ${m.words}` : ''}`}</li>;
+              return <li key={e.player}>{m ? t('rowMove', { row: rowWords(e), move: m.words }) : rowWords(e)}</li>;
             })}
           </ol>
           <ol className="sb-list" style={{ height: `${rows.length * ROW}em` }} data-testid="leaderboard" data-settled={settled}
@@ -65,14 +70,14 @@ export function ScreenBoard({ top, previous = null, title, full = false, limit =
               return (
                 <li key={e.player} className={`sb-row r${e.rank}`} data-rank={e.rank} data-player={e.player}
                   style={{ transform: `translateY(${pos(e, at.get(e.player) ?? 0) * ROW}em)` }}>
-                  <span className="sb-rank">{e.rank}</span>
+                  <span className="sb-rank num">{formatNumber(e.rank)}</span>
                   {full && (
-                    <span className={`sb-move ${m?.dir ?? 'none'}`} data-testid="lb-move" data-move={m ? `${m.dir}${m.by || ''}` : ''}>
+                    <span className={`sb-move ${m?.dir ?? 'none'}`} data-testid="lb-move" dir="ltr" data-move={m ? `${m.dir}${m.by || ''}` : ''}>
                       {mt?.mark ?? ''}
                     </span>
                   )}
-                  <span className="lb-name sb-name">{e.nickname}</span>
-                  <span className="lb-score sb-score">{e.score}</span>
+                  <span className="lb-name sb-name" dir="auto">{e.nickname}</span>
+                  <span className="lb-score sb-score num">{formatNumber(e.score)}</span>
                 </li>
               );
             })}

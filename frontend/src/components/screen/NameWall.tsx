@@ -3,6 +3,7 @@
 // after each render the chips that do not fit whole are hidden (they are
 // the oldest, at the end of the flow), again whenever the box resizes.
 import { useLayoutEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { PlayerRef } from '../../lib/protocol';
 
 function fitChips(ul: HTMLUListElement): void {
@@ -20,6 +21,7 @@ function fitChips(ul: HTMLUListElement): void {
 }
 
 export function NameWall({ wall }: { wall: PlayerRef[] }) {
+  const { t } = useTranslation('screen');
   const ref = useRef<HTMLUListElement>(null);
   const newest = [...wall].reverse();
   const empty = newest.length === 0;
@@ -35,13 +37,13 @@ export function NameWall({ wall }: { wall: PlayerRef[] }) {
     return () => ro.disconnect();
   }, [empty]);
   if (empty) {
-    return <p className="wall-empty" data-testid="wall-empty">Waiting for the first players…</p>;
+    return <p className="wall-empty" data-testid="wall-empty">{t('wallEmpty')}</p>;
   }
   return (
-    <ul className="name-wall" ref={ref} aria-label="Players who joined" data-testid="name-wall">
+    <ul className="name-wall" ref={ref} aria-label={t('wallLabel')} data-testid="name-wall">
       {newest.map((p, i) => (
         <li key={p.player} className={i === 0 ? 'wall-chip newest' : 'wall-chip'} data-player={p.player} title={p.nickname}>
-          <span className="wall-name">{p.nickname}</span>
+          <span className="wall-name" dir="auto">{p.nickname}</span>
         </li>
       ))}
     </ul>

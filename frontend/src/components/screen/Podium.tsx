@@ -2,8 +2,10 @@
 // as a show does; with prefers-reduced-motion every place shows at once.
 // Screen readers get the whole podium at once (the list), in rank order.
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { formatNumber, formatRank } from '../../i18n/format';
 import type { Entry } from '../../lib/protocol';
-import { ordinal } from '../../lib/state';
+import { rowWords } from '../bits';
 import { revealOrder } from '../../lib/wall';
 import { useReducedMotion } from './hooks';
 
@@ -11,6 +13,7 @@ export const REVEAL_FIRST_MS = 800;
 export const REVEAL_GAP_MS = 1500;
 
 export function ScreenPodium({ podium }: { podium: Entry[] }) {
+  const { t } = useTranslation('screen');
   const reduced = useReducedMotion();
   const order = revealOrder(podium); // e.g. [3, 2, 1]
   const [shown, setShown] = useState(() => (reduced ? order.length : 0));
@@ -28,10 +31,10 @@ export function ScreenPodium({ podium }: { podium: Entry[] }) {
   // classic layout: 2nd, 1st, 3rd
   const places = [top[1], top[0], top[2]].filter(Boolean) as Entry[];
   return (
-    <section className="show-podium" aria-label="Podium">
-      <h2 className="show-podium-title">Podium</h2>
+    <section className="show-podium" aria-label={t('podium')}>
+      <h2 className="show-podium-title">{t('podium')}</h2>
       <ol className="sr-only" data-testid="podium">
-        {top.map((e) => <li key={e.player}>{`${ordinal(e.rank)} ${e.nickname} ${e.score} points`}</li>)}
+        {top.map((e) => <li key={e.player}>{rowWords(e)}</li>)}
       </ol>
       <div className="show-podium-stage" aria-hidden="true">
         {places.map((e) => {
@@ -40,10 +43,10 @@ export function ScreenPodium({ podium }: { podium: Entry[] }) {
             <div key={e.player} className={`show-step p${e.rank}${on ? ' on' : ''}`} data-testid={`podium-step-${e.rank}`}
               data-revealed={on ? 'true' : 'false'}>
               <div className="show-step-who">
-                <div className="show-step-name">{e.nickname}</div>
-                <div className="show-step-score">{e.score}</div>
+                <div className="show-step-name" dir="auto">{e.nickname}</div>
+                <div className="show-step-score num">{formatNumber(e.score)}</div>
               </div>
-              <div className="show-step-block">{ordinal(e.rank)}</div>
+              <div className="show-step-block">{formatRank(e.rank)}</div>
             </div>
           );
         })}

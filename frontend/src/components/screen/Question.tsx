@@ -1,6 +1,8 @@
 // A question on the big screen: the reading time ("get ready"), the open
 // question (tiles or the kind's prompt, the countdown) and its results.
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { formatNumber } from '../../i18n/format';
 import { serverNow } from '../../lib/clock';
 import type { GameInfo } from '../../lib/protocol';
 import { questionPhase, type QuestionView } from '../../lib/state';
@@ -32,6 +34,7 @@ export function ScreenQuestion({ g, q, now, offset, answered, players, dist, lat
   /** the late-join line, when joining is possible */
   late: ReactNode;
 }) {
+  const { t } = useTranslation('screen');
   const open = q.state === 'open';
   const phase = questionPhase(q, serverNow(now, offset));
   const reading = phase === 'reading';
@@ -56,22 +59,22 @@ export function ScreenQuestion({ g, q, now, offset, answered, players, dist, lat
     <div className={`show-question kind-${q.kind}${reading ? ' reading-view' : ''}${open ? ' is-open' : ' is-closed'}`}
       data-testid={reading ? 'screen-reading' : 'screen-question'}>
       <div className="show-qhead">
-        <span className="show-qnum" data-testid="screen-qnum">Question {q.question} of {g.n_questions}</span>
+        <span className="show-qnum" data-testid="screen-qnum">{t('questionOf', { n: formatNumber(q.question), of: formatNumber(g.n_questions) })}</span>
         {open && !reading && !info && (
           <Countdown openedMs={q.answers_open_ms} deadlineMs={q.deadline_ms} offset={offset} big
             pausedLeftMs={paused ? (q.remaining_ms ?? 0) : undefined} />
         )}
-        {!open && !info && <span className="show-closed-label">{q.kind === 'poll' || q.kind === 'word_cloud' ? 'Results' : 'Answers'}</span>}
+        {!open && !info && <span className="show-closed-label">{q.kind === 'poll' || q.kind === 'word_cloud' ? t('results') : t('answers')}</span>}
         {!info && !reading && (
-          <span className="screen-answered" data-testid="screen-answered">{answered} / {players} answered</span>
+          <span className="screen-answered" data-testid="screen-answered">{t('answered', { answered: formatNumber(answered), players: formatNumber(players) })}</span>
         )}
       </div>
-      <h1 className={`qtext show-qtext${reading || info ? ' huge' : ''}${textSize(q.text)}`} data-testid="screen-qtext">{q.text}</h1>
+      <h1 className={`qtext show-qtext${reading || info ? ' huge' : ''}${textSize(q.text)}`} data-testid="screen-qtext" dir="auto">{q.text}</h1>
       {q.image && <img className={info ? 'qimage info' : 'qimage'} src={q.image} alt="" />}
       <div className="show-body">{body}</div>
       {late}
       {open && paused && (
-        <div className="paused-overlay" role="status" data-testid="screen-paused"><span>Paused</span></div>
+        <div className="paused-overlay" role="status" data-testid="screen-paused"><span>{t('paused')}</span></div>
       )}
     </div>
   );

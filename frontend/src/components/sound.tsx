@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { GameInfo } from '../lib/protocol';
 import {
   announceSound, cuesBetween, listenSound, readSoundSettings, ScreenSound,
@@ -69,21 +70,23 @@ export function SoundGate({ unlocked, unlock }: { unlocked: boolean; unlock: () 
 /** The console's volume and mute for the big screens of this browser. */
 export function SoundControls({ pin }: { pin: string }) {
   const [s, setS] = useState<SoundSettings>(() => readSoundSettings(pin));
+  const { t, i18n } = useTranslation('host');
+  const pct = new Intl.NumberFormat(i18n.resolvedLanguage, { style: 'percent' }).format(s.volume);
   const change = (next: SoundSettings) => {
     setS(next);
     announceSound(pin, next);
   };
   return (
     <fieldset className="sound-controls" data-testid="sound-controls">
-      <legend>Big screen sound</legend>
+      <legend>{t('sound.legend')}</legend>
       <label>
         <input type="checkbox" data-testid="sound-mute" checked={s.muted}
-          onChange={(e) => change({ ...s, muted: e.target.checked })} /> Mute
+          onChange={(e) => change({ ...s, muted: e.target.checked })} /> {t('sound.mute')}
       </label>
       <label>
-        Volume{' '}
+        {t('sound.volume')}{' '}
         <input type="range" min={0} max={100} step={5} data-testid="sound-volume"
-          value={Math.round(s.volume * 100)} aria-valuetext={`${Math.round(s.volume * 100)} %`}
+          value={Math.round(s.volume * 100)} aria-valuetext={pct}
           onChange={(e) => change({ ...s, volume: Number(e.target.value) / 100 })} />
       </label>
     </fieldset>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { joinState } from './hostconsole';
+import { joinState, screenLink } from './hostconsole';
 
 describe('joinState', () => {
   it('is open while the server says join_open', () => {
@@ -13,5 +13,13 @@ describe('joinState', () => {
   it('is closed for good once a question started with late join off', () => {
     expect(joinState({ join_open: false, late_join: false, state: 'question' })).toBe('started');
     expect(joinState({ join_open: false, late_join: false, state: 'reveal' })).toBe('started');
+  });
+});
+
+describe('screenLink', () => {
+  it('carries the screen language and the board in the query, the key in the fragment', () => {
+    expect(screenLink({ pin: '123456', token: 'a b', board: 'teams', lang: 'ja' })).toBe('/screen/123456?board=teams&lang=ja#token=a%20b');
+    expect(screenLink({ pin: '123456', token: 'k', board: null, lang: 'ar' })).toBe('/screen/123456?lang=ar#token=k');
+    expect(screenLink({ pin: '123456', token: 'k', board: null, lang: null })).toBe('/screen/123456#token=k');
   });
 });

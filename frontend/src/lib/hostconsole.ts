@@ -7,3 +7,14 @@ export function joinState(g: { join_open: boolean; late_join?: boolean; state: s
   if (g.join_open) return 'open';
   return g.late_join === false && g.state !== 'lobby' ? 'started' : 'locked';
 }
+
+/** The big screen's address from the console: `?board=` (teams games) and
+ *  `?lang=` (the host's pick of the screen's language) in the query, the
+ *  screen key in the fragment (never sent to the server or in its logs). */
+export function screenLink({ pin, token, board, lang }: { pin: string; token: string; board: string | null; lang: string | null }): string {
+  const q = new URLSearchParams();
+  if (board) q.set('board', board);
+  if (lang) q.set('lang', lang);
+  const query = q.toString();
+  return `/screen/${pin}${query ? `?${query}` : ''}#token=${encodeURIComponent(token)}`;
+}

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api, errorText } from '../api';
 import { gameAction, pageCount, stateWords, when, type GamesPage } from '../lib/gameslist';
 import { navigate } from '../router';
+import { hostLocale } from '../lib/hostconsole';
 
 const PAGE_SIZE = 10;
 
@@ -15,7 +16,7 @@ export function GamesList() {
   const [data, setData] = useState<GamesPage | null>(null);
   const [error, setError] = useState<string | null>(null);
   const { t, i18n } = useTranslation('host');
-  const lng = i18n.resolvedLanguage;
+  const lng = hostLocale(i18n.language); // dates of the region (pt-BR, de-CH)
   useEffect(() => {
     let live = true;
     api<GamesPage>('GET', `/api/games?page=${page}&page_size=${PAGE_SIZE}`).then(
@@ -37,7 +38,7 @@ export function GamesList() {
               return (
                 <li key={g.game} className="card quiz-item" data-testid={`game-row-${g.pin}`}>
                   <div>
-                    <strong className="quiz-title">{g.title}</strong>
+                    <strong className="quiz-title" dir="auto">{g.title}</strong>
                     <span className="muted"> · {t('games.pin', { pin: g.pin })} · {g.live ? t('games.live', { state: stateWords(g.state) }) : stateWords(g.state)} · {t('games.players', { count: g.players })}</span>
                   </div>
                   <div className="muted">{t('games.when', { started: when(g.started, lng), finished: when(g.finished, lng) })}</div>

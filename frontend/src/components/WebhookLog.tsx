@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api';
+import { hostLocale } from '../lib/hostconsole';
 
 /** GET /api/games/<pin>/webhooks (docs/protocol.md, "Webhooks"). */
 export interface WebhookDelivery {
@@ -57,7 +58,7 @@ export function WebhookLog({ pin }: { pin: string }) {
         <ul>
           {log.deliveries.map((d) => (
             <li key={`${d.id}-${d.attempt}`}>
-              {new Date(d.at).toLocaleTimeString(i18n.resolvedLanguage)} {d.event} #{d.attempt}: {d.delivered ? t('webhook.delivered') : (d.status_code ?? d.error)} ({t('webhook.ms', { ms: d.ms })})
+              {new Date(d.at).toLocaleTimeString(hostLocale(i18n.language))} {d.event} #{d.attempt}: {d.delivered ? t('webhook.delivered') : (d.status_code ?? d.error)} ({t('webhook.ms', { ms: d.ms })})
             </li>
           ))}
         </ul>

@@ -6,6 +6,7 @@ import {
   type SoundSettings, type SoundState,
 } from '../lib/sound';
 import { questionPhase, type QuestionView } from '../lib/state';
+import { hostLocale } from '../lib/hostconsole';
 
 /** The screen's moment, as the sound rules see it (at server time `serverMs`). */
 export function soundStateOf(g: GameInfo | null, q: QuestionView | null, serverMs: number): SoundState {
@@ -71,7 +72,7 @@ export function SoundGate({ unlocked, unlock }: { unlocked: boolean; unlock: () 
 export function SoundControls({ pin }: { pin: string }) {
   const [s, setS] = useState<SoundSettings>(() => readSoundSettings(pin));
   const { t, i18n } = useTranslation('host');
-  const pct = new Intl.NumberFormat(i18n.resolvedLanguage, { style: 'percent' }).format(s.volume);
+  const pct = new Intl.NumberFormat(hostLocale(i18n.language), { style: 'percent' }).format(s.volume);
   const change = (next: SoundSettings) => {
     setS(next);
     announceSound(pin, next);

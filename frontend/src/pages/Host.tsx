@@ -136,7 +136,7 @@ export function HostHome() {
           {data.map((q) => (
             <li key={q.id} className="card quiz-item" data-testid="quiz-item">
               <div>
-                <strong className="quiz-title">{q.title}</strong>
+                <strong className="quiz-title" dir="auto">{q.title}</strong>
                 {q.n_questions !== undefined && <span className="muted"> · {t('home.questions', { count: q.n_questions })}</span>}
               </div>
               <div className="actions">

@@ -135,7 +135,7 @@ function Console({ pin, stored, onStale }: { pin: string; stored: HostStored; on
     <main className="page host console">
       <ConnectionBanner connection={state.connection} retryIn={retryIn} onRetry={retryNow} />
       <header className="bar">
-        <span className="brand-small">{g.title}</span>
+        <span className="brand-small" dir="auto">{g.title}</span>
         <span className="bar-pin" data-testid="host-pin">{t('console.pin', { pin })}</span>
         <a className="btn small" href={screenUrl} target="_blank" rel="noopener" data-testid="screen-link">{t('console.openScreen')}</a>
         <span className="lang-switch" title={t('console.screenLanguageHint')}>
@@ -236,7 +236,7 @@ function Console({ pin, stored, onStale }: { pin: string; stored: HostStored; on
       {q && !finished && (
         <section className="card" aria-label={t('console.current')}>
           <div className="qhead">
-            <h2 className="qtext">{q.question}. {q.text}</h2>
+            <h2 className="qtext">{q.question}. <bdi>{q.text}</bdi></h2>
             {isOpen && phase !== 'reading' && q.kind !== 'info' && (
               <Countdown openedMs={q.answers_open_ms} deadlineMs={q.deadline_ms} offset={offset}
                 pausedLeftMs={paused ? (q.remaining_ms ?? 0) : undefined} />
@@ -264,7 +264,7 @@ function Console({ pin, stored, onStale }: { pin: string; stored: HostStored; on
               <ul className="players" data-testid="players">
                 {state.playersList.map((p) => (
                   <li key={p.player}>
-                    <span className="pname">{p.nickname}</span>
+                    <bdi className="pname">{p.nickname}</bdi>
                     <button type="button" className="btn small danger" aria-label={t('console.kickWho', { name: p.nickname })}
                       onClick={() => { if (window.confirm(t('console.confirmKick', { name: p.nickname }))) send({ type: 'kick', player: p.player }); }}>{t('console.kick')}</button>
                   </li>
@@ -293,7 +293,7 @@ function HostTeams({ names, teams }: { names: string[]; teams: TeamEntry[] | nul
           const e = byTeam.get(i);
           return (
             <li key={i} style={teamStyle(i)} data-testid={`host-team-${i}`} data-members={e?.members ?? 0} data-score={e?.score ?? 0} data-rank={e?.rank}>
-              <span className="pname">{name}</span>
+              <bdi className="pname">{name}</bdi>
               <span>{e ? t('console.teamLine', { count: e.members, score: e.score }) : '…'}</span>
             </li>
           );

@@ -15,11 +15,20 @@ import {
 import { Login } from './Host';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import i18n from '../i18n';
+import { hostLocale } from '../lib/hostconsole';
 
 /** The report's language (re-rendered on a switch: every view below calls useTranslation). */
 function useLng(): { t: (k: string, o?: Record<string, unknown>) => string; lng: string | undefined } {
   const { t, i18n: inst } = useTranslation('report');
-  return { t, lng: inst.resolvedLanguage };
+  // the full tag (pt-BR, de-CH, ar-EG): Intl's digits and grouping follow the region
+  return { t, lng: hostLocale(inst.language) };
+}
+
+/** A quiz's own text inside a translated sentence, isolated when the page
+ *  runs right to left (U+2068…U+2069), so an English title's "?" stays at
+ *  its end in an Arabic heading. */
+function isolate(text: string, lng: string | undefined): string {
+  return i18n.dir(lng) === 'rtl' ? `\u2068${text}\u2069` : text;
 }
 
 ChartJS.register(BarElement, CategoryScale, LinearScale, Tooltip);
@@ -92,7 +101,7 @@ function ReportView({ report }: { report: Report }) {
   const { t, lng } = useLng();
   return (
     <>
-      <h1>{t('title', { title: report.title })}</h1>
+      <h1>{t('title', { title: isolate(report.title, lng) })}</h1>
       <div className="toolbar report-downloads" aria-label={t('downloads')}>
         {FORMATS.map((format) => (
           <a key={format} className="btn" href={reportUrl(report.pin, format)} download={`stadium-report-${report.pin}.${format}`}
@@ -142,7 +151,7 @@ function ReportView({ report }: { report: Report }) {
                 <tr key={q.question} data-testid={`report-q-${q.question}`} data-kind={q.kind}>
                   <td data-col="question">{q.question}</td>
                   <td data-col="kind">{kindName(q.kind, lng)}</td>
-                  <td data-col="text">{q.text}</td>
+                  <td data-col="text" dir="auto">{q.text}</td>
                   <td className="num" data-col="answered">{count(q.answered, lng)}</td>
                   <td className="num" data-col="right">{q.right === null ? '–' : count(q.right, lng)}</td>
                   <td className="num" data-col="share_right" data-value={q.share_right ?? ''}>{percent(q.share_right, lng)}</td>
@@ -169,7 +178,7 @@ function QuestionList({ questions }: { questions: ReportQuestion[] }) {
     <ol className="report-qlist">
       {questions.map((q) => (
         <li key={q.question} data-question={q.question}>
-          <strong>{t('qShort', { n: q.question })}</strong> {q.text} <span className="muted">· {t('shareRight', { share: percent(q.share_right, lng) })}</span>
+          <strong>{t('qShort', { n: q.question })}</strong> <bdi>{q.text}</bdi> <span className="muted">· {t('shareRight', { share: percent(q.share_right, lng) })}</span>
         </li>
       ))}
     </ol>
@@ -220,7 +229,7 @@ function QuestionDetail({ questions }: { questions: ReportQuestion[] }) {
   const dist = distributionRows(q, lng);
   return (
     <section className="card" aria-label={tr('oneQuestion')}>
-      <h2>{tr('questionTitle', { n: q.question, text: q.text })}</h2>
+      <h2>{tr('questionTitle', { n: q.question, text: isolate(q.text, lng) })}</h2>
       <div className="toolbar">
         <label htmlFor="report-question" className="inline">{tr('showQuestion')}</label>
         <select id="report-question" data-testid="report-times-select" value={n} onChange={(e) => setN(Number(e.target.value))}

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { LanguageSwitch } from '../components/LanguageSwitch';
 import { api, ApiError, errorText, hostKey, quizList, store, type AutoAdvance, type GameOpened, type QuizDoc, type QuizSummary, type TeamsSetting } from '../api';
 import { KINDS, type QuestionKind } from '../lib/protocol';
 import { blankEdit, checkEdit, fromDoc, KIND_LABELS, SCORED, toDoc, type EditQuestion } from '../lib/quizdoc';
@@ -9,7 +10,6 @@ import '../host.css';
 import { parseTeamNames } from '../lib/teams';
 import i18n from '../i18n';
 import { navigate } from '../router';
-import { LanguageSwitch } from '../components/LanguageSwitch';
 
 export function Login({ onDone }: { onDone(): void }) {
   const [username, setUsername] = useState('');

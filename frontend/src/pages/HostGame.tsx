@@ -60,7 +60,6 @@ export function HostGame({ pin }: { pin: string }) {
       },
     );
     return () => { live = false; };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- t: the words at the time of the answer
   }, [key.kind, pin, attempt]);
   if (key.kind === 'login') return <Login onDone={() => { setKey({ kind: 'loading' }); setAttempt((n) => n + 1); }} />;
   if (key.kind === 'loading') return <main className="page narrow"><p className="muted">{t('console.opening', { pin })}</p></main>;

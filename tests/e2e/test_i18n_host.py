@@ -17,6 +17,7 @@ nothing is timed."""
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from pathlib import Path
@@ -93,6 +94,39 @@ def test_console_language_follows_the_browser_and_the_switcher(
         item = console.get_by_test_id("quiz-item").filter(has_text="Sprachen").first
         expect(item).to_contain_text("2 preguntas")
         expect(console.get_by_role("heading", name="Tus partidas")).to_be_visible()
+
+        # the editor: labels, a client check and a schema error in Spanish
+        console.get_by_role("button", name="Nuevo cuestionario").click()
+        expect(console.get_by_role("heading", name="Nuevo cuestionario")).to_be_visible()
+        expect(console.get_by_test_id("question-1").locator("legend")).to_have_text(
+            "Pregunta 1: Quiz (opciones)"
+        )
+        console.fill("#title", f"Capitales {uuid.uuid4().hex[:6]}")
+        console.fill("#q0-text", "¿Capital de Francia?")
+        n = console.get_by_test_id("question-1").locator(".right-toggle").count()
+        for i, city in enumerate(["Lyon", "París", "Niza", "Lille"][:n]):
+            console.fill(f"#q0-c{i}", city)
+        console.get_by_label("Respuesta correcta (opción 1)").uncheck()
+        console.get_by_role("button", name="Guardar cuestionario").click()
+        expect(console.get_by_test_id("save-error")).to_have_text(
+            "La pregunta 1 necesita al menos una respuesta correcta."
+        )
+        # the same error in German once the language changes, without a second Save
+        console.get_by_label("Idioma", exact=True).select_option("de")
+        expect(console.get_by_test_id("save-error")).to_have_text(
+            "Frage 1 braucht mindestens eine richtige Antwort."
+        )
+        console.get_by_test_id("editor-back").click()
+        expect(console.get_by_test_id("confirm-dialog")).to_contain_text("Änderungen verwerfen?")
+        console.get_by_role("button", name="Änderungen verwerfen").click()
+
+        # a file the server refuses: its schema error in words of the language
+        bad = tmp_path / "ohne-zeit.json"
+        doc = _doc("Ohne Zeit")
+        del doc["questions"][0]["time_limit"]
+        bad.write_text(json.dumps(doc))
+        console.set_input_files("input[type=file]", str(bad))
+        expect(console.get_by_role("alert")).to_contain_text("Frage 1: Zeitlimit fehlt")
     finally:
         opener_ctx.close()
         german_ctx.close()

@@ -175,6 +175,24 @@ def test_arabic_console_is_right_to_left_and_japanese_reads_japanese(
         expect(console.get_by_test_id("host-next")).to_have_text("最初の問題を始める")
         _no_horizontal_overflow(console)
         _shot(console, "console-ja-1440x900")
+
+        # back to Arabic: the quiz list and the editor mirror too
+        console.get_by_label("言語", exact=True).select_option("ar")
+        expect(html).to_have_attribute("dir", "rtl")
+        console.goto(f"{base}/host")
+        expect(console.get_by_role("heading", name="مسابقاتك")).to_be_visible()
+        expect(console.get_by_role("heading", name="مبارياتك")).to_be_visible()
+        _no_horizontal_overflow(console)
+        _shot(console, "home-ar-1440x900")
+        console.get_by_role("button", name="مسابقة جديدة").click()
+        legend = console.get_by_test_id("question-1").locator("legend")
+        expect(legend).to_have_text("السؤال 1: مسابقة (اختيارات)")
+        # the legend starts at the right edge of its fieldset
+        box = legend.bounding_box()
+        field = console.get_by_test_id("question-1").bounding_box()
+        assert field["x"] + field["width"] - (box["x"] + box["width"]) < 40, (box, field)
+        _no_horizontal_overflow(console)
+        _shot(console, "editor-ar-1440x900")
     finally:
         opener_ctx.close()
         arabic_ctx.close()

@@ -13,12 +13,11 @@ import type { TeamEntry } from '../lib/protocol';
 import { serverNow } from '../lib/clock';
 import { socketErrorText } from '../lib/protocol';
 import { questionPhase } from '../lib/state';
-import { joinState } from '../lib/hostconsole';
+import { joinState, screenLink } from '../lib/hostconsole';
 import { useGame, useTicker } from '../useGame';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { currentLanguage, isLanguage, LANGUAGE_NAMES, LANGUAGES, type Language } from '../i18n';
 import { announceScreenLanguage, readScreenLanguage } from '../i18n/screenLanguage';
-import { screenLink } from '../lib/hostconsole';
 
 interface HostStored { host_token: string; screen_token: string; title?: string }
 

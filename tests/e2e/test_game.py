@@ -132,7 +132,8 @@ def test_full_game(e2e_server: Any, browser: Any, shots: Any) -> None:
 
         # --- the big screen, opened from the console's link -------------------
         href = host.get_by_role("link", name="Open the big screen").get_attribute("href")
-        assert href and href.startswith(f"/screen/{pin}#token=")
+        # the screen's language in the query (the console's own by default), its key in the fragment
+        assert href and href.startswith(f"/screen/{pin}?lang=en#token=")
         screen = context(viewport={"width": 1600, "height": 900}).new_page()
         screen.goto(base + href)
         expect(screen.get_by_test_id("screen-pin")).to_have_text(pin)

@@ -28,6 +28,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import statistics
 import time
 import uuid
@@ -105,8 +106,9 @@ def _cell(row: Any, col: str) -> str:
 
 
 def _count(row: Any, col: str) -> str:
-    """A count cell without its thousands separators (thin spaces)."""
-    return _cell(row, col).replace("\u2009", "")
+    """A count cell without its thousands separators (the language's: "," in
+    English, a narrow no-break space in French...)."""
+    return re.sub(r"[,.\s\u2009\u202f\u00a0]", "", _cell(row, col))
 
 
 def _num(v: Any) -> int | None:

@@ -198,7 +198,7 @@ def test_teams_choose(
 
         # --- the big screen, from the console's browser (the board button reaches it)
         href = host.get_by_role("link", name="Open the big screen").get_attribute("href")
-        assert href and href.startswith(f"/screen/{pin}?board=teams#token=")
+        assert href and href.startswith(f"/screen/{pin}?board=teams&lang=en#token=")
         screen = host_ctx.new_page()
         screen.set_viewport_size({"width": 1600, "height": 900})
         screen.goto(base + href)

@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api, errorText } from '../api';
-import { gameAction, pageCount, STATE_WORDS, when, type GamesPage } from '../lib/gameslist';
+import { gameAction, pageCount, stateWords, when, type GamesPage } from '../lib/gameslist';
 import { navigate } from '../router';
+import { hostLocale } from '../lib/hostconsole';
 
 const PAGE_SIZE = 10;
 
@@ -13,6 +15,8 @@ export function GamesList() {
   const [page, setPage] = useState(1);
   const [data, setData] = useState<GamesPage | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const { t, i18n } = useTranslation('host');
+  const lng = hostLocale(i18n.language); // dates of the region (pt-BR, de-CH)
   useEffect(() => {
     let live = true;
     api<GamesPage>('GET', `/api/games?page=${page}&page_size=${PAGE_SIZE}`).then(
@@ -24,9 +28,9 @@ export function GamesList() {
   const pages = data ? pageCount(data) : 1;
   return (
     <section aria-labelledby="games-heading" data-testid="games-list">
-      <h2 id="games-heading">Your games</h2>
+      <h2 id="games-heading">{t('games.heading')}</h2>
       {error && <p className="error" role="alert">{error}</p>}
-      {!data ? (!error && <p className="muted">Loading…</p>) : data.total === 0 ? <p className="muted">No game yet: open one from a quiz.</p> : (
+      {!data ? (!error && <p className="muted">{t('loading')}</p>) : data.total === 0 ? <p className="muted">{t('games.empty')}</p> : (
         <>
           <ul className="quiz-list">
             {data.games.map((g) => {
@@ -34,23 +38,23 @@ export function GamesList() {
               return (
                 <li key={g.game} className="card quiz-item" data-testid={`game-row-${g.pin}`}>
                   <div>
-                    <strong className="quiz-title">{g.title}</strong>
-                    <span className="muted"> · PIN {g.pin} · {STATE_WORDS[g.state] ?? g.state}{g.live ? ' (live)' : ''} · {g.players} {g.players === 1 ? 'player' : 'players'}</span>
+                    <strong className="quiz-title" dir="auto">{g.title}</strong>
+                    <span className="muted"> · {t('games.pin', { pin: g.pin })} · {g.live ? t('games.live', { state: stateWords(g.state) }) : stateWords(g.state)} · {t('games.players', { count: g.players })}</span>
                   </div>
-                  <div className="muted">Started {when(g.started)} · Finished {when(g.finished)}</div>
+                  <div className="muted">{t('games.when', { started: when(g.started, lng), finished: when(g.finished, lng) })}</div>
                   <div className="actions">
                     {action === 'resume' && (
                       <a className="btn primary" href={`/host/game/${g.pin}`} data-testid={`game-resume-${g.pin}`}
-                        onClick={(e) => { e.preventDefault(); navigate(`/host/game/${g.pin}`); }}>Resume</a>
+                        onClick={(e) => { e.preventDefault(); navigate(`/host/game/${g.pin}`); }}>{t('games.resume')}</a>
                     )}
-                    {action === 'elsewhere' && <span className="muted" data-testid={`game-elsewhere-${g.pin}`}>Live: open it on the device (browser tab) that started it.</span>}
-                    {action === 'saving' && <span className="muted">Saving the results…</span>}
-                    {action === 'gone' && <span className="muted">Ended without saved results.</span>}
+                    {action === 'elsewhere' && <span className="muted" data-testid={`game-elsewhere-${g.pin}`}>{t('games.elsewhere')}</span>}
+                    {action === 'saving' && <span className="muted">{t('games.saving')}</span>}
+                    {action === 'gone' && <span className="muted">{t('games.gone')}</span>}
                     {action === 'report' && (
                       <>
                         <a className="btn primary" href={`/host/report/${g.pin}`} data-testid={`game-report-${g.pin}`}
-                          onClick={(e) => { e.preventDefault(); navigate(`/host/report/${g.pin}`); }}>Report</a>
-                        <a className="btn" href={`/api/games/${g.pin}/results?format=csv`} download={`stadium-${g.pin}.csv`}>Results CSV</a>
+                          onClick={(e) => { e.preventDefault(); navigate(`/host/report/${g.pin}`); }}>{t('games.report')}</a>
+                        <a className="btn" href={`/api/games/${g.pin}/results?format=csv`} download={`stadium-${g.pin}.csv`}>{t('games.csv')}</a>
                       </>
                     )}
                   </div>
@@ -59,9 +63,9 @@ export function GamesList() {
             })}
           </ul>
           <div className="actions">
-            <button type="button" className="btn small" data-testid="games-prev" disabled={page <= 1} onClick={() => setPage((p) => Math.max(1, p - 1))}>Newer</button>
-            <span className="muted" aria-live="polite">Page {data.page} of {pages} · {data.total} {data.total === 1 ? 'game' : 'games'}</span>
-            <button type="button" className="btn small" data-testid="games-next" disabled={page >= pages} onClick={() => setPage((p) => p + 1)}>Older</button>
+            <button type="button" className="btn small" data-testid="games-prev" disabled={page <= 1} onClick={() => setPage((p) => Math.max(1, p - 1))}>{t('games.newer')}</button>
+            <span className="muted" aria-live="polite">{t('games.page', { page: data.page, pages, count: data.total })}</span>
+            <button type="button" className="btn small" data-testid="games-next" disabled={page >= pages} onClick={() => setPage((p) => p + 1)}>{t('games.older')}</button>
           </div>
         </>
       )}

@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api } from '../api';
+import { hostLocale } from '../lib/hostconsole';
 
 /** GET /api/games/<pin>/webhooks (docs/protocol.md, "Webhooks"). */
 export interface WebhookDelivery {
@@ -24,6 +26,7 @@ export interface WebhookLogData {
 /** The game's webhook deliveries, refreshed every 5 s while shown. */
 export function WebhookLog({ pin }: { pin: string }) {
   const [log, setLog] = useState<WebhookLogData | null>(null);
+  const { t, i18n } = useTranslation('host');
   useEffect(() => {
     let live = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -37,11 +40,11 @@ export function WebhookLog({ pin }: { pin: string }) {
   }, [pin]);
   if (!log || !log.webhook) return null;
   return (
-    <section className="card" data-testid="webhook-log" aria-label="Webhook deliveries">
-      <h2>Webhook</h2>
-      <p className="muted">Events are POSTed to <code>{log.url}</code>.</p>
+    <section className="card" data-testid="webhook-log" aria-label={t('webhook.label')}>
+      <h2>{t('webhook.heading')}</h2>
+      <p className="muted">{t('webhook.to')} <code>{log.url}</code></p>
       <table>
-        <thead><tr><th>Event</th><th>Id</th><th>Attempts</th><th>State</th></tr></thead>
+        <thead><tr><th>{t('webhook.event')}</th><th>{t('webhook.id')}</th><th>{t('webhook.attempts')}</th><th>{t('webhook.state')}</th></tr></thead>
         <tbody>
           {log.events.map((e) => (
             <tr key={e.id} data-testid={`webhook-event-${e.event}`} data-state={e.state}>
@@ -51,11 +54,11 @@ export function WebhookLog({ pin }: { pin: string }) {
         </tbody>
       </table>
       <details>
-        <summary>Every attempt ({log.deliveries.length})</summary>
+        <summary>{t('webhook.every', { count: log.deliveries.length })}</summary>
         <ul>
           {log.deliveries.map((d) => (
             <li key={`${d.id}-${d.attempt}`}>
-              {new Date(d.at).toLocaleTimeString()} {d.event} #{d.attempt}: {d.delivered ? 'delivered' : (d.status_code ?? d.error)} ({d.ms} ms)
+              {new Date(d.at).toLocaleTimeString(hostLocale(i18n.language))} {d.event} #{d.attempt}: {d.delivered ? t('webhook.delivered') : (d.status_code ?? d.error)} ({t('webhook.ms', { ms: d.ms })})
             </li>
           ))}
         </ul>

@@ -6,6 +6,7 @@ import {
   type SoundSettings, type SoundState,
 } from '../lib/sound';
 import { questionPhase, type QuestionView } from '../lib/state';
+import { hostLocale } from '../lib/hostconsole';
 
 /** The screen's moment, as the sound rules see it (at server time `serverMs`). */
 export function soundStateOf(g: GameInfo | null, q: QuestionView | null, serverMs: number): SoundState {
@@ -71,21 +72,23 @@ export function SoundGate({ unlocked, unlock }: { unlocked: boolean; unlock: () 
 /** The console's volume and mute for the big screens of this browser. */
 export function SoundControls({ pin }: { pin: string }) {
   const [s, setS] = useState<SoundSettings>(() => readSoundSettings(pin));
+  const { t, i18n } = useTranslation('host');
+  const pct = new Intl.NumberFormat(hostLocale(i18n.language), { style: 'percent' }).format(s.volume);
   const change = (next: SoundSettings) => {
     setS(next);
     announceSound(pin, next);
   };
   return (
     <fieldset className="sound-controls" data-testid="sound-controls">
-      <legend>Big screen sound</legend>
+      <legend>{t('sound.legend')}</legend>
       <label>
         <input type="checkbox" data-testid="sound-mute" checked={s.muted}
-          onChange={(e) => change({ ...s, muted: e.target.checked })} /> Mute
+          onChange={(e) => change({ ...s, muted: e.target.checked })} /> {t('sound.mute')}
       </label>
       <label>
-        Volume{' '}
+        {t('sound.volume')}{' '}
         <input type="range" min={0} max={100} step={5} data-testid="sound-volume"
-          value={Math.round(s.volume * 100)} aria-valuetext={`${Math.round(s.volume * 100)} %`}
+          value={Math.round(s.volume * 100)} aria-valuetext={pct}
           onChange={(e) => change({ ...s, volume: Number(e.target.value) / 100 })} />
       </label>
     </fieldset>

@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../api';
+import i18n from '../i18n';
+import { blankEdit, checkEdit } from './quizdoc';
+import { parseTeamNames } from './teams';
 import { apiProblem, problemOf } from './editorerrors';
 
 const at = (...loc: string[]) => ['body', 'payload', ...loc];
@@ -44,5 +47,28 @@ describe('apiProblem', () => {
   });
   it('gives other errors their usual words', () => {
     expect(apiProblem(new ApiError(401, 'unauthorized', 'log in')).text).toBe('Please log in.');
+  });
+});
+
+describe('in the UI language', () => {
+  afterEach(async () => { await i18n.changeLanguage('en'); });
+  it('says the problem in German, Japanese and Arabic', async () => {
+    const d = { loc: at('questions', '0', 'time_limit'), msg: 'Field required' };
+    await i18n.changeLanguage('de');
+    expect(problemOf(d).text).toBe('Frage 1: Zeitlimit fehlt');
+    expect(problemOf({ loc: at('questions', '2', 'choices', '1', 'text'), msg: 'String should have at least 1 character' }).text)
+      .toBe('Frage 3: Antwort 2 Text darf nicht leer sein');
+    await i18n.changeLanguage('ja');
+    expect(problemOf(d).text).toBe('問題 1：制限時間は必須です');
+    expect(problemOf({ loc: at('questions', '0', 'time_limit'), msg: 'Input should be less than or equal to 240' }).text)
+      .toBe('問題 1：制限時間は240 以下にしてください');
+    await i18n.changeLanguage('ar');
+    expect(problemOf(d).text).toBe('السؤال 1: الوقت المحدد: مطلوب');
+  });
+  it('says the editor\'s own checks in the language too', async () => {
+    const noRight = { ...blankEdit(), text: 'Q', choices: [{ text: 'A', correct: false }, { text: 'B', correct: false }] };
+    await i18n.changeLanguage('fr');
+    expect(checkEdit(noRight, 2)).toBe('La question 2 a besoin d’au moins une bonne réponse.');
+    expect(parseTeamNames('Bleus\nbleus').error).toBe('Deux équipes s’appellent « bleus ».');
   });
 });

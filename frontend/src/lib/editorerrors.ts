@@ -2,67 +2,68 @@
 // names each problem by its location ("questions.0.time_limit") and
 // pydantic's wording ("Field required"): a host reads "Question 1: time
 // limit is required" instead. The API's own message stays as it is (the
-// import_quiz command and API clients read it).
+// import_quiz command and API clients read it). The words are the UI's
+// language (i18n, namespace host).
 
 import { ApiError, errorText, type ErrorDetail } from '../api';
+import i18n from '../i18n';
 
 /** One problem: the question it is in (1-based, null: the quiz's title or
  *  the whole quiz), its field path inside the question, and the words. */
 export interface Problem { question: number | null; field: string | null; text: string }
 
-const FIELD_WORDS: Record<string, string> = {
-  title: 'title',
-  questions: 'questions',
-  text: 'text',
-  kind: 'kind',
-  time_limit: 'time limit',
-  read_time: 'reading time',
-  multiplier: 'points',
-  image: 'image URL',
-  choices: 'choices',
-  correct: 'right answer',
-  answer: 'right answer',
-  min: 'min',
-  max: 'max',
-  step: 'step',
-  tolerance: 'tolerance',
-  unit: 'unit',
-  accepted: 'accepted answers',
-  max_length: 'max length',
-  items: 'items',
-};
+// The words are host.json's "problem" keys, in the UI's language:
+// field.<name> names a field, entry.<list> one entry of a list, msg.<rule>
+// says pydantic's rule; "about"/"says" put the subject and the rule
+// together the way each language does.
 
-// list fields and the word for one of their entries
-const ENTRY_WORDS: Record<string, string> = { choices: 'choice', accepted: 'accepted answer', items: 'item' };
+/** A field's name in words ("time_limit" -> "time limit"). */
+function fieldWord(p: string): string {
+  return i18n.t(`host:problem.field.${p}`, { defaultValue: p.replace(/_/g, ' ') });
+}
 
-/** pydantic's messages, as a host would say them. */
-const MESSAGES: [RegExp, (m: RegExpMatchArray) => string][] = [
-  [/^Field required$/, () => 'is required'],
-  [/^Extra inputs are not permitted$/, () => 'is not a field of this kind of question'],
-  [/^Input should be greater than or equal to (.+)$/, (m) => `must be at least ${m[1]}`],
-  [/^Input should be less than or equal to (.+)$/, (m) => `must be at most ${m[1]}`],
-  [/^Input should be greater than (.+)$/, (m) => `must be more than ${m[1]}`],
-  [/^Input should be less than (.+)$/, (m) => `must be less than ${m[1]}`],
-  [/^Input should be a valid integer.*$/, () => 'must be a whole number'],
-  [/^Input should be a (valid|finite) number.*$/, () => 'must be a number'],
-  [/^Input should be a valid string$/, () => 'must be text'],
-  [/^Input should be a valid boolean$/, () => 'must be true or false'],
-  [/^Input should be a valid (list|array)$/, () => 'must be a list'],
-  [/^String should have at least 1 character$/, () => 'must not be empty'],
-  [/^String should have at least (\d+) characters$/, (m) => `must have at least ${m[1]} characters`],
-  [/^String should have at most (\d+) characters?$/, (m) => `must be at most ${m[1]} characters`],
-  [/^List should have at least (\d+) items?.*$/, (m) => `needs at least ${m[1]}`],
-  [/^List should have at most (\d+) items?.*$/, (m) => `can have at most ${m[1]}`],
-  [/^Value error, (.*)$/s, (m) => m[1]],
-  [/^Input should be (.*)$/s, (m) => `must be ${m[1]}`],
+// list fields whose entries are named one by one ("choice 3")
+const ENTRIES = new Set(['choices', 'accepted', 'items']);
+
+/** pydantic's messages, as a host would say them: the rule's key and its
+ *  values. `predicate`: the words follow their subject ("time limit is
+ *  required"); otherwise (the server's own sentence) after a colon. */
+type Said = { text: string; predicate: boolean };
+const MESSAGES: [RegExp, (m: RegExpMatchArray) => [string, Record<string, string>?]][] = [
+  [/^Field required$/, () => ['required']],
+  [/^Extra inputs are not permitted$/, () => ['extra']],
+  [/^Input should be greater than or equal to (.+)$/, (m) => ['atLeast', { n: m[1] }]],
+  [/^Input should be less than or equal to (.+)$/, (m) => ['atMost', { n: m[1] }]],
+  [/^Input should be greater than (.+)$/, (m) => ['moreThan', { n: m[1] }]],
+  [/^Input should be less than (.+)$/, (m) => ['lessThan', { n: m[1] }]],
+  [/^Input should be a valid integer.*$/, () => ['integer']],
+  [/^Input should be a (valid|finite) number.*$/, () => ['number']],
+  [/^Input should be a valid string$/, () => ['string']],
+  [/^Input should be a valid boolean$/, () => ['boolean']],
+  [/^Input should be a valid (list|array)$/, () => ['list']],
+  [/^String should have at least 1 character$/, () => ['notEmpty']],
+  [/^String should have at least (\d+) characters$/, (m) => ['minChars', { n: m[1] }]],
+  [/^String should have at most (\d+) characters?$/, (m) => ['maxChars', { n: m[1] }]],
+  [/^List should have at least (\d+) items?.*$/, (m) => ['minItems', { n: m[1] }]],
+  [/^List should have at most (\d+) items?.*$/, (m) => ['maxItems', { n: m[1] }]],
+  [/^Input should be (.*)$/s, (m) => ['oneOf', { what: m[1] }]],
 ];
 
-function words(msg: string): string {
+// the server's own sentence ("Value error, ..."), kept as written: it reads
+// as a predicate when it starts like one
+const PREDICATE = /^(is|must|needs|can|should|has|are)\b/;
+
+function words(msg: string): Said {
+  const v = msg.match(/^Value error, (.*)$/s);
+  if (v) return { text: v[1], predicate: PREDICATE.test(v[1]) };
   for (const [re, say] of MESSAGES) {
     const m = msg.match(re);
-    if (m) return say(m);
+    if (m) {
+      const [key, values] = say(m);
+      return { text: i18n.t(`host:problem.msg.${key}`, values ?? {}), predicate: true };
+    }
   }
-  return msg;
+  return { text: msg, predicate: false };
 }
 
 /** "choices.2.text" -> "choice 3 text"; "time_limit" -> "time limit". */
@@ -71,21 +72,19 @@ function fieldWords(parts: string[]): string {
   for (let i = 0; i < parts.length; i++) {
     const p = parts[i];
     const next = parts[i + 1];
-    if (ENTRY_WORDS[p] && next !== undefined && /^\d+$/.test(next)) {
-      out.push(`${ENTRY_WORDS[p]} ${Number(next) + 1}`);
+    if (ENTRIES.has(p) && next !== undefined && /^\d+$/.test(next)) {
+      out.push(i18n.t(`host:problem.entry.${p}`, { n: Number(next) + 1 }));
       i++;
     } else if (/^\d+$/.test(p)) {
       out.push(String(Number(p) + 1));
     } else {
-      out.push(FIELD_WORDS[p] ?? p.replace(/_/g, ' '));
+      out.push(fieldWord(p));
     }
   }
-  return out.join(' ');
+  return out.join(i18n.t('host:problem.join'));
 }
 
-// a message that reads as a predicate follows its subject ("time limit is
-// required"); any other (a sentence of its own) follows a colon
-const PREDICATE = /^(is|must|needs|can|should|has|are)\b/;
+const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** One API problem in plain words. */
 export function problemOf(d: ErrorDetail): Problem {
@@ -99,11 +98,10 @@ export function problemOf(d: ErrorDetail): Problem {
   }
   const field = rest.length ? rest.join('.') : null;
   const subject = rest.length ? fieldWords(rest) : '';
-  const tail = subject ? (PREDICATE.test(said) ? `${subject} ${said}` : `${subject}: ${said}`) : said;
-  let text: string;
-  if (question !== null) text = `Question ${question}: ${tail}`;
-  else if (subject) text = tail.charAt(0).toUpperCase() + tail.slice(1);
-  else text = said.charAt(0).toUpperCase() + said.slice(1);
+  const tail = subject
+    ? i18n.t(said.predicate ? 'host:problem.about' : 'host:problem.says', { subject, said: said.text })
+    : said.text;
+  const text = question !== null ? i18n.t('host:problem.question', { n: question, tail }) : capital(tail);
   return { question, field, text };
 }
 

@@ -1,4 +1,5 @@
 // The host's games (GET /api/games): what each row of the console's list offers.
+import i18n from '../i18n';
 
 export interface GameListItem {
   pin: string;
@@ -27,12 +28,10 @@ export function gameAction(g: GameListItem): GameAction {
   return 'gone';
 }
 
-export const STATE_WORDS: Record<GameListItem['state'], string> = {
-  lobby: 'Lobby',
-  question: 'Question open',
-  reveal: 'Between questions',
-  finished: 'Finished',
-};
+/** A game's state in words, in the UI's language (host.json games.state.*). */
+export function stateWords(state: GameListItem['state'] | string): string {
+  return i18n.t(`host:games.state.${state}`, { defaultValue: state });
+}
 
 export function pageCount(p: Pick<GamesPage, 'page_size' | 'total'>): number {
   return Math.max(1, Math.ceil(p.total / p.page_size));

@@ -3,6 +3,7 @@
 // in the editor keeps what was typed; toDoc() writes only the kind's fields.
 
 import type { QuestionKind } from './protocol';
+import i18n from '../i18n';
 
 export interface ChoiceDoc { text: string; correct?: boolean }
 /** A question of the quiz document (docs/quiz-format: common fields, then the kind's). */
@@ -163,35 +164,35 @@ export function toDoc(e: EditQuestion): QuestionDoc {
 const onGrid = (x: number, step: number) => Math.abs(x / step - Math.round(x / step)) <= 1e-9;
 
 /** The checks worth making before the server's (which names the same fields);
- *  null when the question looks fine. `n` is the question's 1-based number. */
+ *  null when the question looks fine. The words are the UI's language (host.json "check"). `n` is the question's 1-based number. */
 export function checkEdit(e: EditQuestion, n: number): string | null {
-  const at = `Question ${n}`;
-  if (!e.text.trim()) return `${at}: the question text is empty.`;
-  if (e.read_time < 0 || e.read_time > 15 || !Number.isInteger(e.read_time)) return `${at}: reading time is 0 to 15 seconds.`;
+  const say = (key: string, values: Record<string, unknown> = {}) => i18n.t(`host:check.${key}`, { n, ...values });
+  if (!e.text.trim()) return say('textEmpty');
+  if (e.read_time < 0 || e.read_time > 15 || !Number.isInteger(e.read_time)) return say('readTime');
   switch (e.kind) {
     case 'choice':
-      if (!e.choices.some((c) => c.correct)) return `${at} needs at least one right answer.`;
+      if (!e.choices.some((c) => c.correct)) return say('needRight');
       break;
     case 'slider': {
       const [lo, hi, step, ans, tol] = [e.min, e.max, e.step, e.answer, e.tolerance].map(num);
-      if ([lo, hi, step, ans, tol].some((x) => !Number.isFinite(x))) return `${at}: the slider needs numbers for min, max, step, answer and tolerance.`;
-      if (!(lo < hi)) return `${at}: min must be below max.`;
-      if (!(step > 0)) return `${at}: the step must be above 0.`;
-      if (!onGrid(hi - lo, step)) return `${at}: max - min must be a whole number of steps.`;
-      if ((hi - lo) / step > 10000) return `${at}: at most 10,000 steps.`;
-      if (ans < lo || ans > hi || !onGrid(ans - lo, step)) return `${at}: the answer must be on the grid between min and max.`;
-      if (tol < 0 || !onGrid(tol, step)) return `${at}: the tolerance must be a whole number of steps.`;
+      if ([lo, hi, step, ans, tol].some((x) => !Number.isFinite(x))) return say('sliderNumbers');
+      if (!(lo < hi)) return say('minMax');
+      if (!(step > 0)) return say('step');
+      if (!onGrid(hi - lo, step)) return say('grid');
+      if ((hi - lo) / step > 10000) return say('maxSteps', { max: 10000 });
+      if (ans < lo || ans > hi || !onGrid(ans - lo, step)) return say('answerGrid');
+      if (tol < 0 || !onGrid(tol, step)) return say('tolGrid');
       break;
     }
     case 'type_answer': {
       const acc = e.accepted.map((a) => a.trim()).filter((a) => a !== '');
-      if (acc.length === 0) return `${at}: add at least one accepted answer.`;
-      if (acc.some((a) => [...a].length > e.max_length)) return `${at}: an accepted answer is longer than the max length.`;
+      if (acc.length === 0) return say('accepted');
+      if (acc.some((a) => [...a].length > e.max_length)) return say('acceptedLong');
       break;
     }
     case 'ordering':
-      if (e.items.length < 3 || e.items.length > 6) return `${at}: 3 to 6 items.`;
-      if (e.items.some((i) => !i.trim())) return `${at}: an item is empty.`;
+      if (e.items.length < 3 || e.items.length > 6) return say('items');
+      if (e.items.some((i) => !i.trim())) return say('itemEmpty');
       break;
     default:
       break;

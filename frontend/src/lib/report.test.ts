@@ -27,10 +27,20 @@ describe('report formats', () => {
     expect(seconds(12345)).toBe('12.3 s');
     expect(seconds(null)).toBe('–');
   });
-  it('groups thousands the same in every locale', () => {
-    expect(count(100000)).toBe('100\u2009000');
+  it('groups thousands as the language does', () => {
+    expect(count(100000)).toBe('100,000');
     expect(count(999)).toBe('999');
-    expect(count(1234567)).toBe('1\u2009234\u2009567');
+    expect(count(1234567, 'en')).toBe('1,234,567');
+    expect(count(1234567, 'de')).toBe('1.234.567');
+    expect(count(1234567, 'fr')).toMatch(/^1[\u00a0\u202f]234[\u00a0\u202f]567$/);
+  });
+  it('formats shares and times per language', () => {
+    // a no-break space before % (narrow or not, as the ICU version has it)
+    expect(percent(0.75, 'fr')).toMatch(/^75[\u00a0\u202f]%$/);
+    expect(percent(0.75, 'de')).toMatch(/^75[\u00a0\u202f]%$/);
+    expect(percent(0.75, 'en')).toBe('75%');
+    expect(seconds(3400, 'fr')).toBe('3,4 s');
+    expect(seconds(3400, 'ja')).toBe('3.4 秒');
   });
   it('recognises a report', () => {
     expect(isReport(fixture)).toBe(true);

@@ -2,6 +2,9 @@
 // (docs/reports.md) and pure helpers for the console's report
 // page: number formats, chart series, the distribution per kind, and the
 // players' table (sort, filter, page: a report may hold 100,000 players).
+// Words come from the report namespace (i18n) and numbers, shares and
+// times are formatted by Intl for the UI's language (or the `lng` given).
+import i18n, { currentLanguage } from '../i18n';
 
 import type { AnswerValue, QuestionKind, SliderBucket, TextCount, RightWrong } from './protocol';
 
@@ -69,37 +72,46 @@ export interface Report {
   teams_detail: ReportTeam[] | null;
 }
 
-export const KIND_NAMES: Record<QuestionKind, string> = {
-  choice: 'Choice',
-  true_false: 'True/false',
-  poll: 'Poll',
-  slider: 'Slider',
-  type_answer: 'Type answer',
-  ordering: 'Ordering',
-  word_cloud: 'Word cloud',
-  info: 'Info',
-};
+/** A question kind's short name ("Choice", "True/false"…) in the UI's language. */
+export function kindName(kind: QuestionKind | string, lng?: string): string {
+  return i18n.t(`report:kind.${kind}`, { lng, defaultValue: kind });
+}
+
+const formats = new Map<string, Intl.NumberFormat>();
+/** One Intl.NumberFormat per language and style (made once: the players' table formats thousands of cells). */
+function numberFormat(lng: string | undefined, style: 'count' | 'percent' | 'decimal1'): Intl.NumberFormat {
+  const l = lng ?? currentLanguage();
+  const key = `${l}|${style}`;
+  let f = formats.get(key);
+  if (!f) {
+    f = style === 'percent' ? new Intl.NumberFormat(l, { style: 'percent', maximumFractionDigits: 0 })
+      : style === 'decimal1' ? new Intl.NumberFormat(l, { minimumFractionDigits: 1, maximumFractionDigits: 1 })
+        : new Intl.NumberFormat(l, { maximumFractionDigits: 0 });
+    formats.set(key, f);
+  }
+  return f;
+}
 
 /** The endpoint of a download (or the JSON the page reads). */
 export function reportUrl(pin: string, format: ReportFormat = 'json'): string {
   return `/api/games/${encodeURIComponent(pin)}/report?format=${format}`;
 }
 
-/** A share 0..1 as a whole percent ("67%"); "–" for unscored questions. */
-export function percent(share: number | null | undefined): string {
+/** A share 0..1 as a whole percent ("67%", French "67 %"); "–" for unscored questions. */
+export function percent(share: number | null | undefined, lng?: string): string {
   if (share === null || share === undefined || !Number.isFinite(share)) return '–';
-  return `${Math.round(share * 100)}%`;
+  return numberFormat(lng, 'percent').format(Math.round(share * 100) / 100);
 }
 
-/** Milliseconds as seconds with one decimal ("3.2 s"); "–" when no answer. */
-export function seconds(ms: number | null | undefined): string {
+/** Milliseconds as seconds with one decimal ("3.2 s", French "3,2 s"); "–" when no answer. */
+export function seconds(ms: number | null | undefined, lng?: string): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '–';
-  return `${(ms / 1000).toFixed(1)} s`;
+  return i18n.t('report:seconds', { lng, value: numberFormat(lng, 'decimal1').format(ms / 1000) });
 }
 
-/** Thousands separated by a thin space, the same in every locale (tests read it). */
-export function count(n: number): string {
-  return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, '\u2009');
+/** A whole number with the language's grouping ("100,000", "100.000", "100 000"). */
+export function count(n: number, lng?: string): string {
+  return numberFormat(lng, 'count').format(Math.round(n));
 }
 
 export function isScored(q: ReportQuestion): boolean {
@@ -107,21 +119,21 @@ export function isScored(q: ReportQuestion): boolean {
 }
 
 /** The share-right bar chart: one bar per question, in percent (null: no bar). */
-export function shareSeries(questions: ReportQuestion[]): { labels: string[]; values: (number | null)[] } {
+export function shareSeries(questions: ReportQuestion[], lng?: string): { labels: string[]; values: (number | null)[] } {
   return {
-    labels: questions.map((q) => `Q${q.question}`),
+    labels: questions.map((q) => i18n.t('report:qShort', { lng, n: q.question })),
     values: questions.map((q) => (isScored(q) ? Math.round((q.share_right as number) * 1000) / 10 : null)),
   };
 }
 
 /** A response-time histogram: "0–2 s" labels and the counts. */
-export function timeSeries(times: TimeBucket[]): { labels: string[]; values: number[] } {
+export function timeSeries(times: TimeBucket[], lng?: string): { labels: string[]; values: number[] } {
   const s = (ms: number) => {
     const v = ms / 1000;
-    return Number.isInteger(v) ? String(v) : v.toFixed(1);
+    return Number.isInteger(v) ? count(v, lng) : numberFormat(lng, 'decimal1').format(v);
   };
   return {
-    labels: times.map((b) => `${s(b.from_ms)}–${s(b.to_ms)} s`),
+    labels: times.map((b) => i18n.t('report:seconds', { lng, value: `${s(b.from_ms)}–${s(b.to_ms)}` })),
     values: times.map((b) => b.count),
   };
 }
@@ -133,7 +145,7 @@ const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 /** The distribution of one question as labelled counts, per kind:
  *  choices (A, B… or True/False), slider buckets, texts, right/wrong
  *  (ordering). Empty for info slides or when there is none. */
-export function distributionRows(q: Pick<ReportQuestion, 'kind' | 'distribution'>): DistRow[] {
+export function distributionRows(q: Pick<ReportQuestion, 'kind' | 'distribution'>, lng?: string): DistRow[] {
   const d = q.distribution;
   if (d === null || d === undefined) return [];
   if (Array.isArray(d)) {
@@ -141,7 +153,7 @@ export function distributionRows(q: Pick<ReportQuestion, 'kind' | 'distribution'
     if (typeof d[0] === 'number') {
       const counts = d as number[];
       if (q.kind === 'true_false' && counts.length === 2) {
-        return [{ label: 'True', count: counts[0] }, { label: 'False', count: counts[1] }];
+        return [{ label: i18n.t('report:true', { lng }), count: counts[0] }, { label: i18n.t('report:false', { lng }), count: counts[1] }];
       }
       return counts.map((c, i) => ({ label: LETTERS[i] ?? `#${i + 1}`, count: c }));
     }
@@ -153,7 +165,7 @@ export function distributionRows(q: Pick<ReportQuestion, 'kind' | 'distribution'
     return [];
   }
   if (typeof d === 'object' && 'right' in d) {
-    return [{ label: 'Right', count: d.right }, { label: 'Wrong', count: d.wrong }];
+    return [{ label: i18n.t('report:rightWord', { lng }), count: d.right }, { label: i18n.t('report:wrongWord', { lng }), count: d.wrong }];
   }
   return [];
 }
@@ -228,11 +240,11 @@ export function paginate<T>(rows: T[], page: number, size: number): { rows: T[];
 }
 
 /** A recorded answer as text: choices as letters, an order as arrows. */
-export function answerText(kind: QuestionKind | undefined, value: AnswerValue): string {
+export function answerText(kind: QuestionKind | undefined, value: AnswerValue, lng?: string): string {
   if (value === null || value === undefined) return '–';
   if (Array.isArray(value)) {
     if (kind === 'ordering') return value.map((i) => LETTERS[i] ?? String(i + 1)).join(' → ');
-    if (kind === 'true_false') return value.map((i) => (i === 0 ? 'True' : i === 1 ? 'False' : String(i))).join(', ');
+    if (kind === 'true_false') return value.map((i) => (i === 0 ? i18n.t('report:true', { lng }) : i === 1 ? i18n.t('report:false', { lng }) : String(i))).join(', ');
     return value.map((i) => LETTERS[i] ?? String(i + 1)).join(', ');
   }
   return String(value);

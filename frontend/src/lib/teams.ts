@@ -2,6 +2,7 @@
 // and the host form's team names.
 
 import type { TeamEntry } from './protocol';
+import i18n from '../i18n';
 
 /** The first teams take the answer tiles' colours (home red, away blue…). */
 const FIRST: { bg: string; fg: string }[] = [
@@ -40,14 +41,14 @@ export function barWidth(score: number, top: number, min = 4): number {
  *  server would refuse them (2-100 names, 1-30 characters, distinct ignoring case). */
 export function parseTeamNames(text: string): { names: string[]; error: string | null } {
   const names = text.split('\n').map((n) => n.trim()).filter((n) => n.length > 0);
-  if (names.length < 2) return { names, error: 'Teams need at least 2 names.' };
-  if (names.length > 100) return { names, error: 'At most 100 teams.' };
+  if (names.length < 2) return { names, error: i18n.t('host:teamsCheck.few', { min: 2 }) };
+  if (names.length > 100) return { names, error: i18n.t('host:teamsCheck.many', { max: 100 }) };
   const long = names.find((n) => n.length > 30);
-  if (long) return { names, error: `Team names have at most 30 characters: "${long}".` };
+  if (long) return { names, error: i18n.t('host:teamsCheck.long', { max: 30, name: long }) };
   const seen = new Set<string>();
   for (const n of names) {
     const k = n.toLowerCase();
-    if (seen.has(k)) return { names, error: `Two teams are called "${n}".` };
+    if (seen.has(k)) return { names, error: i18n.t('host:teamsCheck.twice', { name: n }) };
     seen.add(k);
   }
   return { names, error: null };

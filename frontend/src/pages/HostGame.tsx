@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api, ApiError, errorText, hostKey, store } from '../api';
 import { Login } from './Host';
 import '../host.css';
@@ -13,8 +14,11 @@ import type { TeamEntry } from '../lib/protocol';
 import { serverNow } from '../lib/clock';
 import { socketErrorText } from '../lib/protocol';
 import { questionPhase } from '../lib/state';
-import { joinState } from '../lib/hostconsole';
+import { joinState, screenLink } from '../lib/hostconsole';
 import { useGame, useTicker } from '../useGame';
+import { LanguageSwitch } from '../components/LanguageSwitch';
+import { currentLanguage, isLanguage, LANGUAGE_NAMES, LANGUAGES, type Language } from '../i18n';
+import { announceScreenLanguage, readScreenLanguage } from '../i18n/screenLanguage';
 
 interface HostStored { host_token: string; screen_token: string; title?: string }
 
@@ -36,6 +40,7 @@ export function HostGame({ pin }: { pin: string }) {
     return stored ? { kind: 'ready', stored, fromTab: true } : { kind: 'loading' };
   });
   const [attempt, setAttempt] = useState(0);
+  const { t } = useTranslation('host');
   useEffect(() => {
     if (key.kind !== 'loading') return;
     let live = true;
@@ -49,21 +54,21 @@ export function HostGame({ pin }: { pin: string }) {
       (e) => {
         if (!live) return;
         if (e instanceof ApiError && e.status === 401) setKey({ kind: 'login' });
-        else if (e instanceof ApiError && e.status === 403) setKey({ kind: 'refused', message: 'This game belongs to another host.' });
-        else if (e instanceof ApiError && e.status === 404) setKey({ kind: 'refused', message: `No game with PIN ${pin}.` });
+        else if (e instanceof ApiError && e.status === 403) setKey({ kind: 'refused', message: t('console.notYours') });
+        else if (e instanceof ApiError && e.status === 404) setKey({ kind: 'refused', message: t('console.noGame', { pin }) });
         else setKey({ kind: 'refused', message: errorText(e) });
       },
     );
     return () => { live = false; };
   }, [key.kind, pin, attempt]);
   if (key.kind === 'login') return <Login onDone={() => { setKey({ kind: 'loading' }); setAttempt((n) => n + 1); }} />;
-  if (key.kind === 'loading') return <main className="page narrow"><p className="muted">Opening game {pin}…</p></main>;
+  if (key.kind === 'loading') return <main className="page narrow"><p className="muted">{t('console.opening', { pin })}</p></main>;
   if (key.kind === 'refused') {
     return (
       <main className="page narrow">
-        <h1>Game {pin}</h1>
+        <h1>{t('console.game', { pin })}</h1>
         <p className="error" role="alert" data-testid="host-key-error">{key.message}</p>
-        <p><a href="/host">Back to your quizzes</a></p>
+        <p><a href="/host">{t('console.back')}</a></p>
       </main>
     );
   }
@@ -79,11 +84,17 @@ function Console({ pin, stored, onStale }: { pin: string; stored: HostStored; on
   const [jumpTo, setJumpTo] = useState('');
   // the big screen's board (teams games): the screen defaults to the teams'
   const [board, setBoard] = useState<BoardView>('teams');
+  const { t, i18n } = useTranslation('host');
+  // the big screen's language: the host's pick for this game (kept in this
+  // browser), else the console's own language
+  const [screenPick, setScreenPick] = useState<Language | null>(() => readScreenLanguage(pin));
+  const consoleLang = isLanguage(i18n.resolvedLanguage) ? i18n.resolvedLanguage : currentLanguage();
+  const screenLang: Language = screenPick ?? consoleLang;
   const g = state.game;
   const q = state.question;
   const now = useTicker(q?.state === 'open', 250);
   const hasTeams = !!(g?.teams && g.teams.length > 0);
-  const screenUrl = `/screen/${pin}${hasTeams ? `?board=${board}` : ''}#token=${encodeURIComponent(stored.screen_token)}`;
+  const screenUrl = screenLink({ pin, token: stored.screen_token, board: hasTeams ? board : null, lang: screenLang });
   // `saved` reaches only the console that sent end_game: a game ended by
   // auto-advance, a save the flusher finished later or a reload after the
   // end never get it. Then ask the results endpoint (409 until saved).
@@ -105,9 +116,9 @@ function Console({ pin, stored, onStale }: { pin: string; stored: HostStored; on
 
   if (final === 'replaced') return <Replaced onUseHere={retryNow} />;
   if (final === 'unauthorized' || final === 'no_game') {
-    return <main className="page narrow"><h1>Game {pin}</h1><p className="error">This game is no longer available.</p><a href="/host">Back to your quizzes</a></main>;
+    return <main className="page narrow"><h1>{t('console.game', { pin })}</h1><p className="error">{t('console.gone')}</p><a href="/host">{t('console.back')}</a></main>;
   }
-  if (!g) return <main className="page"><p className="muted">Connecting to game {pin}…</p></main>;
+  if (!g) return <main className="page"><p className="muted">{t('console.connecting', { pin })}</p></main>;
 
   const join = joinState(g);
   const finished = g.state === 'finished';
@@ -123,71 +134,86 @@ function Console({ pin, stored, onStale }: { pin: string; stored: HostStored; on
     <main className="page host console">
       <ConnectionBanner connection={state.connection} retryIn={retryIn} onRetry={retryNow} />
       <header className="bar">
-        <span className="brand-small">{g.title}</span>
-        <span className="bar-pin" data-testid="host-pin">PIN {pin}</span>
-        <a className="btn small" href={screenUrl} target="_blank" rel="noopener">Open the big screen</a>
+        <span className="brand-small" dir="auto">{g.title}</span>
+        <span className="bar-pin" data-testid="host-pin">{t('console.pin', { pin })}</span>
+        <a className="btn small" href={screenUrl} target="_blank" rel="noopener" data-testid="screen-link">{t('console.openScreen')}</a>
+        <span className="lang-switch" title={t('console.screenLanguageHint')}>
+          <label htmlFor="screen-language">{t('console.screenLanguage')}</label>
+          <select id="screen-language" data-testid="screen-language" value={screenLang}
+            onChange={(e) => {
+              const lng = e.target.value;
+              if (!isLanguage(lng)) return;
+              setScreenPick(lng);
+              announceScreenLanguage(pin, lng);
+            }}>
+            {LANGUAGES.map((l) => <option key={l} value={l} lang={l}>{LANGUAGE_NAMES[l]}</option>)}
+          </select>
+        </span>
         {hasTeams && (
           <button type="button" className="btn small" data-testid="host-board-toggle" data-board={board}
-            title="What the big screen shows (a screen opened from this browser follows)"
+            title={t('console.boardHint')}
             onClick={() => { const next = board === 'teams' ? 'players' : 'teams'; setBoard(next); announceBoard(pin, next); }}>
-            {board === 'teams' ? 'Players board' : 'Teams board'}
+            {board === 'teams' ? t('console.playersBoard') : t('console.teamsBoard')}
           </button>
         )}
+        <LanguageSwitch />
       </header>
 
       <SoundControls pin={pin} />
-      <section className="controls card" aria-label="Game controls">
+      <section className="controls card" aria-label={t('console.controls')}>
         <p className="status" data-testid="host-status">
-          {finished ? 'Game over' : g.state === 'lobby' ? `Lobby: ${players} ${players === 1 ? 'player' : 'players'}`
-            : `Question ${g.question} of ${g.n_questions}${isOpen ? (paused ? ' (paused)' : phase === 'reading' ? ' (reading)' : ' (open)') : ' (closed)'}`
-            + (!isOpen && q && state.boardShown === q.question ? ' · leaderboard' : '')}
+          {finished ? t('console.over') : g.state === 'lobby' ? t('console.lobby', { count: players })
+            : statusWithBoard(t('console.question', {
+              n: g.question, total: g.n_questions,
+              phase: t(`console.phase.${isOpen ? (paused ? 'paused' : phase === 'reading' ? 'reading' : 'open') : 'closed'}`),
+            }), !isOpen && !!q && state.boardShown === q.question, t)}
         </p>
         {isOpen && (
-          <div className="actions clock" role="group" aria-label="Clock">
+          <div className="actions clock" role="group" aria-label={t('console.clock')}>
             {paused ? (
-              <button type="button" className="btn primary big" data-testid="host-resume" onClick={() => send({ type: 'resume_question' })}>Resume</button>
+              <button type="button" className="btn primary big" data-testid="host-resume" onClick={() => send({ type: 'resume_question' })}>{t('console.resume')}</button>
             ) : (
-              <button type="button" className="btn big" data-testid="host-pause" onClick={() => send({ type: 'pause_question' })}>Pause</button>
+              <button type="button" className="btn big" data-testid="host-pause" onClick={() => send({ type: 'pause_question' })}>{t('console.pause')}</button>
             )}
-            <button type="button" className="btn" data-testid="host-extend-10" onClick={() => send({ type: 'extend_question', seconds: 10 })}>+10 s</button>
-            <button type="button" className="btn" data-testid="host-extend-30" onClick={() => send({ type: 'extend_question', seconds: 30 })}>+30 s</button>
+            <button type="button" className="btn" data-testid="host-extend-10" onClick={() => send({ type: 'extend_question', seconds: 10 })}>{t('console.extend', { s: 10 })}</button>
+            <button type="button" className="btn" data-testid="host-extend-30" onClick={() => send({ type: 'extend_question', seconds: 30 })}>{t('console.extend', { s: 30 })}</button>
           </div>
         )}
         <div className="actions">
           {!finished && !isOpen && !lastQuestion && (
             <button type="button" className="btn primary big" data-testid="host-next" onClick={() => send({ type: 'start_question' })}>
-              {g.question === 0 ? 'Start the first question' : 'Next question'}
+              {g.question === 0 ? t('console.startFirst') : t('console.next')}
             </button>
           )}
-          {isOpen && <button type="button" className="btn big" data-testid="host-close" onClick={() => send({ type: 'close_question' })}>Close the question</button>}
+          {isOpen && <button type="button" className="btn big" data-testid="host-close" onClick={() => send({ type: 'close_question' })}>{t('console.close')}</button>}
           <ShowBoardButton q={q} boardShown={state.boardShown} finished={finished} send={send} />
           {!finished && (
             <button type="button" className={lastQuestion && !isOpen ? 'btn primary big' : 'btn danger'} onClick={() => {
-              if (lastQuestion && !isOpen || window.confirm('End the game now?')) send({ type: 'end_game' });
-            }}>End the game</button>
+              if (lastQuestion && !isOpen || window.confirm(t('console.confirmEnd'))) send({ type: 'end_game' });
+            }}>{t('console.end')}</button>
           )}
           {!finished && (join === 'started' ? (
-            <span className="join-closed" data-testid="host-join-state" data-join="started">Joining closed: the game started (late join is off)</span>
+            <span className="join-closed" data-testid="host-join-state" data-join="started">{t('console.joinStarted')}</span>
           ) : (
             // the server's state (welcome, then every players frame), never a guess
             <button type="button" className="btn" data-testid="host-join-state" data-join={join}
               onClick={() => send({ type: 'lock_join', locked: join === 'open' })}>
-              {join === 'open' ? 'Lock joining' : 'Allow joining'}
+              {join === 'open' ? t('console.lock') : t('console.allow')}
             </button>
           ))}
         </div>
         {!finished && !isOpen && g.n_questions > 1 && (
-          <form className="jump" aria-label="Jump to a question" onSubmit={(e) => {
+          <form className="jump" aria-label={t('console.jumpForm')} onSubmit={(e) => {
             e.preventDefault();
             const n = Number(jumpTo || nextNumber);
             if (n >= 1 && n <= g.n_questions && send({ type: 'start_question', question: n })) setJumpTo('');
           }}>
-            <label htmlFor="jump-to">Jump to question</label>
+            <label htmlFor="jump-to">{t('console.jumpTo')}</label>
             <select id="jump-to" data-testid="host-jump-select" value={jumpTo || String(Math.min(nextNumber, g.n_questions))}
               onChange={(e) => setJumpTo(e.target.value)}>
-              {jumpChoices.map((n) => <option key={n} value={n}>{n}{n <= g.question ? ' (played)' : ''}</option>)}
+              {jumpChoices.map((n) => <option key={n} value={n}>{n <= g.question ? t('console.played', { n }) : n}</option>)}
             </select>
-            <button type="submit" className="btn" data-testid="host-jump">Start it</button>
+            <button type="submit" className="btn" data-testid="host-jump">{t('console.startIt')}</button>
           </form>
         )}
         {state.lastError && <p className="error" role="alert" data-testid="host-error">{socketErrorText(state.lastError.code, state.lastError.message)}</p>}
@@ -197,29 +223,29 @@ function Console({ pin, stored, onStale }: { pin: string; stored: HostStored; on
         <section className="card">
           {state.podium && <Podium podium={state.podium} />}
           {savedResults ? (
-            <a className="btn primary" href={`/api/games/${pin}/results?format=csv`} download={`stadium-${pin}.csv`} data-testid="csv">Download results (CSV)</a>
+            <a className="btn primary" href={`/api/games/${pin}/results?format=csv`} download={`stadium-${pin}.csv`} data-testid="csv">{t('console.csv')}</a>
           ) : null}
           {savedResults ? (
-            <a className="btn" href={`/host/report/${pin}`} data-testid="report-link">Open the report</a>
+            <a className="btn" href={`/host/report/${pin}`} data-testid="report-link">{t('console.report')}</a>
           ) : (
-            <p className="muted">Saving the results…</p>
+            <p className="muted">{t('console.saving')}</p>
           )}
         </section>
       )}
 
       {q && !finished && (
-        <section className="card" aria-label="Current question">
+        <section className="card" aria-label={t('console.current')}>
           <div className="qhead">
-            <h2 className="qtext">{q.question}. {q.text}</h2>
+            <h2 className="qtext">{q.question}. <bdi>{q.text}</bdi></h2>
             {isOpen && phase !== 'reading' && q.kind !== 'info' && (
               <Countdown openedMs={q.answers_open_ms} deadlineMs={q.deadline_ms} offset={offset}
                 pausedLeftMs={paused ? (q.remaining_ms ?? 0) : undefined} />
             )}
           </div>
-          <p className="muted small" data-testid="host-kind">{KIND_WORDS[q.kind] ?? q.kind}</p>
+          <p className="muted small" data-testid="host-kind">{t(`console.kind.${q.kind}`, { defaultValue: q.kind })}</p>
           {isOpen && phase === 'reading' && <ReadCountdown openMs={q.answers_open_ms} offset={offset} />}
-          {paused && <p className="paused-banner" role="status" data-testid="host-paused">Paused</p>}
-          {q.kind !== 'info' && <p className="answered" data-testid="answered">{state.leaderboard.answered} of {players} answered</p>}
+          {paused && <p className="paused-banner" role="status" data-testid="host-paused">{t('console.paused')}</p>}
+          {q.kind !== 'info' && <p className="answered" data-testid="answered">{t('console.answered', { answered: state.leaderboard.answered, count: players })}</p>}
           {q.state === 'closed' ? (
             <KindResults q={q} dist={q.distribution ?? state.distribution} />
           ) : q.choices && Array.isArray(state.distribution) && state.distribution.every((x) => typeof x === 'number') ? (
@@ -232,15 +258,15 @@ function Console({ pin, stored, onStale }: { pin: string; stored: HostStored; on
 
       <div className="columns">
         {!finished && (
-          <section className="card" aria-label="Players">
-            <h2>Players ({players})</h2>
-            {state.playersList.length === 0 ? <p className="muted">Waiting for players to join with PIN {pin}…</p> : (
+          <section className="card" aria-label={t('console.players')}>
+            <h2>{t('console.playersCount', { count: players })}</h2>
+            {state.playersList.length === 0 ? <p className="muted">{t('console.waiting', { pin })}</p> : (
               <ul className="players" data-testid="players">
                 {state.playersList.map((p) => (
                   <li key={p.player}>
-                    <span className="pname">{p.nickname}</span>
-                    <button type="button" className="btn small danger" aria-label={`Kick ${p.nickname}`}
-                      onClick={() => { if (window.confirm(`Remove ${p.nickname}?`)) send({ type: 'kick', player: p.player }); }}>Kick</button>
+                    <bdi className="pname">{p.nickname}</bdi>
+                    <button type="button" className="btn small danger" aria-label={t('console.kickWho', { name: p.nickname })}
+                      onClick={() => { if (window.confirm(t('console.confirmKick', { name: p.nickname }))) send({ type: 'kick', player: p.player }); }}>{t('console.kick')}</button>
                   </li>
                 ))}
               </ul>
@@ -258,16 +284,17 @@ function Console({ pin, stored, onStale }: { pin: string; stored: HostStored; on
 /** Members per team, live (the leaderboard ticks' `teams`), in team order. */
 function HostTeams({ names, teams }: { names: string[]; teams: TeamEntry[] | null }) {
   const byTeam = new Map((teams ?? []).map((e) => [e.team, e]));
+  const { t } = useTranslation('host');
   return (
-    <section className="card" aria-label="Teams">
-      <h2>Teams ({names.length})</h2>
+    <section className="card" aria-label={t('console.teams')}>
+      <h2>{t('console.teamsCount', { count: names.length })}</h2>
       <ul className="host-teams" data-testid="host-teams">
         {names.map((name, i) => {
           const e = byTeam.get(i);
           return (
             <li key={i} style={teamStyle(i)} data-testid={`host-team-${i}`} data-members={e?.members ?? 0} data-score={e?.score ?? 0} data-rank={e?.rank}>
-              <span className="pname">{name}</span>
-              <span>{e ? `${e.members} ${e.members === 1 ? 'player' : 'players'} · ${e.score} pts` : '…'}</span>
+              <bdi className="pname">{name}</bdi>
+              <span>{e ? t('console.teamLine', { count: e.members, score: e.score }) : '…'}</span>
             </li>
           );
         })}
@@ -276,7 +303,7 @@ function HostTeams({ names, teams }: { names: string[]; teams: TeamEntry[] | nul
   );
 }
 
-const KIND_WORDS: Record<string, string> = {
-  choice: 'Quiz', true_false: 'True or false', poll: 'Poll', slider: 'Slider', type_answer: 'Type the answer',
-  ordering: 'Put in order', word_cloud: 'Word cloud', info: 'Info slide',
-};
+/** "Question 2 of 5 (closed)", with " · leaderboard" while the board is up. */
+function statusWithBoard(status: string, board: boolean, t: (k: string, o?: Record<string, unknown>) => string): string {
+  return board ? t('console.withBoard', { status }) : status;
+}

@@ -3,15 +3,33 @@
 // game: the page waits), draws the charts with Chart.js and offers the
 // downloads (CSV, JSON, XLSX) straight from the endpoint.
 import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { BarElement, CategoryScale, Chart as ChartJS, LinearScale, Tooltip, type ChartOptions } from 'chart.js';
 import { Bar } from 'react-chartjs-2';
 import { api, ApiError, errorText } from '../api';
 import {
-  answerText, count, distributionRows, filterPlayers, isReport, KIND_NAMES, paginate, percent, pick, playerRow,
+  answerText, count, distributionRows, filterPlayers, isReport, kindName, paginate, percent, pick, playerRow,
   reportUrl, seconds, shareSeries, sortPlayers, teamNames, timeSeries,
   type PlayerRow, type PlayerSortKey, type Report, type ReportFormat, type ReportQuestion, type SortDir,
 } from '../lib/report';
 import { Login } from './Host';
+import { LanguageSwitch } from '../components/LanguageSwitch';
+import i18n from '../i18n';
+import { hostLocale } from '../lib/hostconsole';
+
+/** The report's language (re-rendered on a switch: every view below calls useTranslation). */
+function useLng(): { t: (k: string, o?: Record<string, unknown>) => string; lng: string | undefined } {
+  const { t, i18n: inst } = useTranslation('report');
+  // the full tag (pt-BR, de-CH, ar-EG): Intl's digits and grouping follow the region
+  return { t, lng: hostLocale(inst.language) };
+}
+
+/** A quiz's own text inside a translated sentence, isolated when the page
+ *  runs right to left (U+2068…U+2069), so an English title's "?" stays at
+ *  its end in an Arabic heading. */
+function isolate(text: string, lng: string | undefined): string {
+  return i18n.dir(lng) === 'rtl' ? `\u2068${text}\u2069` : text;
+}
 
 ChartJS.register(BarElement, CategoryScale, LinearScale, Tooltip);
 
@@ -33,7 +51,7 @@ function useReport(pin: string): { load: Load; reload(): void } {
       (data) => {
         if (!live) return;
         if (isReport(data)) setLoad({ state: 'ok', report: data });
-        else setLoad({ state: 'error', message: 'The server sent something that is not a report.' });
+        else setLoad({ state: 'error', message: i18n.t('report:notReport') });
       },
       (e) => {
         if (!live) return;
@@ -41,7 +59,7 @@ function useReport(pin: string): { load: Load; reload(): void } {
           setLoad({ state: 'saving' });
           timer = setTimeout(get, 1000);
         } else if (e instanceof ApiError && (e.status === 401 || e.status === 403)) setLoad({ state: 'login' });
-        else if (e instanceof ApiError && e.status === 404) setLoad({ state: 'error', message: `No game of yours with PIN ${pin}.` });
+        else if (e instanceof ApiError && e.status === 404) setLoad({ state: 'error', message: i18n.t('report:noGame', { pin }) });
         else setLoad({ state: 'error', message: errorText(e) });
       },
     );
@@ -53,18 +71,20 @@ function useReport(pin: string): { load: Load; reload(): void } {
 
 export function ReportPage({ pin }: { pin: string }) {
   const { load, reload } = useReport(pin);
+  const { t } = useLng();
   if (load.state === 'login') return <Login onDone={reload} />;
   return (
     <main className="page host report" data-testid="report-page">
       <header className="bar">
-        <span className="brand-small">Stadium host</span>
-        <a className="btn small" href="/host">Your quizzes</a>
+        <span className="brand-small">{t('host:brand')}</span>
+        <a className="btn small" href="/host">{t('yourQuizzes')}</a>
+        <LanguageSwitch />
       </header>
       {load.state === 'ok' ? <ReportView report={load.report} /> : (
         <>
-          <h1>Report of game {pin}</h1>
-          {load.state === 'loading' && <p className="muted">Loading the report…</p>}
-          {load.state === 'saving' && <p className="muted" role="status" data-testid="report-saving">The game is being saved; the report follows in a moment…</p>}
+          <h1>{t('titleOf', { pin })}</h1>
+          {load.state === 'loading' && <p className="muted">{t('loading')}</p>}
+          {load.state === 'saving' && <p className="muted" role="status" data-testid="report-saving">{t('saving')}</p>}
           {load.state === 'error' && <p className="error" role="alert">{load.message}</p>}
         </>
       )}
@@ -72,48 +92,45 @@ export function ReportPage({ pin }: { pin: string }) {
   );
 }
 
-const FORMATS: { format: ReportFormat; label: string }[] = [
-  { format: 'csv', label: 'CSV' },
-  { format: 'json', label: 'JSON' },
-  { format: 'xlsx', label: 'Excel (XLSX)' },
-];
+const FORMATS: ReportFormat[] = ['csv', 'json', 'xlsx'];
 
 function ReportView({ report }: { report: Report }) {
   const qs = report.questions;
   const scored = qs.filter((q) => q.share_right !== null);
   const overall = scored.reduce((a, q) => a + (q.right ?? 0), 0) / Math.max(1, scored.reduce((a, q) => a + q.answered, 0));
+  const { t, lng } = useLng();
   return (
     <>
-      <h1>Report: {report.title}</h1>
-      <div className="toolbar report-downloads" aria-label="Downloads">
-        {FORMATS.map(({ format, label }) => (
+      <h1>{t('title', { title: isolate(report.title, lng) })}</h1>
+      <div className="toolbar report-downloads" aria-label={t('downloads')}>
+        {FORMATS.map((format) => (
           <a key={format} className="btn" href={reportUrl(report.pin, format)} download={`stadium-report-${report.pin}.${format}`}
-            data-testid={`download-${format}`}>Download {label}</a>
+            data-testid={`download-${format}`}>{t(`download.${format}`)}</a>
         ))}
       </div>
-      <section className="card report-summary" data-testid="report-summary" aria-label="Summary"
+      <section className="card report-summary" data-testid="report-summary" aria-label={t('summary')}
         data-players={report.players} data-answers={report.answers} data-questions={qs.length}>
         <dl className="stats">
-          <div><dt>PIN</dt><dd>{report.pin}</dd></div>
-          <div><dt>Players</dt><dd data-testid="report-players-count">{count(report.players)}</dd></div>
-          <div><dt>Answers</dt><dd data-testid="report-answers-count">{count(report.answers)}</dd></div>
-          <div><dt>Questions</dt><dd>{qs.length}</dd></div>
-          {scored.length > 0 && <div><dt>Right overall</dt><dd data-testid="report-overall">{percent(overall)}</dd></div>}
+          <div><dt>{t('pin')}</dt><dd>{report.pin}</dd></div>
+          <div><dt>{t('players')}</dt><dd data-testid="report-players-count">{count(report.players, lng)}</dd></div>
+          <div><dt>{t('answers')}</dt><dd data-testid="report-answers-count">{count(report.answers, lng)}</dd></div>
+          <div><dt>{t('questions')}</dt><dd>{count(qs.length, lng)}</dd></div>
+          {scored.length > 0 && <div><dt>{t('overall')}</dt><dd data-testid="report-overall">{percent(overall, lng)}</dd></div>}
         </dl>
       </section>
 
       <div className="report-grid">
-        <section className="card" aria-label="Share right per question">
-          <h2>Share right per question</h2>
+        <section className="card" aria-label={t('share')}>
+          <h2>{t('share')}</h2>
           <ShareChart questions={qs} />
         </section>
         <section className="card report-lists">
           <div data-testid="report-hardest">
-            <h2>Hardest</h2>
+            <h2>{t('hardest')}</h2>
             <QuestionList questions={pick(qs, report.hardest)} />
           </div>
           <div data-testid="report-easiest">
-            <h2>Easiest</h2>
+            <h2>{t('easiest')}</h2>
             <QuestionList questions={pick(qs, report.easiest)} />
           </div>
         </section>
@@ -121,26 +138,26 @@ function ReportView({ report }: { report: Report }) {
 
       <QuestionDetail questions={qs} />
 
-      <section className="card" aria-label="Questions">
-        <h2>Questions</h2>
+      <section className="card" aria-label={t('questions')}>
+        <h2>{t('questions')}</h2>
         <div className="table-scroll">
           <table className="report-table" data-testid="report-questions">
             <thead>
-              <tr><th>#</th><th>Kind</th><th>Question</th><th className="num">Answered</th><th className="num">Right</th>
-                <th className="num">Share right</th><th className="num">Mean time</th><th className="num">Median time</th><th className="num">Points</th></tr>
+              <tr><th>#</th><th>{t('col.kind')}</th><th>{t('col.question')}</th><th className="num">{t('col.answered')}</th><th className="num">{t('col.right')}</th>
+                <th className="num">{t('col.share')}</th><th className="num">{t('col.mean')}</th><th className="num">{t('col.median')}</th><th className="num">{t('col.points')}</th></tr>
             </thead>
             <tbody>
               {qs.map((q) => (
                 <tr key={q.question} data-testid={`report-q-${q.question}`} data-kind={q.kind}>
                   <td data-col="question">{q.question}</td>
-                  <td data-col="kind">{KIND_NAMES[q.kind] ?? q.kind}</td>
-                  <td data-col="text">{q.text}</td>
-                  <td className="num" data-col="answered">{count(q.answered)}</td>
-                  <td className="num" data-col="right">{q.right === null ? '–' : count(q.right)}</td>
-                  <td className="num" data-col="share_right" data-value={q.share_right ?? ''}>{percent(q.share_right)}</td>
-                  <td className="num" data-col="mean_ms" data-value={q.mean_ms ?? ''}>{seconds(q.mean_ms)}</td>
-                  <td className="num" data-col="median_ms" data-value={q.median_ms ?? ''}>{seconds(q.median_ms)}</td>
-                  <td className="num" data-col="points">{count(q.points)}</td>
+                  <td data-col="kind">{kindName(q.kind, lng)}</td>
+                  <td data-col="text" dir="auto">{q.text}</td>
+                  <td className="num" data-col="answered">{count(q.answered, lng)}</td>
+                  <td className="num" data-col="right">{q.right === null ? '–' : count(q.right, lng)}</td>
+                  <td className="num" data-col="share_right" data-value={q.share_right ?? ''}>{percent(q.share_right, lng)}</td>
+                  <td className="num" data-col="mean_ms" data-value={q.mean_ms ?? ''}>{seconds(q.mean_ms, lng)}</td>
+                  <td className="num" data-col="median_ms" data-value={q.median_ms ?? ''}>{seconds(q.median_ms, lng)}</td>
+                  <td className="num" data-col="points">{count(q.points, lng)}</td>
                 </tr>
               ))}
             </tbody>
@@ -155,12 +172,13 @@ function ReportView({ report }: { report: Report }) {
 }
 
 function QuestionList({ questions }: { questions: ReportQuestion[] }) {
-  if (questions.length === 0) return <p className="muted">No scored question.</p>;
+  const { t, lng } = useLng();
+  if (questions.length === 0) return <p className="muted">{t('noScored')}</p>;
   return (
     <ol className="report-qlist">
       {questions.map((q) => (
         <li key={q.question} data-question={q.question}>
-          <strong>Q{q.question}</strong> {q.text} <span className="muted">· {percent(q.share_right)} right</span>
+          <strong>{t('qShort', { n: q.question })}</strong> <bdi>{q.text}</bdi> <span className="muted">· {t('shareRight', { share: percent(q.share_right, lng) })}</span>
         </li>
       ))}
     </ol>
@@ -170,26 +188,32 @@ function QuestionList({ questions }: { questions: ReportQuestion[] }) {
 const BAR = '#4b43b8';
 const BAR_RIGHT = '#2e7d32';
 
-function barOptions(yLabel: string, max?: number, horizontal = false): ChartOptions<'bar'> {
-  const value = { beginAtZero: true, max, title: { display: true, text: yLabel }, ticks: { precision: 0 } };
+/** A bar chart's options: `lng` formats the ticks and tooltips (Chart.js's
+ *  locale, Intl underneath); right to left, the category axis runs from the right. */
+function barOptions(yLabel: string, lng: string | undefined, max?: number, horizontal = false): ChartOptions<'bar'> {
+  const rtl = i18n.dir(lng) === 'rtl';
+  const value = { beginAtZero: true, max, title: { display: true, text: yLabel }, ticks: { precision: 0 }, ...(horizontal && rtl ? { reverse: true } : {}) };
+  const category = { ticks: {}, ...(!horizontal && rtl ? { reverse: true } : {}) };
   return {
+    locale: lng,
     responsive: true,
     maintainAspectRatio: false,
     animation: false,
     indexAxis: horizontal ? 'y' : 'x',
-    plugins: { legend: { display: false }, tooltip: { enabled: true } },
-    scales: horizontal ? { x: value } : { y: value },
+    plugins: { legend: { display: false }, tooltip: { enabled: true, rtl } },
+    scales: horizontal ? { x: value, y: { ...category, position: rtl ? 'right' : 'left' } } : { y: { ...value, position: rtl ? 'right' : 'left' }, x: category },
   };
 }
 
 function ShareChart({ questions }: { questions: ReportQuestion[] }) {
-  const s = shareSeries(questions);
-  const summary = s.labels.map((l, i) => `${l} ${s.values[i] === null ? 'not scored' : `${s.values[i]}%`}`).join(', ');
+  const { t, lng } = useLng();
+  const s = shareSeries(questions, lng);
+  const summary = s.labels.map((l, i) => `${l} ${s.values[i] === null ? t('notScored') : percent((s.values[i] as number) / 100, lng)}`).join(', ');
   return (
     <div className="chart" data-testid="report-share-chart" data-values={JSON.stringify(s.values)}>
-      <Bar role="img" aria-label={`Share right per question: ${summary}`}
-        data={{ labels: s.labels, datasets: [{ label: '% right', data: s.values, backgroundColor: BAR_RIGHT }] }}
-        options={barOptions('% right', 100)} />
+      <Bar role="img" aria-label={t('shareAria', { summary })}
+        data={{ labels: s.labels, datasets: [{ label: t('percentRight'), data: s.values, backgroundColor: BAR_RIGHT }] }}
+        options={barOptions(t('percentRight'), lng, 100)} />
     </div>
   );
 }
@@ -198,39 +222,40 @@ function ShareChart({ questions }: { questions: ReportQuestion[] }) {
 function QuestionDetail({ questions }: { questions: ReportQuestion[] }) {
   const answered = questions.filter((q) => q.kind !== 'info');
   const [n, setN] = useState<number>(answered[0]?.question ?? questions[0]?.question ?? 1);
+  const { t: tr, lng } = useLng();
   const q = questions.find((x) => x.question === n);
   if (!q) return null;
-  const t = timeSeries(q.times);
-  const dist = distributionRows(q);
+  const t = timeSeries(q.times, lng);
+  const dist = distributionRows(q, lng);
   return (
-    <section className="card" aria-label="One question">
-      <h2>Question {q.question}: {q.text}</h2>
+    <section className="card" aria-label={tr('oneQuestion')}>
+      <h2>{tr('questionTitle', { n: q.question, text: isolate(q.text, lng) })}</h2>
       <div className="toolbar">
-        <label htmlFor="report-question" className="inline">Show question</label>
+        <label htmlFor="report-question" className="inline">{tr('showQuestion')}</label>
         <select id="report-question" data-testid="report-times-select" value={n} onChange={(e) => setN(Number(e.target.value))}
           style={{ width: 'auto' }}>
-          {questions.map((x) => <option key={x.question} value={x.question}>{x.question}. {KIND_NAMES[x.kind]} – {x.text.slice(0, 40)}</option>)}
+          {questions.map((x) => <option key={x.question} value={x.question}>{x.question}. {kindName(x.kind, lng)} – {x.text.slice(0, 40)}</option>)}
         </select>
       </div>
       <div className="report-grid">
         <div>
-          <h3>Response times</h3>
-          {t.values.length === 0 ? <p className="muted">No answers timed.</p> : (
+          <h3>{tr('times')}</h3>
+          {t.values.length === 0 ? <p className="muted">{tr('noTimes')}</p> : (
             <div className="chart" data-testid="report-times-chart" data-question={q.question} data-values={JSON.stringify(t.values)}>
-              <Bar role="img" aria-label={`Response times of question ${q.question}: ${t.labels.map((l, i) => `${l} ${t.values[i]}`).join(', ')}`}
-                data={{ labels: t.labels, datasets: [{ label: 'Answers', data: t.values, backgroundColor: BAR }] }}
-                options={barOptions('Answers')} />
+              <Bar role="img" aria-label={tr('timesAria', { n: q.question, summary: t.labels.map((l, i) => `${l} ${count(t.values[i], lng)}`).join(', ') })}
+                data={{ labels: t.labels, datasets: [{ label: tr('answers'), data: t.values, backgroundColor: BAR }] }}
+                options={barOptions(tr('answers'), lng)} />
             </div>
           )}
         </div>
         <div>
-          <h3>Answers ({KIND_NAMES[q.kind]})</h3>
-          {dist.length === 0 ? <p className="muted">No distribution for this question.</p> : (
+          <h3>{tr('answersOf', { kind: kindName(q.kind, lng) })}</h3>
+          {dist.length === 0 ? <p className="muted">{tr('noDist')}</p> : (
             <div className="chart" data-testid="report-dist-chart" data-question={q.question} data-values={JSON.stringify(dist.map((d) => d.count))}
               style={{ height: Math.max(220, Math.min(900, dist.length * 24 + 60)) }}>
-              <Bar role="img" aria-label={`Answers to question ${q.question}: ${dist.map((d) => `${d.label} ${d.count}`).join(', ')}`}
-                data={{ labels: dist.map((d) => d.label), datasets: [{ label: 'Answers', data: dist.map((d) => d.count), backgroundColor: BAR }] }}
-                options={barOptions('Answers', undefined, dist.length > 8)} />
+              <Bar role="img" aria-label={tr('distAria', { n: q.question, summary: dist.map((d) => `${d.label} ${count(d.count, lng)}`).join(', ') })}
+                data={{ labels: dist.map((d) => d.label), datasets: [{ label: tr('answers'), data: dist.map((d) => d.count), backgroundColor: BAR }] }}
+                options={barOptions(tr('answers'), lng, undefined, dist.length > 8)} />
             </div>
           )}
         </div>
@@ -241,21 +266,22 @@ function QuestionDetail({ questions }: { questions: ReportQuestion[] }) {
 
 function TeamsTable({ report }: { report: Report }) {
   const teams = [...(report.teams_detail ?? [])].sort((a, b) => a.rank - b.rank || a.team - b.team);
+  const { t, lng } = useLng();
   return (
-    <section className="card" aria-label="Teams">
-      <h2>Teams</h2>
+    <section className="card" aria-label={t('teams')}>
+      <h2>{t('teams')}</h2>
       <div className="table-scroll">
         <table className="report-table" data-testid="report-teams">
-          <thead><tr><th className="num">Rank</th><th>Team</th><th className="num">Score</th><th className="num">Members</th><th className="num">Total points</th><th className="num">Share right</th></tr></thead>
+          <thead><tr><th className="num">{t('col.rank')}</th><th>{t('col.team')}</th><th className="num">{t('col.score')}</th><th className="num">{t('col.members')}</th><th className="num">{t('col.total')}</th><th className="num">{t('col.share')}</th></tr></thead>
           <tbody>
-            {teams.map((t) => (
-              <tr key={t.team} data-team={t.team}>
-                <td className="num" data-col="rank">{t.rank}</td>
-                <td data-col="name">{t.name}</td>
-                <td className="num" data-col="score">{count(t.score)}</td>
-                <td className="num" data-col="members">{count(t.members)}</td>
-                <td className="num" data-col="total">{count(t.total)}</td>
-                <td className="num" data-col="share_right">{percent(t.share_right)}</td>
+            {teams.map((e) => (
+              <tr key={e.team} data-team={e.team}>
+                <td className="num" data-col="rank">{count(e.rank, lng)}</td>
+                <td data-col="name">{e.name}</td>
+                <td className="num" data-col="score">{count(e.score, lng)}</td>
+                <td className="num" data-col="members">{count(e.members, lng)}</td>
+                <td className="num" data-col="total">{count(e.total, lng)}</td>
+                <td className="num" data-col="share_right">{percent(e.share_right, lng)}</td>
               </tr>
             ))}
           </tbody>
@@ -278,36 +304,37 @@ function PlayersTable({ report }: { report: Report }) {
   const [open, setOpen] = useState<number | null>(null);
   const sorted = useMemo(() => sortPlayers(filterPlayers(rows, filter), sort.key, sort.dir), [rows, filter, sort]);
   const view = paginate(sorted, page, size);
+  const { t, lng } = useLng();
 
   const columns: { key: PlayerSortKey; label: string; num?: boolean }[] = [
-    { key: 'rank', label: 'Rank', num: true },
-    { key: 'nickname', label: 'Player' },
-    ...(report.teams ? [{ key: 'team' as const, label: 'Team' }] : []),
-    { key: 'score', label: 'Score', num: true },
-    { key: 'right', label: 'Right', num: true },
-    { key: 'answered', label: 'Answers', num: true },
-    { key: 'mean_ms', label: 'Mean time', num: true },
+    { key: 'rank', label: t('col.rank'), num: true },
+    { key: 'nickname', label: t('col.player') },
+    ...(report.teams ? [{ key: 'team' as const, label: t('col.team') }] : []),
+    { key: 'score', label: t('col.score'), num: true },
+    { key: 'right', label: t('col.right'), num: true },
+    { key: 'answered', label: t('answers'), num: true },
+    { key: 'mean_ms', label: t('col.mean'), num: true },
   ];
   function sortBy(key: PlayerSortKey) {
     setSort((s) => (s.key === key ? { key, dir: s.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: key === 'nickname' || key === 'rank' || key === 'team' || key === 'mean_ms' ? 'asc' : 'desc' }));
     setPage(1);
   }
   return (
-    <section className="card" aria-label="Players">
-      <h2>Players</h2>
+    <section className="card" aria-label={t('players')}>
+      <h2>{t('players')}</h2>
       <div className="toolbar report-pager">
-        <label htmlFor="report-filter" className="inline">Find</label>
-        <input id="report-filter" data-testid="report-players-filter" placeholder="Nickname" value={filter}
+        <label htmlFor="report-filter" className="inline">{t('find')}</label>
+        <input id="report-filter" data-testid="report-players-filter" placeholder={t('nickname')} value={filter}
           onChange={(e) => { setFilter(e.target.value); setPage(1); }} style={{ width: '14em' }} />
-        <label htmlFor="report-size" className="inline">Per page</label>
+        <label htmlFor="report-size" className="inline">{t('perPage')}</label>
         <select id="report-size" value={size} onChange={(e) => { setSize(Number(e.target.value)); setPage(1); }} style={{ width: 'auto' }}>
-          {PAGE_SIZES.map((s) => <option key={s} value={s}>{s}</option>)}
+          {PAGE_SIZES.map((s) => <option key={s} value={s}>{count(s, lng)}</option>)}
         </select>
-        <button type="button" className="btn small" data-testid="report-players-prev" disabled={view.page <= 1} onClick={() => setPage(view.page - 1)}>Previous</button>
+        <button type="button" className="btn small" data-testid="report-players-prev" disabled={view.page <= 1} onClick={() => setPage(view.page - 1)}>{t('previous')}</button>
         <span data-testid="report-players-page" data-page={view.page} data-pages={view.pages}>
-          {view.from}–{view.to} of {count(sorted.length)} · page {view.page} of {view.pages}
+          {t('pageOf', { from: count(view.from, lng), to: count(view.to, lng), total: count(sorted.length, lng), page: count(view.page, lng), pages: count(view.pages, lng) })}
         </span>
-        <button type="button" className="btn small" data-testid="report-players-next" disabled={view.page >= view.pages} onClick={() => setPage(view.page + 1)}>Next</button>
+        <button type="button" className="btn small" data-testid="report-players-next" disabled={view.page >= view.pages} onClick={() => setPage(view.page + 1)}>{t('next')}</button>
       </div>
       <div className="table-scroll">
         <table className="report-table" data-testid="report-players">
@@ -321,11 +348,11 @@ function PlayersTable({ report }: { report: Report }) {
                   </button>
                 </th>
               ))}
-              <th><span className="sr-only">Answers</span></th>
+              <th><span className="sr-only">{t('answers')}</span></th>
             </tr>
           </thead>
           <tbody>
-            {view.rows.map((p) => <PlayerRowView key={p.player} p={p} teams={report.teams} teamName={p.team === null ? '–' : names.get(p.team) ?? `Team ${p.team + 1}`}
+            {view.rows.map((p) => <PlayerRowView key={p.player} p={p} teams={report.teams} teamName={p.team === null ? '–' : names.get(p.team) ?? t('teamN', { n: p.team + 1 })}
               open={open === p.player} onToggle={() => setOpen(open === p.player ? null : p.player)} byNumber={byNumber} span={columns.length + 1} />)}
           </tbody>
         </table>
@@ -337,31 +364,32 @@ function PlayersTable({ report }: { report: Report }) {
 function PlayerRowView({ p, teams, teamName, open, onToggle, byNumber, span }: {
   p: PlayerRow; teams: boolean; teamName: string; open: boolean; onToggle(): void; byNumber: Map<number, ReportQuestion>; span: number;
 }) {
+  const { t, lng } = useLng();
   return (
     <>
       <tr data-player={p.player} data-nickname={p.nickname} className={p.kicked ? 'kicked' : undefined}>
-        <td className="num" data-col="rank">{p.kicked || p.rank <= 0 ? 'kicked' : p.rank}</td>
+        <td className="num" data-col="rank">{p.kicked || p.rank <= 0 ? t('kicked') : count(p.rank, lng)}</td>
         <td data-col="nickname">{p.nickname}</td>
         {teams && <td data-col="team">{teamName}</td>}
-        <td className="num" data-col="score">{count(p.score)}</td>
-        <td className="num" data-col="right">{p.right}</td>
-        <td className="num" data-col="answered">{p.answered}</td>
-        <td className="num" data-col="mean_ms">{seconds(p.mean_ms)}</td>
-        <td><button type="button" className="btn small" aria-expanded={open} onClick={onToggle}>{open ? 'Hide' : 'Answers'}</button></td>
+        <td className="num" data-col="score">{count(p.score, lng)}</td>
+        <td className="num" data-col="right">{count(p.right, lng)}</td>
+        <td className="num" data-col="answered">{count(p.answered, lng)}</td>
+        <td className="num" data-col="mean_ms">{seconds(p.mean_ms, lng)}</td>
+        <td><button type="button" className="btn small" aria-expanded={open} onClick={onToggle}>{open ? t('hide') : t('answers')}</button></td>
       </tr>
       {open && (
         <tr className="report-answers">
           <td colSpan={span}>
-            <table className="report-table inner" aria-label={`Answers of ${p.nickname}`}>
-              <thead><tr><th className="num">Q</th><th>Answer</th><th>Result</th><th className="num">Points</th><th className="num">Time</th></tr></thead>
+            <table className="report-table inner" aria-label={t('answersOfPlayer', { name: p.nickname })}>
+              <thead><tr><th className="num">{t('col.q')}</th><th>{t('col.answer')}</th><th>{t('col.result')}</th><th className="num">{t('col.points')}</th><th className="num">{t('col.time')}</th></tr></thead>
               <tbody>
                 {p.answers.map((a) => (
                   <tr key={a.question}>
-                    <td className="num">{a.question}</td>
-                    <td>{answerText(byNumber.get(a.question)?.kind, a.value)}</td>
-                    <td>{a.correct === null ? '–' : a.correct ? 'right' : 'wrong'}</td>
-                    <td className="num">{count(a.points)}</td>
-                    <td className="num">{seconds(a.elapsed_ms)}</td>
+                    <td className="num">{count(a.question, lng)}</td>
+                    <td>{answerText(byNumber.get(a.question)?.kind, a.value, lng)}</td>
+                    <td>{a.correct === null ? '–' : a.correct ? t('right') : t('wrong')}</td>
+                    <td className="num">{count(a.points, lng)}</td>
+                    <td className="num">{seconds(a.elapsed_ms, lng)}</td>
                   </tr>
                 ))}
               </tbody>

@@ -22,16 +22,21 @@ if [ "$FOR_TESTS" = 1 ]; then
       echo "          Install it (Debian: sudo apt-get install chromium) or set CHROMIUM=/path/to/chromium." >&2
     fi
   fi
-  # A Japanese font for the browser tests' screenshots (test-artifacts/i18n,
-  # docs/img): without one Chromium draws Japanese as empty boxes. Arabic is
+  # Fonts for the browser tests' screenshots (test-artifacts/, docs/img):
+  # without them Chromium draws Japanese and emoji as empty boxes. Arabic is
   # in DejaVu Sans, which chromium pulls in.
-  if command -v fc-list >/dev/null 2>&1 && [ -z "$(fc-list :lang=ja family)" ]; then
+  FONTS=""
+  if command -v fc-list >/dev/null 2>&1; then
+    [ -z "$(fc-list :lang=ja family)" ] && FONTS="$FONTS fonts-ipafont-gothic"
+    [ -z "$(fc-list :charset=1f984 family)" ] && FONTS="$FONTS fonts-noto-color-emoji"
+  fi
+  if [ -n "$FONTS" ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-      echo "frontend: installing a Japanese font (fonts-ipafont-gothic) for the browser tests"
+      echo "frontend: installing fonts for the browser tests:$FONTS"
       apt-get update -q >/dev/null
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-ipafont-gothic >/dev/null
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q $FONTS >/dev/null
     else
-      echo "frontend: no Japanese font; screenshots will show Japanese as boxes (Debian: sudo apt-get install fonts-ipafont-gothic)" >&2
+      echo "frontend: missing fonts ($FONTS); screenshots will show Japanese or emoji as boxes" >&2
     fi
   fi
 fi

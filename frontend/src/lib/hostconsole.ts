@@ -1,5 +1,6 @@
 // The host console's pure helpers (kept out of the page for unit tests).
-import i18n, { currentLanguage } from '../i18n';
+import i18n, { currentLanguage, isLanguage } from '../i18n';
+import { numberLocale } from '../i18n/format';
 
 /** Joining as the server has it: open; closed by the host's lock (or a
  *  full game), which "Allow joining" lifts; or closed for good because
@@ -25,5 +26,7 @@ export function screenLink({ pin, token, board, lang }: { pin: string; token: st
  *  grouping), else the language in use (a zh-CN browser reads English
  *  words, so English numbers). */
 export function hostLocale(full: string | undefined = i18n.language, inUse: string = currentLanguage()): string {
-  return full && full.split('-')[0].toLowerCase() === inUse ? full : inUse;
+  if (full && full.split('-')[0].toLowerCase() === inUse) return full;
+  // the phone's and screen's digits for the language (Arabic: Arabic-Indic)
+  return isLanguage(inUse) ? numberLocale(inUse) : inUse;
 }

@@ -145,7 +145,9 @@ def test_logo_urls_that_are_not_https_are_refused(host_client, quiz_id, url):
     }
 
 
-@pytest.mark.parametrize("accent", ["red", "#fff", "#12345g", "1e88e5", "#1e88e5 ", "#1e88e5\n", ""])
+@pytest.mark.parametrize(
+    "accent", ["red", "#fff", "#12345g", "1e88e5", "#1e88e5 ", "#1e88e5\n", ""]
+)
 def test_bad_accents_are_refused(host_client, quiz_id, accent):
     r = put(host_client, f"/api/quizzes/{quiz_id}/brand", {"accent": accent})
     assert r.status_code == 400

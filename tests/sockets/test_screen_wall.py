@@ -31,7 +31,11 @@ async def test_the_screen_welcome_carries_the_newest_joiners(server: Server) -> 
     assert [p["player"] for p in wall] == g.players[100:]
     assert w["game"]["players"] == 200
     # the first 10 of the board (what the lobby showed before) are the oldest
-    assert [e["nickname"] for e in w["leaderboard"]["top"]][:1] == ["Player00"]
+    # (joins in the same millisecond tie, and ties go by player id: so only
+    # "among the first joiners", not an exact order)
+    top10 = [e["nickname"] for e in w["leaderboard"]["top"]][:10]
+    assert "Player00" in top10
+    assert set(top10) <= {f"Player{i:02d}" for i in range(20)}
     await screen.close()
 
     # a kicked player leaves the wall

@@ -68,7 +68,9 @@ from testkit.redis_server import PrivateRedis
 HOST = "127.0.0.1"
 GAME = "bench"
 CHOICE = 1  # the correct choice: every first answer takes the full scoring path
-CEILING = "redis-benchmark -c 50 -P 16"  # the choice ceiling, every ratio's base
+CEILING = "redis-benchmark -c 50 -P 16"  # the single script's ceiling, the column's base
+SINGLE = "engine, micro-batched, submit_answer"  # the path before submit_batch
+BATCHED = "engine, micro-batched, submit_batch"
 
 # The scored kinds besides choice, one fresh question per run (240 s like the
 # choice ones). Right answers: true_false 0; slider 2500 +- 1250 on a grid of
@@ -176,7 +178,7 @@ async def engine_run(
     frame ``values``, one per id, each checked by answer_arg in the caller.
     Returns the time, the reply statuses and the ``correct`` of ok replies."""
     client = aioredis.Redis(host=HOST, port=port, max_connections=callers + 8)
-    eng = Engine(client, batching=batching is True)
+    eng = Engine(client, batching=batching in (True, "single"), batch_script=batching is True)
     if batching == "redis-py":
         eng.batcher = AnswerBatcher(eng.call_many)  # the generic path (cluster clients)
     statuses: Counter[str] = Counter()
@@ -281,10 +283,14 @@ def main() -> None:
             use_uvloop = False
 
     # (name, kind, batching): batching None is redis-benchmark
+    # batching: False one call per answer, "redis-py" the generic batcher,
+    # "single" the answer pipe with one submit_answer call per answer (the
+    # path before submit_batch), True the answer pipe with submit_batch
     runs: list[tuple[str, str, bool | str | None]] = [
         ("engine, no batching", "choice", False),
         ("engine, redis-py pipeline batch", "choice", "redis-py"),
-        ("engine, micro-batched", "choice", True),
+        (SINGLE, "choice", "single"),
+        (BATCHED, "choice", True),
         (CEILING, "choice", None),
     ]
     for kind in KINDS:
@@ -392,6 +398,9 @@ def main() -> None:
     print()
     for line in machine():
         print(line)
+    single, batched = answers / best[SINGLE][0], answers / best[BATCHED][0]
+    print(f"one game: {batched:,.0f} answers/s ({batched / single:.1f}x the single-answer script, "
+          "same run)")
 
 
 if __name__ == "__main__":

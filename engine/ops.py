@@ -252,6 +252,42 @@ def submit_keys(game: str, n: int) -> tuple[str, ...]:
     )
 
 
+SUBMIT_BATCH_MAX = 1024  # answers per submit_batch call (its HMGETs unpack them all)
+
+
+def submit_batch_call(
+    game: str,
+    n: int,
+    answers: Sequence[tuple[int, AnswerArg]],
+    maxlen: int | Knob = EVENTS_MAXLEN,
+) -> Call:
+    """One submit_batch.lua call scoring ``answers`` (player, checked
+    answer) to question ``n``, in order: the same keys as submit_call."""
+    if not 0 < len(answers) <= SUBMIT_BATCH_MAX:
+        raise ValueError(f"a batch holds 1-{SUBMIT_BATCH_MAX} answers, not {len(answers)}")
+    args: list[Any] = [n, maxlen]
+    for player, a in answers:
+        args += submit_batch_argv(player, a)
+    return Call(args=(*submit_keys(game, n), *args), script="submit_batch", nkeys=10)
+
+
+def submit_batch_argv(player: int, a: AnswerArg) -> tuple[Any, ...]:
+    """One answer's four values in submit_batch.lua's ARGV (the player id first)."""
+    return (player, a.arg, a.recorded(), int(a.shown))
+
+
+def submit_batch(
+    game: str, n: int, answers: Sequence[tuple[int, Sequence[int] | AnswerArg]]
+) -> Op[list[AnswerResult]]:
+    """Score ``answers`` to question ``n`` in one script call: one
+    :class:`AnswerResult` per answer, in order, each what submit_answer
+    would have replied (docs/engine.md, "submit_batch")."""
+    checked = [(p, answer_of(a)) for p, a in answers]
+    return Op(
+        [submit_batch_call(game, n, checked)], lambda r: [decode_answer(x) for x in r[0]]
+    )
+
+
 def _correct(x: Any) -> bool | None:
     v = int(x)
     return None if v == 2 else bool(v)

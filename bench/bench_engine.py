@@ -399,8 +399,10 @@ def main() -> None:
     for line in machine():
         print(line)
     single, batched = answers / best[SINGLE][0], answers / best[BATCHED][0]
-    print(f"one game: {batched:,.0f} answers/s ({batched / single:.1f}x the single-answer script, "
-          "same run)")
+    print(
+        f"one game: {batched:,.0f} answers/s ({batched / single:.1f}x the single-answer script, "
+        "same run)"
+    )
 
 
 if __name__ == "__main__":

@@ -31,14 +31,13 @@ import atexit
 import random
 import socket
 import sys
-import time
 from collections.abc import Callable
 from typing import Any
 
 import hiredis
 import redis
 
-from engine import Question, SyncEngine, ops
+from engine import Question, ops
 from engine.scripts import SCRIPTS
 from testkit.machine import describe
 from testkit.redis_server import PrivateRedis
@@ -77,16 +76,31 @@ WRITES: list[tuple[str, str, str]] = [
     # (name, the statement as written in submit_answer.lua, what replaces it)
     ("ZADD board", "redis.call('ZADD', KEYS[5], s[1] * 1073741824 + (1073741823 - s[7]), pid)", ""),
     ("HSET stats", "redis.call('HSET', KEYS[4], pid, table.concat(s, ','))", ""),
-    ("HSET answers (the guard)", "redis.call('HSET', KEYS[3], pid,\n  choices .. '|' .. points .. '|'"
-     " .. bonus .. '|' .. correct .. '|' .. elapsed .. '|' .. ARGV[5])", ""),  # fmt: skip
+    (
+        "HSET answers (the guard)",
+        "redis.call('HSET', KEYS[3], pid,\n  choices .. '|' .. points .. '|'"
+        " .. bonus .. '|' .. correct .. '|' .. elapsed .. '|' .. ARGV[5])",
+        "",
+    ),  # fmt: skip
     ("HINCRBY answered", "redis.call('HINCRBY', KEYS[2], 'answered', 1)", ""),
-    ("HINCRBY choice count", "for _, f in ipairs(counts) do redis.call('HINCRBY', KEYS[2], f, 1) end",
-     ""),  # fmt: skip
-    ("XADD events", "redis.call('XADD', KEYS[6], 'MAXLEN', '~', ARGV[4], '*', 't', 'ans', 'q', "
-     "ARGV[2], 'p', pid)", ""),  # fmt: skip
-    ("XADD log", "redis.call('XADD', KEYS[7], '*', 'p', pid, 'q', ARGV[2], 'c', choices, 't', "
-     "elapsed,\n  'pts', points, 'b', bonus, 'ok', correct, 'tot', s[1], 'str', s[2], 'v', s[6], "
-     "'val', ARGV[5])", ""),  # fmt: skip
+    (
+        "HINCRBY choice count",
+        "for _, f in ipairs(counts) do redis.call('HINCRBY', KEYS[2], f, 1) end",
+        "",
+    ),  # fmt: skip
+    (
+        "XADD events",
+        "redis.call('XADD', KEYS[6], 'MAXLEN', '~', ARGV[4], '*', 't', 'ans', 'q', "
+        "ARGV[2], 'p', pid)",
+        "",
+    ),  # fmt: skip
+    (
+        "XADD log",
+        "redis.call('XADD', KEYS[7], '*', 'p', pid, 'q', ARGV[2], 'c', choices, 't', "
+        "elapsed,\n  'pts', points, 'b', bonus, 'ok', correct, 'tot', s[1], 'str', s[2], 'v', s[6], "
+        "'val', ARGV[5])",
+        "",
+    ),  # fmt: skip
     ("SADD dirty", "redis.call('SADD', KEYS[8], pid)", ""),
     ("ZREVRANK (the ack's rank)", "redis.call('ZREVRANK', KEYS[5], pid)", "0"),
 ]
@@ -95,9 +109,13 @@ WRITES: list[tuple[str, str, str]] = [
 BATCH_WRITES: list[tuple[str, str, str]] = [
     # the per-answer writes of submit_batch.lua, as written there
     ("ZADD board", "redis.call('ZADD', KEYS[5], s[1] * 1073741824 + (1073741823 - s[7]), pid)", ""),
-    ("XADD log", "redis.call('XADD', KEYS[7], '*', 'p', pid, 'q', n, 'c', choices, 't', elapsed,\n"
-     "          'pts', points, 'b', bonus, 'ok', correct, 'tot', s[1], 'str', s[2], 'v', s[6], "
-     "'val', value)", ""),  # fmt: skip
+    (
+        "XADD log",
+        "redis.call('XADD', KEYS[7], '*', 'p', pid, 'q', n, 'c', choices, 't', elapsed,\n"
+        "          'pts', points, 'b', bonus, 'ok', correct, 'tot', s[1], 'str', s[2], 'v', s[6], "
+        "'val', value)",
+        "",
+    ),  # fmt: skip
     ("ZREVRANK", "redis.call('ZREVRANK', KEYS[5], pid)", "0"),
 ]
 
@@ -115,7 +133,9 @@ def variants() -> list[tuple[str, Transform]]:
 
 
 def batch_variants() -> list[tuple[str, Transform]]:
-    return [(f"minus {name}", _without(snippet, instead)) for name, snippet, instead in BATCH_WRITES]
+    return [
+        (f"minus {name}", _without(snippet, instead)) for name, snippet, instead in BATCH_WRITES
+    ]
 
 
 def _bulk(v: bytes) -> bytes:
@@ -207,7 +227,9 @@ def main() -> None:
     for name, t in batch_variants():
         lines.append((f"submit_batch, {a.batch[-1]}, {name}", "submit_batch", t, a.batch[-1]))
     lines = [x for x in lines if a.only in x[0] or x[0] == "full submit_answer"]
-    qs = [Question(f"Q{i}", ["a", "b", "c", "d"], {CHOICE}, 240) for i in range(a.rounds * len(lines))]
+    qs = [
+        Question(f"Q{i}", ["a", "b", "c", "d"], {CHOICE}, 240) for i in range(a.rounds * len(lines))
+    ]
     server = PrivateRedis().start()
     atexit.register(server.destroy)
     r = server.client()

@@ -283,9 +283,7 @@ def submit_batch(
     :class:`AnswerResult` per answer, in order, each what submit_answer
     would have replied (docs/engine.md, "submit_batch")."""
     checked = [(p, answer_of(a)) for p, a in answers]
-    return Op(
-        [submit_batch_call(game, n, checked)], lambda r: [decode_answer(x) for x in r[0]]
-    )
+    return Op([submit_batch_call(game, n, checked)], lambda r: [decode_answer(x) for x in r[0]])
 
 
 def _correct(x: Any) -> bool | None:

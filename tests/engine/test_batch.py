@@ -128,7 +128,9 @@ def _args(call: Call) -> list[Any]:
     return list(bind(call.args, knobs()))
 
 
-def _one_by_one(r: Any, game: str, n: int, answers: list[tuple[Any, AnswerArg]], now: int) -> list[Any]:  # noqa: E501
+def _one_by_one(
+    r: Any, game: str, n: int, answers: list[tuple[Any, AnswerArg]], now: int
+) -> list[Any]:  # noqa: E501
     out = []
     src = _frozen("submit_answer")
     for player, a in answers:
@@ -137,7 +139,9 @@ def _one_by_one(r: Any, game: str, n: int, answers: list[tuple[Any, AnswerArg]],
     return out
 
 
-def _batched(r: Any, game: str, n: int, answers: list[tuple[Any, AnswerArg]], now: int) -> list[Any]:  # noqa: E501
+def _batched(
+    r: Any, game: str, n: int, answers: list[tuple[Any, AnswerArg]], now: int
+) -> list[Any]:  # noqa: E501
     call = ops.submit_batch_call(game, n, answers)
     return list(r.eval(_frozen("submit_batch"), call.nkeys, *_args(call), now))
 

@@ -111,9 +111,8 @@ BATCH_WRITES: list[tuple[str, str, str]] = [
     ("ZADD board", "redis.call('ZADD', KEYS[5], s[1] * 1073741824 + (1073741823 - s[7]), pid)", ""),
     (
         "XADD log",
-        "redis.call('XADD', KEYS[7], '*', 'p', pid, 'q', n, 'c', choices, 't', elapsed,\n"
-        "          'pts', points, 'b', bonus, 'ok', correct, 'tot', s[1], 'str', s[2], 'v', s[6], "
-        "'val', value)",
+        "redis.call('XADD', KEYS[7], '*', 'p', pid, 'q', n, 'c', choices, 't', S[elapsed],\n"
+        "          'pts', sp, 'b', sb, 'ok', sc, 'tot', st1, 'str', st2, 'v', st6, 'val', value)",
         "",
     ),  # fmt: skip
     ("ZREVRANK", "redis.call('ZREVRANK', KEYS[5], pid)", "0"),

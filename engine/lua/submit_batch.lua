@@ -196,6 +196,16 @@ end
 local judged = {}
 
 local n = ARGV[1]
+-- Numbers as the strings written: Lua and Redis turn a number into text with
+-- sprintf, the costliest step of a write here, and most values repeat
+-- across a batch (points, streaks, versions, the batch's one elapsed time),
+-- so each distinct one is formatted once. Integers below 2^53 only (exact
+-- as %.14g prints them up to 1e14; the board's scores stay numbers).
+local S = setmetatable({}, {__index = function(t, k)
+  local v = string.format('%d', k)
+  t[k] = v
+  return v
+end})
 local STATS11 = '^(%-?%d+),(%-?%d+),(%-?%d+),(%-?%d+),(%-?%d+),(%-?%d+),(%-?%d+),(%-?%d+),'
   .. '(%-?%d+),(%-?%d+),(%-?%d+)$'
 local done = {}  -- pid -> its RecordedAnswer, written in this batch
@@ -263,20 +273,26 @@ for i = 1, nans do
             team_v[team] = (team_v[team] or 0) + 1
           end
         end
-        local rec = choices .. '|' .. points .. '|' .. bonus .. '|' .. correct .. '|' .. elapsed
-          .. '|' .. value
+        local sp, sb, sc, st1, st2, st6 = S[points], S[bonus], S[correct], S[s[1]], S[s[2]], S[s[6]]
+        local rec = choices .. '|' .. sp .. '|' .. sb .. '|' .. sc .. '|' .. S[elapsed] .. '|' .. value
         done[pid] = rec
         taken = taken + 1
         stats_out[2 * taken - 1] = pid
-        stats_out[2 * taken] = table.concat(s, ',')
+        if s[11] then
+          stats_out[2 * taken] = st1 .. ',' .. st2 .. ',' .. S[s[3]] .. ',' .. S[s[4]] .. ','
+            .. S[s[5]] .. ',' .. st6 .. ',' .. S[s[7]] .. ',' .. S[s[8]] .. ',' .. S[s[9]] .. ','
+            .. S[s[10]] .. ',' .. S[s[11]]
+        else
+          stats_out[2 * taken] = table.concat(s, ',')
+        end
         answers_out[2 * taken - 1] = pid
         answers_out[2 * taken] = rec
         dirty[taken] = pid
         if texted and ARGV[4 * i + 2] == '1' and arg ~= '' then
           texts[arg] = (texts[arg] or 0) + 1
         end
-        redis.call('XADD', KEYS[7], '*', 'p', pid, 'q', n, 'c', choices, 't', elapsed,
-          'pts', points, 'b', bonus, 'ok', correct, 'tot', s[1], 'str', s[2], 'v', s[6], 'val', value)
+        redis.call('XADD', KEYS[7], '*', 'p', pid, 'q', n, 'c', choices, 't', S[elapsed],
+          'pts', sp, 'b', sb, 'ok', sc, 'tot', st1, 'str', st2, 'v', st6, 'val', value)
         local rank = redis.call('ZREVRANK', KEYS[5], pid)
         local streak = s[2]
         -- an unscored answer changes no streak: reply the one alive now

@@ -68,6 +68,7 @@ class Engine:
                 max_batch=batch_max,
                 max_in_flight=batch_in_flight,
                 observer=batch_observer,
+                batch_script=batch_script,
             )
 
     async def aclose(self) -> None:

@@ -8,7 +8,7 @@ every script the events stream's MAXLEN of the engine that runs it
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import keys
@@ -284,6 +284,41 @@ def submit_batch(
     would have replied (docs/engine.md, "submit_batch")."""
     checked = [(p, answer_of(a)) for p, a in answers]
     return Op([submit_batch_call(game, n, checked)], lambda r: [decode_answer(x) for x in r[0]])
+
+
+def submit_regrouped(calls: Sequence[Call]) -> tuple[list[Call], Callable[[list[Any]], list[Any]]]:
+    """``calls`` with their submit_answer calls regrouped into submit_batch
+    calls, one per (game, question, MAXLEN) and SUBMIT_BATCH_MAX answers,
+    each answer in its order; other calls as they are. Returns the calls to
+    send and the function that turns their replies into one reply per call
+    given (a batch's reply is a list: one reply per answer)."""
+    parts: list[Call | list[Any]] = []  # a call as given, or a batch's args being built
+    where: list[tuple[int, int]] = []  # per call given: (call sent, index in its reply or -1)
+    groups: dict[tuple[Any, ...], int] = {}
+    for c in calls:
+        if c.script != "submit_answer":
+            where.append((len(parts), -1))
+            parts.append(c)
+            continue
+        ks, (player, n, arg, maxlen, recorded, shown) = c.args[: c.nkeys], c.args[c.nkeys :]
+        group = (*ks, n, maxlen)
+        i = groups.get(group, -1)
+        if i < 0 or len(parts[i]) >= 12 + 4 * SUBMIT_BATCH_MAX:
+            i = groups[group] = len(parts)
+            parts.append([*ks, n, maxlen])
+        args = parts[i]
+        assert isinstance(args, list)
+        where.append((i, (len(args) - 12) // 4))
+        args += [player, arg, recorded, shown]
+    out = [
+        p if isinstance(p, Call) else Call(args=tuple(p), script="submit_batch", nkeys=10)
+        for p in parts
+    ]
+
+    def replies(got: list[Any]) -> list[Any]:
+        return [got[i] if k < 0 else got[i][k] for i, k in where]
+
+    return out, replies
 
 
 def _correct(x: Any) -> bool | None:

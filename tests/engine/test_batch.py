@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 
 from engine import Engine, Question, Settings, SyncEngine, keys, kinds, ops
+from engine.batching import AnswerBatcher
 from engine.calls import DEFAULT_EVENTS_MAXLEN, Call, bind, knobs
 from engine.kinds import AnswerArg
 from engine.layout import Snapshot, Stats
@@ -330,6 +331,49 @@ async def test_the_engine_sends_concurrent_answers_as_batches(
         assert sum(taken) == 300 and len(taken) < 300
     finally:
         await eng.aclose()
+
+
+async def test_the_generic_batcher_regroups_answers_into_batch_calls(
+    async_redis: Any, sync_engine: SyncEngine, sync_redis: Any, game_id: str
+) -> None:
+    """The path of Redis Cluster clients and replica waits: a redis-py
+    pipeline, its submit_answer calls sent as one submit_batch call per
+    question; every caller gets its own reply."""
+    new_game(sync_engine, game_id, [q(), q()])
+    ps = [join(sync_engine, game_id, f"p{i}") for i in range(40)]
+    open_q(sync_engine, game_id, 1)
+    eng = Engine(async_redis)
+    sent: list[int] = []
+
+    async def send(calls: Any) -> list[Any]:
+        sent.append(len(calls))
+        return await eng.call_many(calls)
+
+    eng.batcher = AnswerBatcher(send, batch_script=True)
+    try:
+        res = await asyncio.gather(
+            *(eng.submit_answer(game=game_id, player=p, question=1, choices=[p % 4]) for p in ps),
+            eng.submit_answer(game=game_id, player=ps[3], question=2, choices=[1]),
+            eng.submit_answer(game=game_id, player=ps[3], question=1, choices=[1]),
+        )
+    finally:
+        await eng.aclose()
+    assert [r.status for r in res] == ["ok"] * 40 + ["not_open", "already_answered"]
+    assert [r.correct for r in res[:40]] == [p % 4 == 1 for p in ps]
+    assert res[41].correct == res[3].correct
+    assert sent == [2]  # one call per question
+    assert sync_redis.hlen(keys.answers(game_id, 1)) == 40
+
+
+def test_regrouping_keeps_other_calls_and_each_reply_in_place() -> None:
+    a = ops.submit_call("g", 1, 1, [0])
+    b = ops.submit_call("g", 2, 1, [1])
+    c = ops.submit_call("g", 3, 2, [1])
+    other = ops.cmd("GET", "x")
+    out, split = ops.submit_regrouped([a, other, b, c])
+    assert [x.script for x in out] == ["submit_batch", None, "submit_batch"]
+    assert out[0].args[10:] == (1, ops.EVENTS_MAXLEN, 1, "0", "[0]", 1, 2, "1", "[1]", 1)
+    assert split([["ra", "rb"], "rx", ["rc"]]) == ["ra", "rx", "rb", "rc"]
 
 
 def test_the_events_maxlen_knob_reaches_the_batch() -> None:

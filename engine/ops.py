@@ -303,11 +303,11 @@ def submit_regrouped(calls: Sequence[Call]) -> tuple[list[Call], Callable[[list[
         ks, (player, n, arg, maxlen, recorded, shown) = c.args[: c.nkeys], c.args[c.nkeys :]
         group = (*ks, n, maxlen)
         i = groups.get(group, -1)
-        if i < 0 or len(parts[i]) >= 12 + 4 * SUBMIT_BATCH_MAX:
+        args = parts[i] if i >= 0 else None
+        if not isinstance(args, list) or len(args) >= 12 + 4 * SUBMIT_BATCH_MAX:
             i = groups[group] = len(parts)
-            parts.append([*ks, n, maxlen])
-        args = parts[i]
-        assert isinstance(args, list)
+            args = [*ks, n, maxlen]
+            parts.append(args)
         where.append((i, (len(args) - 12) // 4))
         args += [player, arg, recorded, shown]
     out = [

@@ -5,11 +5,19 @@ redis-server (a free port, or ``--port``), creates one game of 240 s questions w
 pre-joined players (default 100,000) and measures answers per second of:
 
 1. the engine without micro-batching (``Engine(batching=False)``),
-2. the engine with micro-batching,
+2. the engine over redis-py pipelines (the generic batcher, one
+   ``submit_answer`` call per answer),
+3. the engine micro-batched through the answer pipe, one ``submit_answer``
+   call per answer (``Engine(batch_script=False)``: the path before
+   ``submit_batch``, the reference of the last line),
+4. the engine micro-batched through the answer pipe, one ``submit_batch``
+   call per question per 64 answers (the default),
 
-each from C concurrent asyncio callers, and 3. the ceiling: ``redis-benchmark
--c 50 -P 16`` running the same ``submit_answer`` script by EVALSHA with the
-same keys and arguments. Every run scores a fresh question, so an answer is
+each from C concurrent asyncio callers, and 5. the single script's ceiling:
+``redis-benchmark -c 50 -P 16`` running ``submit_answer`` by EVALSHA with
+the same keys and arguments. The last line gives line 4 as a multiple of
+line 3, both from this run: ``one game: N answers/s (X.Yx the single-answer
+script, same run)``. Every run scores a fresh question, so an answer is
 a first answer unless its (random) player already answered in that run.
 redis-benchmark draws ids with ``-r N`` (uniform, with repeats), so the
 engine runs draw theirs the same way: every run does the same mix of first
@@ -19,21 +27,22 @@ After those four lines, two per scored kind besides choice (true_false,
 slider, type_answer, ordering), each on a fresh question of that kind:
 
 - ``engine, micro-batched, <kind>``: answers/s through the engine, set up
-  as the micro-batched choice line (same callers, same ids), each answer a
+  as the submit_batch choice line (same callers, same ids), each answer a
   frame value checked by ``engine.kinds.answer_arg`` in the caller (as the
   consumer does) and sent with ``Engine.submit_answer(answer=...)``. The
   values vary, about half right: true_false [0] or [1]; slider values drawn
   uniformly from the whole grid (0..5000 step 0.5, answer 2500, tolerance
   1250); texts from a pool of right ones (case, spaces, punctuation) and
   wrong ones; orderings right or one adjacent swap off.
-- ``redis-benchmark, <kind>, fixed``: the same script by redis-benchmark,
+- ``redis-benchmark, <kind>, fixed``: ``submit_answer`` by redis-benchmark,
   as the ceiling line. redis-benchmark can only repeat one fixed argument,
   so every first answer there is the same right value (the full scoring
   path), while the engine line mixes values.
 
 For every line the ``ceiling`` column is the share of the choice ceiling
-(the ``redis-benchmark -c 50 -P 16`` line); a last line gives each kind's
-engine rate as a share of its own fixed-value redis-benchmark line.
+(the ``redis-benchmark -c 50 -P 16`` line: the single script's, so the
+submit_batch lines pass 100%); a line gives each kind's engine rate as a
+share of its own fixed-value redis-benchmark line.
 """
 
 from __future__ import annotations
@@ -265,7 +274,7 @@ def main() -> None:
     ap.add_argument("--players", type=int, default=100_000)
     ap.add_argument("--answers", type=int, default=0, help="per run (default players / 3)")
     ap.add_argument("--callers", type=int, default=200)
-    ap.add_argument("--rounds", type=int, default=2, help="repeat each run, keep the best")
+    ap.add_argument("--rounds", type=int, default=3, help="repeat each run, keep the best")
     ap.add_argument("--port", type=int, default=0, help="of the private Redis (default: free)")
     ap.add_argument("--no-uvloop", action="store_true")
     ap.add_argument("--teams", type=int, default=0, help="a game of N teams (default: none)")

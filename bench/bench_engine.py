@@ -182,12 +182,20 @@ async def engine_run(
     batching: bool | str,
     public: dict[str, Any] | None = None,
     values: list[Any] | None = None,
+    per_call: int = 64,
+    in_flight: int = 2,
 ) -> tuple[float, Counter[str], Counter[bool | None]]:
     """Choice answers, or (``public``: the question's public fields) the
     frame ``values``, one per id, each checked by answer_arg in the caller.
     Returns the time, the reply statuses and the ``correct`` of ok replies."""
     client = aioredis.Redis(host=HOST, port=port, max_connections=callers + 8)
-    eng = Engine(client, batching=batching in (True, "single"), batch_script=batching is True)
+    eng = Engine(
+        client,
+        batching=batching in (True, "single"),
+        batch_script=batching is True,
+        batch_per_call=per_call,
+        batch_in_flight=in_flight,
+    )
     if batching == "redis-py":
         eng.batcher = AnswerBatcher(eng.call_many)  # the generic path (cluster clients)
     statuses: Counter[str] = Counter()
@@ -278,6 +286,10 @@ def main() -> None:
     ap.add_argument("--port", type=int, default=0, help="of the private Redis (default: free)")
     ap.add_argument("--no-uvloop", action="store_true")
     ap.add_argument("--teams", type=int, default=0, help="a game of N teams (default: none)")
+    ap.add_argument("--per-call", type=int, default=64, help="answers per submit_batch call")
+    ap.add_argument("--in-flight", type=int, default=2,
+                    help="the pipe's batches (submit_batch: calls) on the wire at once")  # fmt: skip
+    ap.add_argument("--only-choice", action="store_true", help="the choice lines only")
     a = ap.parse_args()
     if not shutil.which("redis-server") or not shutil.which("redis-benchmark"):
         sys.exit("redis-server and redis-benchmark are needed (apt-get install redis-server)")
@@ -302,7 +314,7 @@ def main() -> None:
         (BATCHED, "choice", True),
         (CEILING, "choice", None),
     ]
-    for kind in KINDS:
+    for kind in () if a.only_choice else KINDS:
         runs.append((f"engine, micro-batched, {kind}", kind, True))
         runs.append((f"redis-benchmark, {kind}, fixed", kind, None))
     qs = []  # one fresh question per run, numbered in run order
@@ -339,12 +351,18 @@ def main() -> None:
             else:
                 if kind == "choice":
                     ids = [rng.randrange(a.players) for _ in range(answers)]
-                    coro = engine_run(server.port, n, ids, a.callers, batching)
+                    coro = engine_run(
+                        server.port, n, ids, a.callers, batching,
+                        per_call=a.per_call, in_flight=a.in_flight,
+                    )  # fmt: skip
                 else:
                     ids = [krng.randrange(a.players) for _ in range(answers)]
                     draw = value_drawer(q, krng)
                     values = [draw() for _ in range(answers)]
-                    coro = engine_run(server.port, n, ids, a.callers, batching, q.public(n), values)
+                    coro = engine_run(
+                        server.port, n, ids, a.callers, batching, q.public(n), values,
+                        per_call=a.per_call, in_flight=a.in_flight,
+                    )  # fmt: skip
                 if use_uvloop:
                     dt, st, right = uvloop.run(coro)
                 else:
@@ -387,14 +405,16 @@ def main() -> None:
     print("us/ans: CPU microseconds per answer of redis-server and of the client process")
     print("(the engine's Python process; redis-benchmark for the ceiling)")
     shares, own = [], []
-    for k in KINDS:
+    for k in () if a.only_choice else KINDS:
         eng, ceil = f"engine, micro-batched, {k}", f"redis-benchmark, {k}, fixed"
         shares.append(f"{k} {rights[eng][True] / max(1, rights[eng].total()):.0%}")
         own.append(f"{k} {best[ceil][0] / best[eng][0]:.0%}")
     print(f"ceiling: share of the choice ceiling ({CEILING})")
-    print("per kind: the engine sends varied values (right, of first answers: "
-          f"{', '.join(shares)}); redis-benchmark repeats one fixed right value")  # fmt: skip
-    print(f"per kind, engine as a share of its kind's fixed-value line: {', '.join(own)}")
+    if shares:
+        print("per kind: the engine sends varied values (right, of first answers: "
+              f"{', '.join(shares)}); redis-benchmark repeats one fixed right value")  # fmt: skip
+        print(f"per kind, engine as a share of its kind's fixed-value line: {', '.join(own)}")
+    print(f"submit_batch: {a.per_call} answers per call at most, {a.in_flight} calls on the wire")
     if a.teams:
         # every scoring answer of every run added to its team: the team board
         # must hold exactly the players' totals

@@ -41,6 +41,7 @@ class Engine:
         batch_observer: Observer | None = None,
         replica_wait: ReplicaWait | None = None,
         batch_script: bool = True,
+        batch_per_call: int = 64,
     ) -> None:
         self.redis = redis
         # Answers acknowledged only once replicas have them (engine.replication);
@@ -60,7 +61,7 @@ class Engine:
             # reference)
             self.pipe = AnswerPipe(
                 redis, max_batch=batch_max, max_in_flight=batch_in_flight,
-                observer=batch_observer, batch_script=batch_script,
+                observer=batch_observer, batch_script=batch_script, per_call=batch_per_call,
             )  # fmt: skip
         elif batching:
             self.batcher = AnswerBatcher(

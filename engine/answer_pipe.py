@@ -121,6 +121,7 @@ class AnswerPipe:
         self.batches = 0  # counters for metrics and the benchmark
         self.submitted = 0
         self.calls = 0  # script calls sent (fewer than answers when batched)
+        self.calls_peak = 0  # most submit_batch calls on the wire at once
 
     @staticmethod
     def supported(redis: Any) -> bool:
@@ -283,6 +284,7 @@ class AnswerPipe:
             self._sent.append((cmd, [e[2] for e in es], 0, True))
             out.append(cmd)
             self._calls_on_wire += 1
+            self.calls_peak = max(self.calls_peak, self._calls_on_wire)
             self._on_wire += len(es)
             self.batches += 1
             self.submitted += len(es)

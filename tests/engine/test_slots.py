@@ -38,6 +38,7 @@ def _script_calls() -> list[Call]:
         ops.top_texts(GAME, 2).calls,
         ops.lock_join(GAME, True).calls,
         ops.submit_answer(GAME, 7, 2, [1]).calls,
+        ops.submit_batch(GAME, 2, [(7, [1]), (8, [0])]).calls,
         ops.top(GAME, 10).calls,
         ops.window(GAME, 7, 3).calls,
         flush.players_read(GAME, [1, 2]).calls,

@@ -93,6 +93,24 @@ def players_read(game: str, numbers: Sequence[int]) -> Op[list[PlayerRow]]:
     return Op([script("flush_read", ks, list(numbers))], dec)
 
 
+def stats_read(game: str, numbers: Sequence[int]) -> Op[tuple[str, dict[int, Stats]]]:
+    """The stats of ``numbers`` (a batch) and the answer log's newest id,
+    read in one instant (flush_stats.lua): players without stats are left
+    out."""
+
+    def dec(r: list[Any]) -> tuple[str, dict[int, Stats]]:
+        out = r[0]
+        got: dict[int, Stats] = {}
+        for n, raw in zip(numbers, out[1:], strict=True):
+            st = Stats.unpack(raw or None)
+            if st is not None:
+                got[n] = st
+        return _s(out[0]), got
+
+    ks = [keys.stats(game), keys.log(game)]
+    return Op([script("flush_stats", ks, list(numbers))], dec)
+
+
 def tokens_scan(game: str, cursor: int, count: int) -> Op[tuple[int, dict[int, str]]]:
     """A step of the tokens hash, as player -> token hash."""
 

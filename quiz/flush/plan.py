@@ -1,0 +1,51 @@
+"""What one flush writes besides the answers, decided from the answers it
+copies and the stats read after them (pure: no I/O, tested alone).
+
+The flusher reads the log up to an id E, then the stats of the players it
+names (and of the dirty ones) together with the log's newest id; it goes
+on only when none of those players has an entry after E, so each stats
+value read is explained by the record plus these answers
+(docs/persistence.md). Then, per player:
+
+- the reached_ms after its last scoring answer here is the stats' own (a
+  later answer would have an entry after E; a kick does not move it), kept
+  on that answer's row: what a stats derivation from the answers needs;
+- a Score row is written now only when the stats moved by more than the
+  answers (a join, a kick, a rebuild's new version); everything the answers
+  explain waits for the materialization at the question's close;
+- its dirty mark may go once the commit is done, if its version is still
+  the one read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from engine.layout import LogEntry, Stats
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    reached: dict[str, int]  # log id -> the player's reached_ms after that answer
+    scores: list[int]  # players whose Score row is written in this flush
+    clean: list[tuple[int, int]]  # (player, version read): marks to release after the commit
+
+
+def flush_plan(entries: Sequence[LogEntry], stats: dict[int, Stats]) -> Plan:
+    """``entries``: the answers copied, in log order; ``stats``: every
+    player named there or marked dirty, read after them (explained)."""
+    last: dict[int, LogEntry] = {}
+    scoring: dict[int, LogEntry] = {}
+    for e in entries:
+        last[e.player] = e
+        if e.points > 0:
+            scoring[e.player] = e
+    reached = {e.id: stats[p].reached_ms for p, e in scoring.items() if p in stats}
+    scores = [p for p, s in stats.items() if p not in last or last[p].version != s.version]
+    clean = [(p, s.version) for p, s in stats.items()]
+    return Plan(reached=reached, scores=sorted(scores), clean=sorted(clean))
+
+
+def players_of(entries: Iterable[LogEntry]) -> set[int]:
+    return {e.player for e in entries}

@@ -22,7 +22,7 @@ from . import keys
 from .calls import Op, cmd, script
 from .calls import text as _s
 from .flush import Runner, chunks
-from .layout import LogEntry
+from .layout import LogEntry, LogRow
 
 GROUP = "flusher"
 # One logical consumer: every flusher of a game holds the game's advisory
@@ -168,14 +168,14 @@ def id_newer(a: str, b: str) -> bool:
     return not b or _id_key(a) > _id_key(b)
 
 
-def entries_after(game: str, after: str, end: str, count: int) -> Op[list[LogEntry]]:
+def entries_after(game: str, after: str, end: str, count: int) -> Op[list[LogRow]]:
     """Up to ``count`` entries after id ``after`` ("": from the first) up
     to ``end`` included."""
 
-    def dec(r: list[Any]) -> list[LogEntry]:
+    def dec(r: list[Any]) -> list[LogRow]:
         out = []
         for eid, f in r[0]:
-            e = LogEntry.unpack(_s(eid), f)
+            e = LogRow.unpack(_s(eid), f)
             if e is not None:
                 out.append(e)
         return out
@@ -184,10 +184,10 @@ def entries_after(game: str, after: str, end: str, count: int) -> Op[list[LogEnt
     return Op([cmd("XRANGE", keys.log(game), start, end, "COUNT", count)], dec)
 
 
-def read_after(eng: Runner, game: str, *, after: str, end: str, batch: int) -> list[LogEntry]:
+def read_after(eng: Runner, game: str, *, after: str, end: str, batch: int) -> list[LogRow]:
     """Every entry after id ``after`` up to ``end`` included, in log order,
     read in steps of ``batch``."""
-    out: list[LogEntry] = []
+    out: list[LogRow] = []
     if not end or not id_newer(end, after):
         return out
     while True:

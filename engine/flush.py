@@ -23,7 +23,7 @@ from typing import Any, Protocol, TypeVar
 from . import keys, ops
 from .calls import Call, Op, cmd, script
 from .calls import text as _s
-from .layout import QUESTION_PROGRESS, RecordedAnswer, Snapshot, Stats
+from .layout import QUESTION_PROGRESS, RecordedAnswer, Snapshot, Stats, StatsHead
 
 T = TypeVar("T")
 CLEAN_CHUNK = 1000  # players per flush_clean call: a bounded script
@@ -93,18 +93,14 @@ def players_read(game: str, numbers: Sequence[int]) -> Op[list[PlayerRow]]:
     return Op([script("flush_read", ks, list(numbers))], dec)
 
 
-def stats_read(game: str, numbers: Sequence[int]) -> Op[tuple[str, dict[int, Stats]]]:
+def stats_read(game: str, numbers: Sequence[int]) -> Op[tuple[str, dict[int, StatsHead]]]:
     """The stats of ``numbers`` (a batch) and the answer log's newest id,
     read in one instant (flush_stats.lua): players without stats are left
     out."""
 
-    def dec(r: list[Any]) -> tuple[str, dict[int, Stats]]:
+    def dec(r: list[Any]) -> tuple[str, dict[int, StatsHead]]:
         out = r[0]
-        got: dict[int, Stats] = {}
-        for n, raw in zip(numbers, out[1:], strict=True):
-            st = Stats.unpack(raw or None)
-            if st is not None:
-                got[n] = st
+        got = {n: StatsHead.of(raw) for n, raw in zip(numbers, out[1:], strict=True) if raw}
         return _s(out[0]), got
 
     ks = [keys.stats(game), keys.log(game)]

@@ -186,7 +186,11 @@ class Player(models.Model):
 
 class Answer(models.Model):
     game = models.ForeignKey(Game, on_delete=models.CASCADE, related_name="answers")
-    player = models.ForeignKey(Player, on_delete=models.CASCADE, related_name="answers")
+    # no index of its own: answer_once_per_question's (player, question) serves
+    # it, and one index less is what every appended answer saves
+    player = models.ForeignKey(
+        Player, on_delete=models.CASCADE, related_name="answers", db_index=False
+    )
     question = models.PositiveIntegerField()
     choices = models.JSONField(default=list)  # choice kinds; [] for the others
     # the answer as given: choices, the slider's number, the text, the order

@@ -28,71 +28,180 @@ from __future__ import annotations
 
 import json
 import time
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from engine import Snapshot, Stats, SyncEngine, answer_log, flush, housekeeping, ops, teams
+from engine import Snapshot, SyncEngine, answer_log, flush, housekeeping, ops, teams
 from engine.flush import PlayerRow
-from engine.layout import LogEntry
+from engine.layout import LogRow, StatsHead
 from quiz.models import Game
 from quiz.redis import sync_engine
 
 from . import pg_side
 from .errors import FlushError, UnknownGame
 from .faults import pause_at
-from .plan import Plan, flush_plan, players_of
+from .plan import flush_plan, players_of, reached_of
 from .result import FlushResult, Progress, quiet
 
 SETTLE_TRIES = 3  # log reads before a flush that keeps seeing its players answer gives up
+T = TypeVar("T")
+
+# Player number -> row id, per game (pk, key), filled after commits only: a
+# row id never changes while its game exists, and the worker flushes the same
+# games every pass, so it asks PostgreSQL only about players it has not seen.
+_IDS: OrderedDict[tuple[int, str], dict[int, int]] = OrderedDict()
+_IDS_GAMES = 64
 
 
-def _log_and_stats(
-    eng: SyncEngine, gid: str, pos: str, dirty: list[int], batch: int
-) -> tuple[list[LogEntry], str, dict[int, Stats]]:
-    """Step 1: the log entries after ``pos`` up to an end E, and the stats
-    of their players and of ``dirty`` read after them; returns the entries,
-    E and the stats. Each batch of stats comes with the log's newest id (one
-    instant): if a player read has an entry after E, its stats count an
-    answer not copied, so the entries up to that newest id are added and the
-    stats read again (rare: a player answering twice within one flush)."""
+def _ids_known(game_pk: int, gid: str) -> dict[int, int]:
+    got = _IDS.get((game_pk, gid))
+    if got is None:
+        return {}
+    _IDS.move_to_end((game_pk, gid))
+    return got
+
+
+def _ids_keep(game_pk: int, gid: str, ids: dict[int, int]) -> None:
+    """After the commit: the rows are there for good."""
+    _IDS.setdefault((game_pk, gid), {}).update(ids)
+    _IDS.move_to_end((game_pk, gid))
+    while len(_IDS) > _IDS_GAMES:
+        _IDS.popitem(last=False)
+
+
+def _stats_of(
+    eng: SyncEngine, gid: str, numbers: Sequence[int], batch: int
+) -> tuple[str, dict[int, StatsHead]]:
+    """Stats of ``numbers`` and the newest log id read with them (the
+    newest of the batches' ones)."""
+    top = ""
+    out: dict[int, StatsHead] = {}
+    for part in flush.chunks(numbers, batch):
+        t, got = eng.run(flush.stats_read(gid, part))
+        out.update(got)
+        if answer_log.id_newer(t, top):
+            top = t
+    return top, out
+
+
+Batch = tuple[list[LogRow], str, dict[int, StatsHead]]
+
+
+def _batches(eng: SyncEngine, gid: str, after: str, end: str, batch: int) -> Iterator[Batch]:
+    """The log after ``after`` up to ``end``, a batch at a time, each with
+    its players' stats and the newest log id read after it."""
+    while answer_log.id_newer(end, after):
+        rows = eng.run(answer_log.entries_after(gid, after, end, batch))
+        if not rows:
+            return
+        top, stats = _stats_of(eng, gid, sorted(players_of(rows)), batch)
+        yield rows, top, stats
+        if len(rows) < batch:
+            return
+        after = rows[-1].id
+
+
+def _ahead(items: Iterator[T]) -> Iterator[T]:
+    """``items``, the next one read by a thread while the caller works on
+    this one: Redis reads overlap PostgreSQL's writes (reading ahead changes
+    nothing, so it is always safe)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        nxt = pool.submit(next, items, None)
+        while (item := nxt.result()) is not None:
+            nxt = pool.submit(next, items, None)
+            yield item
+
+
+@dataclass(frozen=True, slots=True)
+class Appended:
+    """What step 1-2 read and wrote: the flush result so far, the log's end
+    copied up to, every entry, the stats as last read, the new players' ids."""
+
+    result: FlushResult
+    end: str
+    entries: list[LogRow]
+    stats: dict[int, StatsHead]
+    new_ids: dict[int, int]
+
+
+def _answers_write(
+    cur: Any, eng: SyncEngine, gid: str, game_pk: int, pos: str, dirty: list[int],
+    batch: int, progress: Progress,
+) -> Appended:  # fmt: skip
+    """Steps 1-2: the log after ``pos`` up to its end E as of now, a batch at
+    a time (the next one read from Redis while this one is COPYed), each with
+    its players' stats; then the dirty players' stats. Each stats read comes
+    with the log's newest id (one instant): if a player read has an entry
+    after E, its stats count an answer not copied, so the entries up to that
+    newest id are appended too (rare: a player answering twice within one
+    flush)."""
     end = eng.run(answer_log.newest(gid)) or ""
-    entries = answer_log.read_after(eng, gid, after=pos, end=end, batch=batch)
+    stats: dict[int, StatsHead] = {}
+    entries: list[LogRow] = []
+    ids = _ids_known(game_pk, gid)
+    new_ids: dict[int, int] = {}
+    players = 0
+    newest = end
+
+    def append(rows: list[LogRow], got: dict[int, StatsHead]) -> None:
+        nonlocal players
+        want = [p for p in sorted(players_of(rows)) if p not in ids and p not in new_ids]
+        inserted, found = _players_new(cur, eng, gid, game_pk, want, got)
+        players += inserted
+        new_ids.update(found)
+        pg_side.answers_copy(cur, game_pk, rows, {**ids, **new_ids}, reached_of(rows, got))
+        entries.extend(rows)
+        progress(f"game {gid}: answers {len(entries)}")
+        pause_at("mid_batch")
+
+    for rows, top, got in _ahead(_batches(eng, gid, pos, end, batch)):
+        stats.update(got)
+        newest = top if answer_log.id_newer(top, newest) else newest
+        append(rows, got)
+    top, got = _stats_of(eng, gid, sorted(set(dirty) - stats.keys()), batch)
+    stats.update(got)
+    newest = top if answer_log.id_newer(top, newest) else newest
     for _ in range(SETTLE_TRIES):
-        want = sorted(players_of(entries) | set(dirty))
-        stats: dict[int, Stats] = {}
-        newest = end
-        for part in flush.chunks(want, batch):
-            top, got = eng.run(flush.stats_read(gid, part))
-            stats.update(got)
-            if answer_log.id_newer(top, newest):
-                newest = top
         if not answer_log.id_newer(newest, end):
-            return entries, end, stats
+            break
         later = answer_log.read_after(eng, gid, after=end, end=newest, batch=batch)
-        if not players_of(later) & set(want):
-            return entries, end, stats
-        entries += later
+        if not players_of(later) & stats.keys():
+            break
         end = newest
-    raise FlushError(f"game {gid}: its players kept answering during the read; retry")
+        newest, got = _stats_of(eng, gid, sorted(players_of(later)), batch)
+        stats.update(got)
+        append(later, got)
+    else:
+        raise FlushError(f"game {gid}: its players kept answering during the read; retry")
+    lag_s = 0.0
+    if entries:
+        lag_s = (eng.run(housekeeping.clock()) - min(e.ms for e in entries)) / 1000
+    res = FlushResult(game=gid, players=players, answers=len(entries), lag_s=lag_s)
+    return Appended(res, end, entries, stats, new_ids)
 
 
 def _players_new(
     cur: Any, eng: SyncEngine, gid: str, game_pk: int, numbers: list[int],
-    stats: dict[int, Stats],
+    heads: dict[int, StatsHead],
 ) -> tuple[int, dict[int, int]]:  # fmt: skip
-    """Step 2a: Player rows of ``numbers`` that have none yet; returns how
-    many were inserted and every one's row id."""
+    """Player rows of ``numbers`` that have none yet; returns how many were
+    inserted and every one's row id."""
     ids = pg_side.player_ids(cur, game_pk, numbers)
     new = [p for p in numbers if p not in ids]
     if not new:
         return 0, ids
-    lost = [p for p in new if p not in stats]
+    lost = [p for p in new if p not in heads]
     if lost:  # an answer without its player's stats: never acknowledge it
         raise FlushError(f"game {gid}: no stats in Redis for players {lost[:5]}")
+    stats = {p: heads[p].stats() for p in new}
     who = flush.identities(eng, gid, new)
     inserted = pg_side.players_insert(
         cur,
@@ -105,22 +214,6 @@ def _players_new(
         ],
     )  # fmt: skip
     return inserted, {**ids, **pg_side.player_ids(cur, game_pk, new)}
-
-
-def _answers_append(
-    cur: Any, eng: SyncEngine, gid: str, game_pk: int, entries: list[LogEntry],
-    ids: dict[int, int], plan: Plan, batch: int, progress: Progress,
-) -> FlushResult:  # fmt: skip
-    """Step 2b: the answers, appended by COPY in batches."""
-    answers = 0
-    for part in flush.chunks(entries, batch):
-        answers += pg_side.answers_copy(cur, game_pk, part, ids, plan.reached)
-        progress(f"game {gid}: answers {answers}/{len(entries)}")
-        pause_at("mid_batch")
-    lag_s = 0.0
-    if entries:
-        lag_s = (eng.run(housekeeping.clock()) - min(e.ms for e in entries)) / 1000
-    return FlushResult(game=gid, answers=answers, lag_s=lag_s)
 
 
 def snapshot_rounds(record: dict[str, Any] | Snapshot) -> dict[int, int]:
@@ -185,15 +278,14 @@ def game_flush(*, game_id: str, final: bool = False, progress: Progress = quiet)
         pg_side.temp_tables(cur)
         pos, scored_pos = pg_side.positions(cur, game_pk)
         dirty = flush.dirty_members(eng, gid, batch=batch)
-        entries, end, stats = _log_and_stats(eng, gid, pos, dirty, batch)
-        plan = flush_plan(entries, stats)
-        players, ids = _players_new(
-            cur, eng, gid, game_pk, sorted(players_of(entries) | set(plan.scores)), stats
-        )
-        answers = _answers_append(cur, eng, gid, game_pk, entries, ids, plan, batch, progress)
-        moved = [PlayerRow(p, stats[p], 0) for p in plan.scores]
+        done = _answers_write(cur, eng, gid, game_pk, pos, dirty, batch, progress)
+        plan = flush_plan(done.entries, done.stats)
+        # the players whose stats moved by more than their answers (joins, kicks)
+        moved = [PlayerRow(p, done.stats[p].stats(), 0) for p in plan.scores]
+        joined, found = _players_new(cur, eng, gid, game_pk, plan.scores, done.stats)
         scores = pg_side.scores_upsert(cur, game_pk, moved, ranks=False)
         pg_side.players_kicked(cur, game_pk, [p.number for p in moved if p.stats.kicked])
+        end = done.end
         log_pos = end if answer_log.id_newer(end, pos) else pos
         # read last: the snapshot is never behind the answers just copied
         snap = flush.snapshot(eng, gid)
@@ -220,12 +312,13 @@ def game_flush(*, game_id: str, final: bool = False, progress: Progress = quiet)
         )
         pause_at("before_commit")
     pause_at("after_commit")
+    _ids_keep(game_pk, gid, {**done.new_ids, **found})
     eng.run(flush.dirty_clean(gid, plan.clean))
     pause_at("after_clean")
     if log_pos:
         eng.run(answer_log.trim_through(gid, log_pos))
     took = FlushResult(
-        game=gid, players=players, scores=scores + materialized, ranks=ranks,
+        game=gid, players=joined, scores=scores + materialized, ranks=ranks,
         seconds=time.perf_counter() - t0,
     )  # fmt: skip
-    return took + answers + row
+    return took + done.result + row

@@ -22,10 +22,8 @@ from typing import Any
 from django.db import connection
 
 from engine.flush import PlayerRow
-from engine.layout import LogEntry, Stats
+from engine.layout import LogRow, Stats
 from engine.teams import TeamStanding
-
-from .errors import FlushError
 
 # ON COMMIT DELETE ROWS: a temp table is empty at the start of every
 # transaction, so a rolled-back flush leaves nothing for the next one.
@@ -36,10 +34,6 @@ CREATE TEMP TABLE IF NOT EXISTS flush_player (
 CREATE TEMP TABLE IF NOT EXISTS flush_score (
   number int, total int, rank int, correct int, streak int, streak_round int,
   best int, reached_ms bigint, version int, last_round int, last_points int
-) ON COMMIT DELETE ROWS;
-CREATE TEMP TABLE IF NOT EXISTS flush_answer (
-  number int, question int, choices jsonb, points int, bonus int, correct bool,
-  elapsed_ms int, total int, streak int, value jsonb
 ) ON COMMIT DELETE ROWS;
 CREATE TEMP TABLE IF NOT EXISTS flush_rank (number int, rank int) ON COMMIT DELETE ROWS;
 """
@@ -68,20 +62,6 @@ WHERE quiz_score.version < EXCLUDED.version
 # The same for the few scores a running flush writes (joins, kicks, a
 # rebuild's new versions): their rank stays the last materialized one.
 _SCORES_KEEP_RANK = _SCORES.replace("rank = EXCLUDED.rank, ", "")
-
-_ANSWERS = """
-INSERT INTO quiz_answer (game_id, player_id, question, choices, points, bonus, correct,
-  elapsed_ms, total, streak, value)
-SELECT %(g)s, p.id, a.question, a.choices, a.points, a.bonus, a.correct, a.elapsed_ms,
-  a.total, a.streak, a.value
-FROM flush_answer a JOIN quiz_player p ON p.game_id = %(g)s AND p.number = a.number
-ON CONFLICT (player_id, question) DO NOTHING
-"""
-
-_ORPHANS = """
-SELECT count(*) FROM flush_answer a
-WHERE NOT EXISTS (SELECT 1 FROM quiz_player p WHERE p.game_id = %(g)s AND p.number = a.number)
-"""
 
 _RANKS = """
 UPDATE quiz_score s SET rank = r.rank
@@ -131,27 +111,6 @@ def _copy_text(cur: Any, table: str, cols: str, rows: Sequence[Sequence[Any]]) -
 
 def _truncate(cur: Any, table: str) -> None:
     cur.execute(f"TRUNCATE {table}")
-
-
-def versions_of(cur: Any, game_pk: int, numbers: set[int]) -> dict[int, int]:
-    """The score versions PostgreSQL holds for these players."""
-    cur.execute(
-        "SELECT p.number, s.version FROM quiz_score s JOIN quiz_player p ON p.id = s.player_id "
-        "WHERE p.game_id = %s AND p.number = ANY(%s)",
-        (game_pk, list(numbers)),
-    )
-    return dict(cur.fetchall())
-
-
-def numbers_new(cur: Any, game_pk: int) -> list[int]:
-    """Players of the staged scores that have no Player row yet (a join
-    against the temp table: cheap whatever the batch size)."""
-    cur.execute(
-        "SELECT s.number FROM flush_score s WHERE NOT EXISTS (SELECT 1 FROM quiz_player p "
-        "WHERE p.game_id = %s AND p.number = s.number)",
-        (game_pk,),
-    )
-    return [n for (n,) in cur.fetchall()]
 
 
 def players_insert(
@@ -217,34 +176,6 @@ def scores_upsert(cur: Any, game_pk: int, rows: Sequence[PlayerRow], *, ranks: b
     return scores_apply(cur, game_pk, ranks=ranks)
 
 
-def answers_insert(cur: Any, game_pk: int, entries: Sequence[LogEntry]) -> int:
-    if not entries:
-        return 0
-    cols = "number, question, choices, points, bonus, correct, elapsed_ms, total, streak, value"
-    _copy_text(
-        cur,
-        "flush_answer",
-        cols,
-        [
-            (
-                e.player, e.question, e.choices_json(), e.points, e.bonus,
-                _NULL if e.correct is None else "t" if e.correct else "f", e.elapsed_ms,
-                e.total, e.streak, _copy_escape(e.value),
-            )
-            for e in entries
-        ],
-    )  # fmt: skip
-    cur.execute(_ORPHANS, {"g": game_pk})
-    orphans = cur.fetchone()[0]
-    if orphans:
-        # acknowledging these would lose them: roll back and retry instead
-        raise FlushError(f"{orphans} answers of players not in PostgreSQL")
-    cur.execute(_ANSWERS, {"g": game_pk})
-    n = int(cur.rowcount)
-    _truncate(cur, "flush_answer")
-    return n
-
-
 def ranks_update(cur: Any, game_pk: int, ranks: Sequence[tuple[int, int]]) -> int:
     """Final ranks of everyone on the board; kicked players (off it) get 0."""
     n = 0
@@ -306,32 +237,54 @@ def player_ids(cur: Any, game_pk: int, numbers: Sequence[int]) -> dict[int, int]
     return dict(cur.fetchall())
 
 
+_CORRECT = {b"1": b"t", b"0": b"f", b"2": b"\\N"}  # LogEntry's "ok": 2 is unscored
+
+
+def answer_line(game: bytes, player_id: int, e: LogRow, reached: int | None) -> bytes:
+    """One quiz_answer row in COPY text format, from the log entry's raw
+    fields: choices "0,2" are a JSON array once bracketed, the value is JSON
+    already (its tabs and newlines escaped by JSON; only backslashes need
+    doubling for COPY)."""
+    f = e.fields
+    choices = b"[" + f[b"c"] + b"]"
+    value = (f.get(b"val") or choices).replace(b"\\", b"\\\\")
+    return b"\t".join((
+        game, str(player_id).encode(), f[b"q"], choices, value, f[b"pts"], f[b"b"],
+        _CORRECT[f[b"ok"]], f[b"t"], f[b"tot"], f[b"str"], f[b"v"],
+        b"\\N" if reached is None else str(reached).encode(),
+    )) + b"\n"  # fmt: skip
+
+
+ANSWER_COLUMNS = (
+    "game_id, player_id, question, choices, value, points, bonus, correct, elapsed_ms, "
+    "total, streak, version, reached_ms"
+)
+
+
+def answers_body(
+    game_pk: int, entries: Sequence[LogRow], ids: dict[int, int], reached: dict[str, int]
+) -> bytes:
+    """The COPY input of these entries (``ids``: player number -> row id;
+    ``reached``: log id -> the player's reached_ms after that answer)."""
+    g = str(game_pk).encode()
+    return b"".join(answer_line(g, ids[e.player], e, reached.get(e.id)) for e in entries)
+
+
+def answers_copy_body(cur: Any, body: bytes) -> None:
+    with cur.copy(f"COPY quiz_answer ({ANSWER_COLUMNS}) FROM STDIN") as cp:
+        cp.write(body)
+
+
 def answers_copy(
-    cur: Any, game_pk: int, entries: Sequence[LogEntry], ids: dict[int, int],
+    cur: Any, game_pk: int, entries: Sequence[LogRow], ids: dict[int, int],
     reached: dict[str, int],
 ) -> int:  # fmt: skip
     """Append log entries to quiz_answer: one COPY, no staging, no conflict
     check (the position makes it exactly once; a duplicate would break the
-    unique constraint and roll the flush back). ``ids``: player number ->
-    row id; ``reached``: log id -> the player's reached_ms after it."""
+    unique constraint and roll the flush back)."""
     if not entries:
         return 0
-    g = str(game_pk)
-    body = "".join(
-        "\t".join((
-            g, str(ids[e.player]), str(e.question), e.choices_json(), _copy_escape(e.value),
-            str(e.points), str(e.bonus), _NULL if e.correct is None else "t" if e.correct else "f",
-            str(e.elapsed_ms), str(e.total), str(e.streak), str(e.version),
-            str(reached[e.id]) if e.id in reached else _NULL,
-        )) + "\n"
-        for e in entries
-    )  # fmt: skip
-    cols = (
-        "game_id, player_id, question, choices, value, points, bonus, correct, elapsed_ms, "
-        "total, streak, version, reached_ms"
-    )
-    with cur.copy(f"COPY quiz_answer ({cols}) FROM STDIN") as cp:
-        cp.write(body)
+    answers_copy_body(cur, answers_body(game_pk, entries, ids, reached))
     return len(entries)
 
 

@@ -19,10 +19,31 @@ value read is explained by the record plus these answers
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
-from engine.layout import LogEntry, Stats
+
+class Entry(Protocol):
+    """A log entry as the plan reads it (engine.layout.LogRow, LogEntry)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def player(self) -> int: ...
+    @property
+    def points(self) -> int: ...
+    @property
+    def version(self) -> int: ...
+
+
+class Read(Protocol):
+    """A player's stats as the plan reads them (engine.layout.StatsHead, Stats)."""
+
+    @property
+    def version(self) -> int: ...
+    @property
+    def reached_ms(self) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,20 +53,27 @@ class Plan:
     clean: list[tuple[int, int]]  # (player, version read): marks to release after the commit
 
 
-def flush_plan(entries: Sequence[LogEntry], stats: dict[int, Stats]) -> Plan:
-    """``entries``: the answers copied, in log order; ``stats``: every
-    player named there or marked dirty, read after them (explained)."""
-    last: dict[int, LogEntry] = {}
-    scoring: dict[int, LogEntry] = {}
+def reached_of(entries: Sequence[Entry], stats: Mapping[int, Read]) -> dict[str, int]:
+    """Log id -> reached_ms, for each player's last scoring answer among
+    ``entries``, from its stats read after them. A later batch of the same
+    flush may hold a later scoring answer of the player: that one then has
+    its own, and the derivation takes the latest (by version)."""
+    scoring: dict[int, Entry] = {}
     for e in entries:
-        last[e.player] = e
         if e.points > 0:
             scoring[e.player] = e
-    reached = {e.id: stats[p].reached_ms for p, e in scoring.items() if p in stats}
+    return {e.id: stats[p].reached_ms for p, e in scoring.items() if p in stats}
+
+
+def flush_plan(entries: Sequence[Entry], stats: Mapping[int, Read]) -> Plan:
+    """``entries``: the answers copied, in log order; ``stats``: every
+    player named there or marked dirty, read after them (explained)."""
+    last: dict[int, Entry] = {e.player: e for e in entries}
+    reached = reached_of(entries, stats)
     scores = [p for p, s in stats.items() if p not in last or last[p].version != s.version]
     clean = [(p, s.version) for p, s in stats.items()]
     return Plan(reached=reached, scores=sorted(scores), clean=sorted(clean))
 
 
-def players_of(entries: Iterable[LogEntry]) -> set[int]:
+def players_of(entries: Iterable[Entry]) -> set[int]:
     return {e.player for e in entries}

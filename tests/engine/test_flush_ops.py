@@ -100,8 +100,9 @@ def test_the_answer_log_by_position(sync_engine: SyncEngine, game_id: str) -> No
     top, stats = sync_engine.run(flush.stats_read(game_id, [*ps[:2], 999]))
     assert top == end  # nothing answered since
     assert sorted(stats) == ps[:2]  # 999 has no stats
-    assert [stats[p].total for p in ps[:2]] == [e.total for e in every[:2]]
+    assert [stats[p].stats().total for p in ps[:2]] == [int(e.fields[b"tot"]) for e in every[:2]]
     assert [stats[p].version for p in ps[:2]] == [e.version for e in every[:2]]
+    assert [stats[p].reached_ms for p in ps[:2]] == [stats[p].stats().reached_ms for p in ps[:2]]
 
     # an answer after the read moves the newest id the stats come with
     close_q(sync_engine, game_id, 1)

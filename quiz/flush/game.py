@@ -48,7 +48,7 @@ from quiz.redis import sync_engine
 from . import pg_side
 from .errors import FlushError, UnknownGame
 from .faults import pause_at
-from .plan import flush_plan, players_of, reached_of
+from .plan import explained, flush_plan, players_of, reached_of
 from .result import FlushResult, Progress, quiet
 
 SETTLE_TRIES = 3  # log reads before a flush that keeps seeing its players answer gives up
@@ -95,6 +95,17 @@ def _stats_of(
 Batch = tuple[list[LogRow], str, dict[int, StatsHead]]
 
 
+def _stats_after(
+    eng: SyncEngine, gid: str, rows: list[LogRow], batch: int
+) -> tuple[str, dict[int, StatsHead]]:
+    """The stats of the players of ``rows`` read after them (with the log's
+    newest id); the dirty marks of those their answers explain go at once
+    (quiz.flush.plan: the log names them until a commit has their answers)."""
+    top, stats = _stats_of(eng, gid, sorted(players_of(rows)), batch)
+    eng.run(flush.dirty_clean(gid, explained(rows, stats)))
+    return top, stats
+
+
 def _batches(eng: SyncEngine, gid: str, after: str, end: str, batch: int) -> Iterator[Batch]:
     """The log after ``after`` up to ``end``, a batch at a time, each with
     its players' stats and the newest log id read after it."""
@@ -102,7 +113,7 @@ def _batches(eng: SyncEngine, gid: str, after: str, end: str, batch: int) -> Ite
         rows = eng.run(answer_log.entries_after(gid, after, end, batch))
         if not rows:
             return
-        top, stats = _stats_of(eng, gid, sorted(players_of(rows)), batch)
+        top, stats = _stats_after(eng, gid, rows, batch)
         yield rows, top, stats
         if len(rows) < batch:
             return
@@ -176,7 +187,7 @@ def _answers_write(
         if not players_of(later) & stats.keys():
             break
         end = newest
-        newest, got = _stats_of(eng, gid, sorted(players_of(later)), batch)
+        newest, got = _stats_after(eng, gid, later, batch)
         stats.update(got)
         append(later, got)
     else:

@@ -13,8 +13,12 @@ value read is explained by the record plus these answers
 - a Score row is written now only when the stats moved by more than the
   answers (a join, a kick, a rebuild's new version); everything the answers
   explain waits for the materialization at the question's close;
-- its dirty mark may go once the commit is done, if its version is still
-  the one read.
+- its dirty mark is redundant with the log when the answers explain its
+  stats (the entries stay in the log after PostgreSQL's position until a
+  commit moves it, and every flush reads every player they name), so it is
+  released at once, while the flush still runs (:func:`explained`); the
+  mark of a player whose Score row this flush writes goes only once the
+  commit is done. Both only if the version is still the one read.
 """
 
 from __future__ import annotations
@@ -65,13 +69,23 @@ def reached_of(entries: Sequence[Entry], stats: Mapping[int, Read]) -> dict[str,
     return {e.id: stats[p].reached_ms for p, e in scoring.items() if p in stats}
 
 
+def explained(entries: Sequence[Entry], stats: Mapping[int, Read]) -> list[tuple[int, int]]:
+    """(player, version) of the players of ``entries`` whose stats, read
+    after them, are their last answer's here: nothing but answers changed
+    them, so their dirty marks may go before the commit."""
+    last: dict[int, Entry] = {e.player: e for e in entries}
+    return sorted(
+        (p, e.version) for p, e in last.items() if p in stats and stats[p].version == e.version
+    )
+
+
 def flush_plan(entries: Sequence[Entry], stats: Mapping[int, Read]) -> Plan:
     """``entries``: the answers copied, in log order; ``stats``: every
     player named there or marked dirty, read after them (explained)."""
     last: dict[int, Entry] = {e.player: e for e in entries}
     reached = reached_of(entries, stats)
     scores = [p for p, s in stats.items() if p not in last or last[p].version != s.version]
-    clean = [(p, s.version) for p, s in stats.items()]
+    clean = [(p, stats[p].version) for p in scores]
     return Plan(reached=reached, scores=sorted(scores), clean=sorted(clean))
 
 

@@ -134,7 +134,7 @@ def players_kicked(cur: Any, game_pk: int, numbers: Sequence[int]) -> None:
     if numbers:
         cur.execute(
             "UPDATE quiz_player SET kicked = true "
-            "WHERE game_id = %s AND number = ANY(%s) AND NOT kicked",
+            "WHERE game_id = %s AND number = ANY(%s::int[]) AND NOT kicked",
             (game_pk, list(numbers)),
         )
 
@@ -231,7 +231,7 @@ def player_ids(cur: Any, game_pk: int, numbers: Sequence[int]) -> dict[int, int]
     if not numbers:
         return {}
     cur.execute(
-        "SELECT number, id FROM quiz_player WHERE game_id = %s AND number = ANY(%s)",
+        "SELECT number, id FROM quiz_player WHERE game_id = %s AND number = ANY(%s::int[])",
         (game_pk, list(numbers)),
     )
     return dict(cur.fetchall())

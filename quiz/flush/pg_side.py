@@ -244,15 +244,15 @@ def answer_line(game: bytes, player_id: int, e: LogRow, reached: int | None) -> 
     """One quiz_answer row in COPY text format, from the log entry's raw
     fields: choices "0,2" are a JSON array once bracketed, the value is JSON
     already (its tabs and newlines escaped by JSON; only backslashes need
-    doubling for COPY)."""
+    doubling for COPY). One bytes formatting: this runs once per answer."""
     f = e.fields
-    choices = b"[" + f[b"c"] + b"]"
-    value = (f.get(b"val") or choices).replace(b"\\", b"\\\\")
-    return b"\t".join((
-        game, str(player_id).encode(), f[b"q"], choices, value, f[b"pts"], f[b"b"],
-        _CORRECT[f[b"ok"]], f[b"t"], f[b"tot"], f[b"str"], f[b"v"],
-        b"\\N" if reached is None else str(reached).encode(),
-    )) + b"\n"  # fmt: skip
+    val = f.get(b"val")
+    return b"%s\t%d\t%s\t[%s]\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n" % (
+        game, player_id, f[b"q"], f[b"c"],
+        val.replace(b"\\", b"\\\\") if val else b"[" + f[b"c"] + b"]",
+        f[b"pts"], f[b"b"], _CORRECT[f[b"ok"]], f[b"t"], f[b"tot"], f[b"str"], f[b"v"],
+        b"\\N" if reached is None else b"%d" % reached,
+    )  # fmt: skip
 
 
 ANSWER_COLUMNS = (

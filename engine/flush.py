@@ -16,7 +16,7 @@ that walk a cursor are functions over a blocking :class:`Runner` (a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -93,18 +93,30 @@ def players_read(game: str, numbers: Sequence[int]) -> Op[list[PlayerRow]]:
     return Op([script("flush_read", ks, list(numbers))], dec)
 
 
-def stats_read(game: str, numbers: Sequence[int]) -> Op[tuple[str, dict[int, StatsHead]]]:
+def stats_read(
+    game: str, numbers: Sequence[int], last: Mapping[int, int] | None = None
+) -> Op[tuple[str, dict[int, StatsHead]]]:
     """The stats of ``numbers`` (a batch) and the answer log's newest id,
     read in one instant (flush_stats.lua): players without stats are left
-    out."""
+    out. ``last``: player -> version of its last answer the caller read in
+    the log; a player whose stats still carry it loses its dirty mark in
+    the same instant (its answers explain it, and the log names it until
+    PostgreSQL holds them)."""
 
     def dec(r: list[Any]) -> tuple[str, dict[int, StatsHead]]:
         out = r[0]
-        got = {n: StatsHead.of(raw) for n, raw in zip(numbers, out[1:], strict=True) if raw}
+        raws, versions, reached = out[1::3], out[2::3], out[3::3]
+        got = {
+            n: StatsHead(v, t, raw)
+            for n, raw, v, t in zip(numbers, raws, versions, reached, strict=True)
+            if raw
+        }
         return _s(out[0]), got
 
-    ks = [keys.stats(game), keys.log(game)]
-    return Op([script("flush_stats", ks, list(numbers))], dec)
+    last = last or {}
+    ks = [keys.stats(game), keys.log(game), keys.dirty(game)]
+    args = [x for n in numbers for x in (n, last.get(n, 0))]
+    return Op([script("flush_stats", ks, args)], dec)
 
 
 def tokens_scan(game: str, cursor: int, count: int) -> Op[tuple[int, dict[int, str]]]:

@@ -30,7 +30,7 @@ import json
 import time
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -48,7 +48,7 @@ from quiz.redis import sync_engine
 from . import pg_side
 from .errors import FlushError, UnknownGame
 from .faults import pause_at
-from .plan import explained, flush_plan, players_of, reached_of
+from .plan import flush_plan, players_of, reached_of
 from .result import FlushResult, Progress, quiet
 
 SETTLE_TRIES = 3  # log reads before a flush that keeps seeing its players answer gives up
@@ -78,46 +78,56 @@ def _ids_keep(game_pk: int, gid: str, ids: dict[int, int]) -> None:
 
 
 def _stats_of(
-    eng: SyncEngine, gid: str, numbers: Sequence[int], batch: int
-) -> tuple[str, dict[int, StatsHead]]:
+    eng: SyncEngine, gid: str, numbers: Sequence[int], batch: int,
+    last: dict[int, int] | None = None,
+) -> tuple[str, dict[int, StatsHead]]:  # fmt: skip
     """Stats of ``numbers`` and the newest log id read with them (the
-    newest of the batches' ones)."""
+    newest of the batches' ones); ``last``: each player's last answer
+    version just read, whose mark goes if its stats still carry it."""
     top = ""
     out: dict[int, StatsHead] = {}
     for part in flush.chunks(numbers, batch):
-        t, got = eng.run(flush.stats_read(gid, part))
+        t, got = eng.run(flush.stats_read(gid, part, last))
         out.update(got)
         if answer_log.id_newer(t, top):
             top = t
     return top, out
 
 
-Batch = tuple[list[LogRow], str, dict[int, StatsHead]]
-
-
 def _stats_after(
     eng: SyncEngine, gid: str, rows: list[LogRow], batch: int
 ) -> tuple[str, dict[int, StatsHead]]:
     """The stats of the players of ``rows`` read after them (with the log's
-    newest id); the dirty marks of those their answers explain go at once
-    (quiz.flush.plan: the log names them until a commit has their answers)."""
-    top, stats = _stats_of(eng, gid, sorted(players_of(rows)), batch)
-    eng.run(flush.dirty_clean(gid, explained(rows, stats)))
-    return top, stats
+    newest id); the dirty marks of those their answers explain go in the
+    same instant (quiz.flush.plan: the log names them until a commit has
+    their answers)."""
+    last = {e.player: e.version for e in rows}
+    return _stats_of(eng, gid, sorted(last), batch, last)
+
+
+Batch = tuple[list[LogRow], str, dict[int, StatsHead]]
 
 
 def _batches(eng: SyncEngine, gid: str, after: str, end: str, batch: int) -> Iterator[Batch]:
     """The log after ``after`` up to ``end``, a batch at a time, each with
-    its players' stats and the newest log id read after it."""
-    while answer_log.id_newer(end, after):
-        rows = eng.run(answer_log.entries_after(gid, after, end, batch))
-        if not rows:
-            return
-        top, stats = _stats_after(eng, gid, rows, batch)
+    its players' stats and the newest log id read after it. One round trip
+    a batch: the stats of this batch's players (after its entries, which
+    came in the round trip before) and the next batch's entries."""
+    if not answer_log.id_newer(end, after):
+        return
+    rows = eng.run(answer_log.entries_after(gid, after, end, batch))
+    while rows:
+        last = {e.player: e.version for e in rows}
+        reads = [flush.stats_read(gid, part, last) for part in flush.chunks(sorted(last), batch)]
+        more = len(rows) == batch and answer_log.id_newer(end, rows[-1].id)
+        nxt = [answer_log.entries_after(gid, rows[-1].id, end, batch)] if more else []
+        got = eng.run(ops.combine(*reads, *nxt))
+        top, stats = "", {}
+        for t, part in got[: len(reads)]:
+            stats.update(part)
+            top = t if answer_log.id_newer(t, top) else top
         yield rows, top, stats
-        if len(rows) < batch:
-            return
-        after = rows[-1].id
+        rows = got[-1] if more else []
 
 
 def _ahead(items: Iterator[T]) -> Iterator[T]:
@@ -144,7 +154,7 @@ class Appended:
 
 
 def _answers_write(
-    cur: Any, eng: SyncEngine, gid: str, game_pk: int, pos: str, dirty: list[int],
+    cur: Any, eng: SyncEngine, gid: str, game_pk: int, pos: str, dirty: Future[list[int]],
     batch: int, progress: Progress,
 ) -> Appended:  # fmt: skip
     """Steps 1-2: the log after ``pos`` up to its end E as of now, a batch at
@@ -177,7 +187,8 @@ def _answers_write(
         stats.update(got)
         newest = top if answer_log.id_newer(top, newest) else newest
         append(rows, got)
-    top, got = _stats_of(eng, gid, sorted(set(dirty) - stats.keys()), batch)
+    # the players marked dirty that no entry named: joins, kicks, a rebuild
+    top, got = _stats_of(eng, gid, sorted(set(dirty.result()) - stats.keys()), batch)
     stats.update(got)
     newest = top if answer_log.id_newer(top, newest) else newest
     for _ in range(SETTLE_TRIES):
@@ -288,8 +299,10 @@ def game_flush(*, game_id: str, final: bool = False, progress: Progress = quiet)
         pg_side.lock_game(cur, game_pk)
         pg_side.temp_tables(cur)
         pos, scored_pos = pg_side.positions(cur, game_pk)
-        dirty = flush.dirty_members(eng, gid, batch=batch)
-        done = _answers_write(cur, eng, gid, game_pk, pos, dirty, batch, progress)
+        # the dirty set is scanned meanwhile; it is needed once the log is read
+        with ThreadPoolExecutor(max_workers=1) as scan:
+            dirty = scan.submit(flush.dirty_members, eng, gid, batch=batch)
+            done = _answers_write(cur, eng, gid, game_pk, pos, dirty, batch, progress)
         plan = flush_plan(done.entries, done.stats)
         # the players whose stats moved by more than their answers (joins, kicks)
         moved = [PlayerRow(p, done.stats[p].stats(), 0) for p in plan.scores]

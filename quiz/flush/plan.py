@@ -16,9 +16,10 @@ value read is explained by the record plus these answers
 - its dirty mark is redundant with the log when the answers explain its
   stats (the entries stay in the log after PostgreSQL's position until a
   commit moves it, and every flush reads every player they name), so it is
-  released at once, while the flush still runs (:func:`explained`); the
-  mark of a player whose Score row this flush writes goes only once the
-  commit is done. Both only if the version is still the one read.
+  released at once, in the same instant as the stats are read
+  (engine/lua/flush_stats.lua); the mark of a player whose Score row this
+  flush writes goes only once the commit is done, if its version is still
+  the one read (:attr:`Plan.clean`).
 """
 
 from __future__ import annotations
@@ -67,16 +68,6 @@ def reached_of(entries: Sequence[Entry], stats: Mapping[int, Read]) -> dict[str,
         if e.points > 0:
             scoring[e.player] = e
     return {e.id: stats[p].reached_ms for p, e in scoring.items() if p in stats}
-
-
-def explained(entries: Sequence[Entry], stats: Mapping[int, Read]) -> list[tuple[int, int]]:
-    """(player, version) of the players of ``entries`` whose stats, read
-    after them, are their last answer's here: nothing but answers changed
-    them, so their dirty marks may go before the commit."""
-    last: dict[int, Entry] = {e.player: e for e in entries}
-    return sorted(
-        (p, e.version) for p, e in last.items() if p in stats and stats[p].version == e.version
-    )
 
 
 def flush_plan(entries: Sequence[Entry], stats: Mapping[int, Read]) -> Plan:

@@ -104,6 +104,16 @@ def test_the_answer_log_by_position(sync_engine: SyncEngine, game_id: str) -> No
     assert [stats[p].version for p in ps[:2]] == [e.version for e in every[:2]]
     assert [stats[p].reached_ms for p in ps[:2]] == [stats[p].stats().reached_ms for p in ps[:2]]
 
+    # the read releases the marks of players whose stats are still their
+    # last answer's, in the same instant; a later change keeps its mark
+    assert sync_engine.run(flush.dirty_count(game_id)) == 5
+    assert sync_engine.run(ops.kick(game_id, ps[2])).ok  # version moves past its answer
+    last = {e.player: e.version for e in every}
+    sync_engine.run(flush.stats_read(game_id, ps, last))
+    assert flush.dirty_members(sync_engine, game_id, batch=10) == [ps[2]]
+    sync_engine.run(flush.stats_read(game_id, [ps[2]]))  # no version given: kept
+    assert flush.dirty_members(sync_engine, game_id, batch=10) == [ps[2]]
+
     # an answer after the read moves the newest id the stats come with
     close_q(sync_engine, game_id, 1)
     open_q(sync_engine, game_id, 2)

@@ -1,11 +1,14 @@
 """The write-behind's side of Redis: what a flush reads (changed players,
-their stats and ranks, new players' identities, the game's snapshot, the
-final board) and how it lets go of the dirty marks once PostgreSQL holds
-the data. The answer log is :mod:`engine.answer_log`; docs/persistence.md
-tells why the order of the steps loses and doubles nothing.
+their stats with the answer log's newest id, new players' identities, the
+game's snapshot, the final board) and how it lets go of the dirty marks.
+The answer log is :mod:`engine.answer_log`; docs/persistence.md tells why
+the order of the steps loses and doubles nothing.
 
-Nothing here writes game state: the only write is the dirty marks' removal,
-which the caller makes only after its PostgreSQL transaction committed.
+Nothing here writes game state: the only write is the dirty marks'
+removal, by the version the caller read: in :func:`stats_read` for players
+whose answers alone explain their stats (the log names them until
+PostgreSQL holds those answers), in :func:`dirty_clean` for the others,
+which the caller runs only after its PostgreSQL transaction committed.
 Reads are chunked (SSCAN, HSCAN, ranges, scripts over a bounded batch), so
 no single call blocks Redis for long while the game is played.
 

@@ -14,8 +14,10 @@ take turns). The record of a running game is append-only:
    materialized from the answers in one statement, with the board's ranks;
 4. the game's state and a snapshot of its meta and questions.
 
-After the commit, and only then: release the dirty marks whose version is
-still the one read, and trim the log up to the position. A crash at any
+Dirty marks of players whose answers alone explain their stats go with
+the stats read (the log names those players until a commit holds their
+answers). After the commit, and only then: release the other marks whose
+version is still the one read, and trim the log up to the position. A crash at any
 point leaves either a rolled-back transaction (the position did not move:
 the next flush reads the same entries again) or a committed one (the next
 flush starts after the position). docs/persistence.md tells the whole story.

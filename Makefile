@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: run test lint install services frontend bench-engine bench-fanout bench-flush bench-replicas bench-db-pool bench-report loadtest clean
+.PHONY: run test lint install services frontend bench-engine profile-answer bench-fanout bench-flush bench-replicas bench-db-pool bench-report loadtest clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -60,6 +60,10 @@ endif
 # HTTP and WebSocket.
 bench-engine: install services
 	$(PY) -m bench.bench_engine $(ARGS)
+
+# Where an answer's Redis time goes: timing variants of the answer scripts
+profile-answer: install services
+	$(PY) -m bench.profile_answer $(ARGS)
 
 bench-fanout: install services
 	$(PY) -m bench.bench_fanout $(ARGS)

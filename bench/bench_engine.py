@@ -5,11 +5,19 @@ redis-server (a free port, or ``--port``), creates one game of 240 s questions w
 pre-joined players (default 100,000) and measures answers per second of:
 
 1. the engine without micro-batching (``Engine(batching=False)``),
-2. the engine with micro-batching,
+2. the engine over redis-py pipelines (the generic batcher, one
+   ``submit_answer`` call per answer),
+3. the engine micro-batched through the answer pipe, one ``submit_answer``
+   call per answer (``Engine(batch_script=False)``: the path before
+   ``submit_batch``, the reference of the last line),
+4. the engine micro-batched through the answer pipe, one ``submit_batch``
+   call per question per 64 answers (the default),
 
-each from C concurrent asyncio callers, and 3. the ceiling: ``redis-benchmark
--c 50 -P 16`` running the same ``submit_answer`` script by EVALSHA with the
-same keys and arguments. Every run scores a fresh question, so an answer is
+each from C concurrent asyncio callers, and 5. the single script's ceiling:
+``redis-benchmark -c 50 -P 16`` running ``submit_answer`` by EVALSHA with
+the same keys and arguments. The last line gives line 4 as a multiple of
+line 3, both from this run: ``one game: N answers/s (X.Yx the single-answer
+script, same run)``. Every run scores a fresh question, so an answer is
 a first answer unless its (random) player already answered in that run.
 redis-benchmark draws ids with ``-r N`` (uniform, with repeats), so the
 engine runs draw theirs the same way: every run does the same mix of first
@@ -19,21 +27,22 @@ After those four lines, two per scored kind besides choice (true_false,
 slider, type_answer, ordering), each on a fresh question of that kind:
 
 - ``engine, micro-batched, <kind>``: answers/s through the engine, set up
-  as the micro-batched choice line (same callers, same ids), each answer a
+  as the submit_batch choice line (same callers, same ids), each answer a
   frame value checked by ``engine.kinds.answer_arg`` in the caller (as the
   consumer does) and sent with ``Engine.submit_answer(answer=...)``. The
   values vary, about half right: true_false [0] or [1]; slider values drawn
   uniformly from the whole grid (0..5000 step 0.5, answer 2500, tolerance
   1250); texts from a pool of right ones (case, spaces, punctuation) and
   wrong ones; orderings right or one adjacent swap off.
-- ``redis-benchmark, <kind>, fixed``: the same script by redis-benchmark,
+- ``redis-benchmark, <kind>, fixed``: ``submit_answer`` by redis-benchmark,
   as the ceiling line. redis-benchmark can only repeat one fixed argument,
   so every first answer there is the same right value (the full scoring
   path), while the engine line mixes values.
 
 For every line the ``ceiling`` column is the share of the choice ceiling
-(the ``redis-benchmark -c 50 -P 16`` line); a last line gives each kind's
-engine rate as a share of its own fixed-value redis-benchmark line.
+(the ``redis-benchmark -c 50 -P 16`` line: the single script's, so the
+submit_batch lines pass 100%); a line gives each kind's engine rate as a
+share of its own fixed-value redis-benchmark line.
 """
 
 from __future__ import annotations
@@ -68,7 +77,9 @@ from testkit.redis_server import PrivateRedis
 HOST = "127.0.0.1"
 GAME = "bench"
 CHOICE = 1  # the correct choice: every first answer takes the full scoring path
-CEILING = "redis-benchmark -c 50 -P 16"  # the choice ceiling, every ratio's base
+CEILING = "redis-benchmark -c 50 -P 16"  # the single script's ceiling, the column's base
+SINGLE = "engine, micro-batched, submit_answer"  # the path before submit_batch
+BATCHED = "engine, micro-batched, submit_batch"
 
 # The scored kinds besides choice, one fresh question per run (240 s like the
 # choice ones). Right answers: true_false 0; slider 2500 +- 1250 on a grid of
@@ -171,12 +182,20 @@ async def engine_run(
     batching: bool | str,
     public: dict[str, Any] | None = None,
     values: list[Any] | None = None,
+    per_call: int = 64,
+    in_flight: int = 2,
 ) -> tuple[float, Counter[str], Counter[bool | None]]:
     """Choice answers, or (``public``: the question's public fields) the
     frame ``values``, one per id, each checked by answer_arg in the caller.
     Returns the time, the reply statuses and the ``correct`` of ok replies."""
     client = aioredis.Redis(host=HOST, port=port, max_connections=callers + 8)
-    eng = Engine(client, batching=batching is True)
+    eng = Engine(
+        client,
+        batching=batching in (True, "single"),
+        batch_script=batching is True,
+        batch_per_call=per_call,
+        batch_in_flight=in_flight,
+    )
     if batching == "redis-py":
         eng.batcher = AnswerBatcher(eng.call_many)  # the generic path (cluster clients)
     statuses: Counter[str] = Counter()
@@ -263,10 +282,14 @@ def main() -> None:
     ap.add_argument("--players", type=int, default=100_000)
     ap.add_argument("--answers", type=int, default=0, help="per run (default players / 3)")
     ap.add_argument("--callers", type=int, default=200)
-    ap.add_argument("--rounds", type=int, default=2, help="repeat each run, keep the best")
+    ap.add_argument("--rounds", type=int, default=3, help="repeat each run, keep the best")
     ap.add_argument("--port", type=int, default=0, help="of the private Redis (default: free)")
     ap.add_argument("--no-uvloop", action="store_true")
     ap.add_argument("--teams", type=int, default=0, help="a game of N teams (default: none)")
+    ap.add_argument("--per-call", type=int, default=64, help="answers per submit_batch call")
+    ap.add_argument("--in-flight", type=int, default=2,
+                    help="the pipe's batches (submit_batch: calls) on the wire at once")  # fmt: skip
+    ap.add_argument("--only-choice", action="store_true", help="the choice lines only")
     a = ap.parse_args()
     if not shutil.which("redis-server") or not shutil.which("redis-benchmark"):
         sys.exit("redis-server and redis-benchmark are needed (apt-get install redis-server)")
@@ -281,13 +304,17 @@ def main() -> None:
             use_uvloop = False
 
     # (name, kind, batching): batching None is redis-benchmark
+    # batching: False one call per answer, "redis-py" the generic batcher,
+    # "single" the answer pipe with one submit_answer call per answer (the
+    # path before submit_batch), True the answer pipe with submit_batch
     runs: list[tuple[str, str, bool | str | None]] = [
         ("engine, no batching", "choice", False),
         ("engine, redis-py pipeline batch", "choice", "redis-py"),
-        ("engine, micro-batched", "choice", True),
+        (SINGLE, "choice", "single"),
+        (BATCHED, "choice", True),
         (CEILING, "choice", None),
     ]
-    for kind in KINDS:
+    for kind in () if a.only_choice else KINDS:
         runs.append((f"engine, micro-batched, {kind}", kind, True))
         runs.append((f"redis-benchmark, {kind}, fixed", kind, None))
     qs = []  # one fresh question per run, numbered in run order
@@ -324,12 +351,18 @@ def main() -> None:
             else:
                 if kind == "choice":
                     ids = [rng.randrange(a.players) for _ in range(answers)]
-                    coro = engine_run(server.port, n, ids, a.callers, batching)
+                    coro = engine_run(
+                        server.port, n, ids, a.callers, batching,
+                        per_call=a.per_call, in_flight=a.in_flight,
+                    )  # fmt: skip
                 else:
                     ids = [krng.randrange(a.players) for _ in range(answers)]
                     draw = value_drawer(q, krng)
                     values = [draw() for _ in range(answers)]
-                    coro = engine_run(server.port, n, ids, a.callers, batching, q.public(n), values)
+                    coro = engine_run(
+                        server.port, n, ids, a.callers, batching, q.public(n), values,
+                        per_call=a.per_call, in_flight=a.in_flight,
+                    )  # fmt: skip
                 if use_uvloop:
                     dt, st, right = uvloop.run(coro)
                 else:
@@ -372,14 +405,16 @@ def main() -> None:
     print("us/ans: CPU microseconds per answer of redis-server and of the client process")
     print("(the engine's Python process; redis-benchmark for the ceiling)")
     shares, own = [], []
-    for k in KINDS:
+    for k in () if a.only_choice else KINDS:
         eng, ceil = f"engine, micro-batched, {k}", f"redis-benchmark, {k}, fixed"
         shares.append(f"{k} {rights[eng][True] / max(1, rights[eng].total()):.0%}")
         own.append(f"{k} {best[ceil][0] / best[eng][0]:.0%}")
     print(f"ceiling: share of the choice ceiling ({CEILING})")
-    print("per kind: the engine sends varied values (right, of first answers: "
-          f"{', '.join(shares)}); redis-benchmark repeats one fixed right value")  # fmt: skip
-    print(f"per kind, engine as a share of its kind's fixed-value line: {', '.join(own)}")
+    if shares:
+        print("per kind: the engine sends varied values (right, of first answers: "
+              f"{', '.join(shares)}); redis-benchmark repeats one fixed right value")  # fmt: skip
+        print(f"per kind, engine as a share of its kind's fixed-value line: {', '.join(own)}")
+    print(f"submit_batch: {a.per_call} answers per call at most, {a.in_flight} calls on the wire")
     if a.teams:
         # every scoring answer of every run added to its team: the team board
         # must hold exactly the players' totals
@@ -392,6 +427,11 @@ def main() -> None:
     print()
     for line in machine():
         print(line)
+    single, batched = answers / best[SINGLE][0], answers / best[BATCHED][0]
+    print(
+        f"one game: {batched:,.0f} answers/s ({batched / single:.1f}x the single-answer script, "
+        "same run)"
+    )
 
 
 if __name__ == "__main__":

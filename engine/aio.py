@@ -40,6 +40,8 @@ class Engine:
         batching: bool = True,
         batch_observer: Observer | None = None,
         replica_wait: ReplicaWait | None = None,
+        batch_script: bool = True,
+        batch_per_call: int = 64,
     ) -> None:
         self.redis = redis
         # Answers acknowledged only once replicas have them (engine.replication);
@@ -54,15 +56,20 @@ class Engine:
         self.pipe: AnswerPipe | None = None
         self.batcher: AnswerBatcher | None = None
         if batching and self.replica_wait is None and AnswerPipe.supported(redis):
+            # batch_script: one submit_batch call per (game, question) per
+            # batch; False: one submit_answer call per answer (the benchmark's
+            # reference)
             self.pipe = AnswerPipe(
-                redis, max_batch=batch_max, max_in_flight=batch_in_flight, observer=batch_observer
-            )
+                redis, max_batch=batch_max, max_in_flight=batch_in_flight,
+                observer=batch_observer, batch_script=batch_script, per_call=batch_per_call,
+            )  # fmt: skip
         elif batching:
             self.batcher = AnswerBatcher(
                 self.call_answers,
                 max_batch=batch_max,
                 max_in_flight=batch_in_flight,
                 observer=batch_observer,
+                batch_script=batch_script,
             )
 
     async def aclose(self) -> None:

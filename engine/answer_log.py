@@ -1,11 +1,15 @@
-"""The answer log ``g:{id}:log`` as the flusher reads it: through one
-consumer group, so that an entry read by a flush that died before its
-commit is read again (pending) and one in PostgreSQL is acknowledged and
-then trimmed. submit_answer.lua writes the entries (:class:`LogEntry`).
+"""The answer log ``g:{id}:log`` as the flusher reads it.
+submit_answer.lua writes the entries (:class:`LogEntry`).
 
-Only the acknowledgement and the trim write, and the caller makes them
-only after its PostgreSQL transaction committed; a trim never drops an
-entry not yet delivered to the flusher.
+The flusher reads by position (:func:`read_after`: XRANGE after the id of
+the last entry PostgreSQL holds, which it keeps in the same transaction as
+the answers: exactly once, docs/persistence.md) and trims what PostgreSQL
+holds (:func:`trim_through`) only after its transaction committed, so a trim
+never drops an entry not in PostgreSQL.
+
+The consumer group (:func:`group_ensure`, :func:`read`, :func:`ack`,
+:func:`position`) is the earlier way of reading it; restore_game still
+creates the group, and these operations stay for tools and tests.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from . import keys
 from .calls import Op, cmd, script
 from .calls import text as _s
 from .flush import Runner, chunks
-from .layout import LogEntry
+from .layout import LogEntry, LogRow
 
 GROUP = "flusher"
 # One logical consumer: every flusher of a game holds the game's advisory
@@ -146,3 +150,61 @@ def trim(eng: Runner, game: str) -> int:
 
 def length(game: str) -> Op[int]:
     return Op([cmd("XLEN", keys.log(game))], lambda r: int(r[0]))
+
+
+# --- reading by position (the append-only flusher) ---------------------------
+
+
+def id_after(eid: str) -> str:
+    """The smallest stream id after ``eid``."""
+    ms, seq = _id_key(eid)
+    return f"{ms}-{seq + 1}"
+
+
+def id_newer(a: str, b: str) -> bool:
+    """``a`` is a later log id than ``b`` ("" is before every id)."""
+    if not a:
+        return False
+    return not b or _id_key(a) > _id_key(b)
+
+
+def entries_after(game: str, after: str, end: str, count: int) -> Op[list[LogRow]]:
+    """Up to ``count`` entries after id ``after`` ("": from the first) up
+    to ``end`` included."""
+
+    def dec(r: list[Any]) -> list[LogRow]:
+        out = []
+        for eid, f in r[0]:
+            e = LogRow.unpack(_s(eid), f)
+            if e is not None:
+                out.append(e)
+        return out
+
+    start = f"({after}" if after else "-"
+    return Op([cmd("XRANGE", keys.log(game), start, end, "COUNT", count)], dec)
+
+
+def read_after(eng: Runner, game: str, *, after: str, end: str, batch: int) -> list[LogRow]:
+    """Every entry after id ``after`` up to ``end`` included, in log order,
+    read in steps of ``batch``."""
+    out: list[LogRow] = []
+    if not end or not id_newer(end, after):
+        return out
+    while True:
+        got = eng.run(entries_after(game, after, end, batch))
+        out += got
+        if len(got) < batch:
+            return out
+        after = got[-1].id
+
+
+def trim_through(game: str, pos: str) -> Op[int]:
+    """Drop the entries up to ``pos`` included (those PostgreSQL holds)."""
+    return Op([cmd("XTRIM", keys.log(game), "MINID", id_after(pos))], lambda r: int(r[0]))
+
+
+def count_after(game: str, pos: str, *, limit: int = 100_000) -> Op[int]:
+    """How many entries the log holds after ``pos`` (not yet in
+    PostgreSQL), counted up to ``limit``."""
+    start = f"({pos}" if pos else "-"
+    return Op([cmd("XRANGE", keys.log(game), start, "+", "COUNT", limit)], lambda r: len(r[0]))

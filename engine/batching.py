@@ -11,7 +11,7 @@ Two implementations, the same contract (each caller gets its own reply):
 
 - :class:`AnswerPipe`, the fast path: one dedicated connection borrowed from
   the client's pool (so AUTH, SELECT, TLS and RESP3 are redis-py's), the
-  EVALSHA commands packed from pre-encoded bytes (the eight keys of a
+  EVALSHA commands packed from pre-encoded bytes (the keys of a
   (game, question) never change), replies parsed by hiredis and matched to
   callers in order. Up to ``max_batch * max_in_flight`` answers are on the
   wire at once, so Redis always has the next batch queued while Python
@@ -21,7 +21,12 @@ Two implementations, the same contract (each caller gets its own reply):
   :class:`engine.ops.Call` lists (a redis-py pipeline), used on clients the
   pipe cannot borrow a plain connection from (Redis Cluster).
 
-Both reload scripts on NOSCRIPT and re-send only the refused calls: a call
+With ``batch_script`` (the :class:`engine.aio.Engine` default), both send
+a batch's answers to one question as ``submit_batch`` calls
+(``engine/lua/submit_batch.lua``; the pipe ``per_call`` answers a call, the
+generic batcher up to ``ops.SUBMIT_BATCH_MAX``); without, one
+``submit_answer`` call each (the path before submit_batch). Both
+reload scripts on NOSCRIPT and re-send only the refused calls: a call
 refused with NOSCRIPT never ran, so re-sending it is exact.
 """
 
@@ -32,7 +37,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from .ops import Call
+from .ops import Call, submit_regrouped
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +53,12 @@ class AnswerBatcher:
         max_batch: int = 512,
         max_in_flight: int = 2,
         observer: Observer | None = None,
+        batch_script: bool = False,
     ) -> None:
         self._send = send
+        # batch_script: the batch's submit_answer calls sent as submit_batch
+        # calls (engine.ops.submit_regrouped), one per (game, question)
+        self.batch_script = batch_script
         self._observer = observer
         self.max_batch = max_batch
         self.max_in_flight = max_in_flight
@@ -83,7 +92,12 @@ class AnswerBatcher:
         if self._observer is not None:
             self._observer(len(batch))
         try:
-            results = await self._send([c for c, _ in batch])
+            calls = [c for c, _ in batch]
+            if self.batch_script:
+                regrouped, split = submit_regrouped(calls)
+                results = split(await self._send(regrouped))
+            else:
+                results = await self._send(calls)
         except Exception as e:  # every caller of the batch gets the failure
             for _, fut in batch:
                 if not fut.done():

@@ -1,11 +1,14 @@
 """The write-behind's side of Redis: what a flush reads (changed players,
-their stats and ranks, new players' identities, the game's snapshot, the
-final board) and how it lets go of the dirty marks once PostgreSQL holds
-the data. The answer log is :mod:`engine.answer_log`; docs/persistence.md
-tells why the order of the steps loses and doubles nothing.
+their stats with the answer log's newest id, new players' identities, the
+game's snapshot, the final board) and how it lets go of the dirty marks.
+The answer log is :mod:`engine.answer_log`; docs/persistence.md tells why
+the order of the steps loses and doubles nothing.
 
-Nothing here writes game state: the only write is the dirty marks' removal,
-which the caller makes only after its PostgreSQL transaction committed.
+Nothing here writes game state: the only write is the dirty marks'
+removal, by the version the caller read: in :func:`stats_read` for players
+whose answers alone explain their stats (the log names them until
+PostgreSQL holds those answers), in :func:`dirty_clean` for the others,
+which the caller runs only after its PostgreSQL transaction committed.
 Reads are chunked (SSCAN, HSCAN, ranges, scripts over a bounded batch), so
 no single call blocks Redis for long while the game is played.
 
@@ -16,14 +19,14 @@ that walk a cursor are functions over a blocking :class:`Runner` (a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from . import keys, ops
 from .calls import Call, Op, cmd, script
 from .calls import text as _s
-from .layout import QUESTION_PROGRESS, RecordedAnswer, Snapshot, Stats
+from .layout import QUESTION_PROGRESS, RecordedAnswer, Snapshot, Stats, StatsHead
 
 T = TypeVar("T")
 CLEAN_CHUNK = 1000  # players per flush_clean call: a bounded script
@@ -91,6 +94,32 @@ def players_read(game: str, numbers: Sequence[int]) -> Op[list[PlayerRow]]:
 
     ks = [keys.stats(game), keys.board(game)]
     return Op([script("flush_read", ks, list(numbers))], dec)
+
+
+def stats_read(
+    game: str, numbers: Sequence[int], last: Mapping[int, int] | None = None
+) -> Op[tuple[str, dict[int, StatsHead]]]:
+    """The stats of ``numbers`` (a batch) and the answer log's newest id,
+    read in one instant (flush_stats.lua): players without stats are left
+    out. ``last``: player -> version of its last answer the caller read in
+    the log; a player whose stats still carry it loses its dirty mark in
+    the same instant (its answers explain it, and the log names it until
+    PostgreSQL holds them)."""
+
+    def dec(r: list[Any]) -> tuple[str, dict[int, StatsHead]]:
+        out = r[0]
+        raws, versions, reached = out[1::3], out[2::3], out[3::3]
+        got = {
+            n: StatsHead(v, t, raw)
+            for n, raw, v, t in zip(numbers, raws, versions, reached, strict=True)
+            if raw
+        }
+        return _s(out[0]), got
+
+    last = last or {}
+    ks = [keys.stats(game), keys.log(game), keys.dirty(game)]
+    args = [x for n in numbers for x in (n, last.get(n, 0))]
+    return Op([script("flush_stats", ks, args)], dec)
 
 
 def tokens_scan(game: str, cursor: int, count: int) -> Op[tuple[int, dict[int, str]]]:

@@ -72,7 +72,7 @@ def events(game: str) -> str:
 
 def log(game: str) -> str:
     """Stream: every accepted answer (:class:`engine.layout.LogEntry`), for
-    the flusher's consumer group."""
+    the flusher: read after the position PostgreSQL holds, trimmed up to it."""
     return _k(game, "log")
 
 

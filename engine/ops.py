@@ -8,7 +8,7 @@ every script the events stream's MAXLEN of the engine that runs it
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import keys
@@ -250,6 +250,75 @@ def submit_keys(game: str, n: int) -> tuple[str, ...]:
         keys.texts(game, n),
         keys.teams(game),
     )
+
+
+SUBMIT_BATCH_MAX = 1024  # answers per submit_batch call (its HMGETs unpack them all)
+
+
+def submit_batch_call(
+    game: str,
+    n: int,
+    answers: Sequence[tuple[int, AnswerArg]],
+    maxlen: int | Knob = EVENTS_MAXLEN,
+) -> Call:
+    """One submit_batch.lua call scoring ``answers`` (player, checked
+    answer) to question ``n``, in order: the same keys as submit_call."""
+    if not 0 < len(answers) <= SUBMIT_BATCH_MAX:
+        raise ValueError(f"a batch holds 1-{SUBMIT_BATCH_MAX} answers, not {len(answers)}")
+    args: list[Any] = [n, maxlen]
+    for player, a in answers:
+        args += submit_batch_argv(player, a)
+    return Call(args=(*submit_keys(game, n), *args), script="submit_batch", nkeys=10)
+
+
+def submit_batch_argv(player: int, a: AnswerArg) -> tuple[Any, ...]:
+    """One answer's four values in submit_batch.lua's ARGV (the player id first)."""
+    return (player, a.arg, a.recorded(), int(a.shown))
+
+
+def submit_batch(
+    game: str, n: int, answers: Sequence[tuple[int, Sequence[int] | AnswerArg]]
+) -> Op[list[AnswerResult]]:
+    """Score ``answers`` to question ``n`` in one script call: one
+    :class:`AnswerResult` per answer, in order, each what submit_answer
+    would have replied (docs/engine.md, "submit_batch")."""
+    checked = [(p, answer_of(a)) for p, a in answers]
+    return Op([submit_batch_call(game, n, checked)], lambda r: [decode_answer(x) for x in r[0]])
+
+
+def submit_regrouped(calls: Sequence[Call]) -> tuple[list[Call], Callable[[list[Any]], list[Any]]]:
+    """``calls`` with their submit_answer calls regrouped into submit_batch
+    calls, one per (game, question, MAXLEN) and SUBMIT_BATCH_MAX answers,
+    each answer in its order; other calls as they are. Returns the calls to
+    send and the function that turns their replies into one reply per call
+    given (a batch's reply is a list: one reply per answer)."""
+    parts: list[Call | list[Any]] = []  # a call as given, or a batch's args being built
+    where: list[tuple[int, int]] = []  # per call given: (call sent, index in its reply or -1)
+    groups: dict[tuple[Any, ...], int] = {}
+    for c in calls:
+        if c.script != "submit_answer":
+            where.append((len(parts), -1))
+            parts.append(c)
+            continue
+        ks, (player, n, arg, maxlen, recorded, shown) = c.args[: c.nkeys], c.args[c.nkeys :]
+        group = (*ks, n, maxlen)
+        i = groups.get(group, -1)
+        args = parts[i] if i >= 0 else None
+        if not isinstance(args, list) or len(args) >= 12 + 4 * SUBMIT_BATCH_MAX:
+            i = groups[group] = len(parts)
+            args = [*ks, n, maxlen]
+            parts.append(args)
+        where.append((i, (len(args) - 12) // 4))
+        args += [player, arg, recorded, shown]
+    out = [
+        p if isinstance(p, Call) else Call(args=tuple(p), script="submit_batch", nkeys=10)
+        for p in parts
+    ]
+
+    def replies(got: list[Any]) -> list[Any]:
+        return [got[i] if k < 0 else got[i][k] for i, k in where]
+
+    return out, replies
 
 
 def _correct(x: Any) -> bool | None:

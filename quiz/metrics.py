@@ -84,7 +84,7 @@ RELAY_LAG = Histogram(
 )
 ANSWER_BATCH_SIZE = Histogram(
     "stadium_answer_batch_size",
-    "Answer submissions per micro-batch pipeline.",
+    "Answers per micro-batch write (the answer pipe: per submit_batch call).",
     buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024),
 )
 FLUSH_ROWS = Counter("stadium_flush_rows", "Rows written by the flusher.", ["table"])

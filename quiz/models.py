@@ -172,6 +172,12 @@ class Game(models.Model):
     # that was: what rebuild_game restores after Redis lost the game.
     snapshot = models.JSONField(default=dict, blank=True)
     flushed = models.DateTimeField(null=True, blank=True)
+    # The answer log's position (docs/persistence.md): the id of the last log
+    # entry whose answer is in quiz_answer ("": none yet), written in the same
+    # transaction as the answers' COPY, so each entry is copied exactly once;
+    # and the position the Score rows were last materialized at.
+    log_pos = models.CharField(max_length=40, blank=True, default="", db_default="")
+    scored_pos = models.CharField(max_length=40, blank=True, default="", db_default="")
     # Webhooks (quiz/webhooks, docs/protocol.md "Webhooks"): the game's
     # receiver, fixed when the game opens ("" : none); the host's default
     # (HostWebhook) is copied in unless the game names its own or null.
@@ -215,7 +221,11 @@ class Player(models.Model):
 
 class Answer(models.Model):
     game = models.ForeignKey(Game, on_delete=models.CASCADE, related_name="answers")
-    player = models.ForeignKey(Player, on_delete=models.CASCADE, related_name="answers")
+    # no index of its own: answer_once_per_question's (player, question) serves
+    # it, and one index less is what every appended answer saves
+    player = models.ForeignKey(
+        Player, on_delete=models.CASCADE, related_name="answers", db_index=False
+    )
     question = models.PositiveIntegerField()
     choices = models.JSONField(default=list)  # choice kinds; [] for the others
     # the answer as given: choices, the slider's number, the text, the order
@@ -226,6 +236,13 @@ class Answer(models.Model):
     elapsed_ms = models.IntegerField(default=0)
     total = models.IntegerField(default=0)
     streak = models.IntegerField(default=0)
+    # the player's stats version after this answer (the log entry's): a Score
+    # row at version V sums exactly the answers with version <= V
+    version = models.PositiveIntegerField(default=0, db_default=0)
+    # the player's reached_ms after this answer (the tie-break), kept on the
+    # player's last scoring answer of each flush (null on the others): what
+    # the stats derived from the answers need (docs/persistence.md)
+    reached_ms = models.BigIntegerField(null=True, blank=True, default=None)
 
     class Meta:
         constraints = [

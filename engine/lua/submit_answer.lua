@@ -179,7 +179,10 @@ redis.call('HSET', KEYS[3], pid,
   choices .. '|' .. points .. '|' .. bonus .. '|' .. correct .. '|' .. elapsed .. '|' .. ARGV[5])
 redis.call('HINCRBY', KEYS[2], 'answered', 1)
 for _, f in ipairs(counts) do redis.call('HINCRBY', KEYS[2], f, 1) end
-if ARGV[6] == '1' and ARGV[3] ~= '' then redis.call('ZINCRBY', KEYS[9], 1, ARGV[3]) end
+-- texts are counted for the kinds that show them (restore_game does the same)
+if (kind == 'type_answer' or kind == 'word_cloud') and ARGV[6] == '1' and ARGV[3] ~= '' then
+  redis.call('ZINCRBY', KEYS[9], 1, ARGV[3])
+end
 redis.call('XADD', KEYS[6], 'MAXLEN', '~', ARGV[4], '*', 't', 'ans', 'q', ARGV[2], 'p', pid)
 redis.call('XADD', KEYS[7], '*', 'p', pid, 'q', ARGV[2], 'c', choices, 't', elapsed,
   'pts', points, 'b', bonus, 'ok', correct, 'tot', s[1], 'str', s[2], 'v', s[6], 'val', ARGV[5])

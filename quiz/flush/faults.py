@@ -9,7 +9,7 @@ import os
 import sys
 import time
 
-POINTS = ("mid_batch", "before_commit", "after_commit", "after_ack")
+POINTS = ("mid_batch", "before_commit", "after_commit", "after_clean")
 
 
 def pause_at(point: str) -> None:

@@ -28,10 +28,11 @@ SAVE_PASSES = 3
 
 
 def _settled(eng: SyncEngine, gid: str) -> bool:
-    """Nothing left in Redis that PostgreSQL lacks: no dirty mark, nothing
-    pending or undelivered in the log."""
-    dirty, log = eng.run(ops.combine(flush.dirty_count(gid), answer_log.position(gid)))
-    return not dirty and log.settled
+    """Nothing left in Redis that PostgreSQL lacks: no dirty mark, no log
+    entry after the position PostgreSQL holds."""
+    pos = Game.objects.filter(key=gid).values_list("log_pos", flat=True).first() or ""
+    dirty, after = eng.run(ops.combine(flush.dirty_count(gid), answer_log.count_after(gid, pos)))
+    return not dirty and not after
 
 
 def game_saved(*, game_id: str, progress: Progress = quiet) -> tuple[FlushResult, Game]:

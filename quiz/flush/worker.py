@@ -22,7 +22,7 @@ from .result import FlushResult, Progress, quiet
 
 BACKOFF_CAP_S = 30.0
 
-# EngineError: an error reply (a consumer group lost with a Redis restart
+# EngineError: an error reply (a script lost with a Redis restart
 # mid-flush) is retried like a lost connection.
 TRANSIENT = (DatabaseError, RedisError, EngineError, FlushError)
 

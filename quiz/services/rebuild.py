@@ -2,16 +2,19 @@
 
 What comes back is the game as of its last flush: the meta hash and question
 states (Game.snapshot), the questions (Game.document), the players with
-their nicknames and token hashes (so their tokens work again), each score's
-stats with the version bumped past the one in PostgreSQL, the board, the
-answers given (the one-answer guards and the per-choice counts), and the
-PIN. The epoch goes up and a ``resync`` event tells connected clients to
+their nicknames and token hashes (so their tokens work again), each
+player's stats as the record gives them (the Score row plus the answers
+after its version, quiz.flush.pg_side.stats_derived) with the version
+bumped past the one in PostgreSQL, the board, the answers given (the
+one-answer guards and the per-choice counts), and the PIN. The answer log
+starts again, so PostgreSQL's log position is reset in the same step. The epoch goes up and a ``resync`` event tells connected clients to
 fetch a fresh snapshot. Changes after the last flush are gone; the report
 says how long that window was.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.db import connection, transaction
@@ -20,6 +23,7 @@ from django.utils import timezone
 from engine import RecordedAnswer, Snapshot, Stats, ops, restore
 from quiz.documents import engine_questions
 from quiz.flush import pg_side
+from quiz.flush.game import snapshot_rounds
 from quiz.models import Answer, Game, Player, Score, TeamStanding
 from quiz.nicknames import nickname_key, text_shown
 from quiz.redis import sync_engine
@@ -35,18 +39,11 @@ def _game_live(pin: str) -> Game:
     return game
 
 
-def _stats(s: Score | None, p: Player) -> Stats:
+def _stats(derived: Stats) -> Stats:
     # The version goes one past PostgreSQL's, so the next flush writes the
     # restored stats back and Redis and PostgreSQL agree again (verify_game
-    # compares versions). Until a player's first points, reached_ms is the
-    # join time.
-    team = -1 if p.team is None else p.team
-    if s is None:
-        return Stats(version=1, reached_ms=p.joined_ms, kicked=p.kicked, team=team)
-    return Stats(
-        s.total, s.streak, s.streak_round, s.correct_count, s.best_streak, s.version + 1,
-        s.reached_ms, s.last_round, s.last_points, p.kicked, team,
-    )  # fmt: skip
+    # compares versions).
+    return replace(derived, version=derived.version + 1)
 
 
 def game_rebuild(*, pin: str, force: bool = False) -> dict[str, Any]:
@@ -62,14 +59,12 @@ def game_rebuild(*, pin: str, force: bool = False) -> dict[str, Any]:
 def _rebuild(game: Game, *, pin: str, force: bool) -> dict[str, Any]:
     gid = game.key
     snap = Snapshot.from_record(game.snapshot)
-    scores = {s.player_id: s for s in Score.objects.filter(game=game)}
+    scores = Score.objects.filter(game=game).count()
+    with connection.cursor() as cur:
+        derived = pg_side.stats_derived(cur, game.pk, snapshot_rounds(snap))
     players = [
         restore.PlayerRecord(
-            p.number,
-            p.nickname,
-            nickname_key(p.nickname),
-            p.token_hash,
-            _stats(scores.get(p.pk), p),
+            p.number, p.nickname, nickname_key(p.nickname), p.token_hash, _stats(derived[p.number])
         )
         for p in Player.objects.filter(game=game)
     ]
@@ -106,7 +101,8 @@ def _rebuild(game: Game, *, pin: str, force: bool) -> dict[str, Any]:
     if done.status == "game_exists":
         raise ServiceError("game_exists", f"game {gid} is in Redis; --force replaces it")
     pin_ok = bool(eng.run(ops.claim_pin(pin, gid))) or eng.run(ops.game_of_pin(pin)) == gid
-    Game.objects.filter(pk=game.pk).update(epoch=done.epoch)
+    # the log starts again with the restored game: read it from its start
+    Game.objects.filter(pk=game.pk).update(epoch=done.epoch, log_pos="", scored_pos="")
     window = (timezone.now() - game.flushed).total_seconds() if game.flushed else None
     kicked = sum(p.stats.kicked for p in players)
     return {
@@ -118,7 +114,7 @@ def _rebuild(game: Game, *, pin: str, force: bool) -> dict[str, Any]:
         "question": snap.question,
         "players": len(players),
         "kicked": kicked,
-        "scores": len(scores),
+        "scores": scores,
         "answers": len(answers),
         "epoch": done.epoch,
         "resync_event": done.event,

@@ -1,10 +1,12 @@
 """The invariant checker: Redis, PostgreSQL and the answer log agree.
 
 Checked, per player: Score.total equals the sum of the player's Answer
-points (bonuses included, as recorded), equals the total in Redis stats, and
-the versions match; the Answer rows equal the ``ans:<n>`` hashes (same
-players, same points); no answer appears twice; nothing is waiting in the
-log or the dirty set. Ranks agree with the Redis board once the game is over
+points (bonuses included, as recorded) up to the Score's version (all of
+them once the game is saved); the stats derived from the record (the Score
+row plus the answers after it, docs/persistence.md) equal the Redis stats,
+every field; the Answer rows equal the ``ans:<n>`` hashes (same players,
+same points); no answer appears twice; nothing is waiting in the log after
+PostgreSQL's position or in the dirty set. Ranks agree with the Redis board once the game is over
 (while it runs, only changed players' ranks are written: a rank moves when
 anyone else scores). Without Redis (expired or lost), the PostgreSQL-only
 checks run and the report says so.
@@ -16,9 +18,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 
 from engine import SyncEngine, answer_log, flush, ops, teams
+from engine.layout import STATS_FIELDS
+from quiz.flush import pg_side
+from quiz.flush.game import snapshot_rounds
 from quiz.models import Answer, Game, Score, TeamStanding
 from quiz.redis import sync_engine
 
@@ -80,11 +85,20 @@ def _pg_checks(game: Game, rep: VerifyReport) -> dict[int, Score]:
     )
     for row in dup:
         d.append(f"player row {row['player_id']} answered question {row['question']} {row['n']}x")
+    # A Score row at version V sums the player's answers up to V; the later
+    # ones are materialized at the next close (none once the game is saved).
     sums = dict(
-        Answer.objects.filter(game=game)
+        Answer.objects.filter(game=game, version__lte=F("player__score__version"))
         .values("player__number")
         .annotate(s=Sum("points"))
         .values_list("player__number", "s")
+    )
+    after = dict(
+        Answer.objects.filter(game=game)
+        .exclude(version__lte=F("player__score__version"))
+        .values("player__number")
+        .annotate(n=Count("id"))
+        .values_list("player__number", "n")
     )
     scores = {s.player.number: s for s in Score.objects.filter(game=game).select_related("player")}
     rep.players = game.players.count()
@@ -93,10 +107,12 @@ def _pg_checks(game: Game, rep: VerifyReport) -> dict[int, Score]:
     for number, s in scores.items():
         if s.total != sums.get(number, 0):
             d.append(
-                f"player {number}: Score.total {s.total} != sum of answers {sums.get(number, 0)}"
+                f"player {number}: Score.total {s.total} != sum of its answers up to "
+                f"v{s.version} {sums.get(number, 0)}"
             )
-    for number in sums.keys() - scores.keys():
-        d.append(f"player {number}: answers but no Score row")
+    if game.saved is not None:
+        for number, n in sorted(after.items()):
+            d.append(f"player {number}: {n} answers not in its Score row (game saved)")
     _pg_team_checks(game, scores, rep)
     return scores
 
@@ -138,27 +154,32 @@ def _redis_checks(
         ops.combine(
             flush.stats_all(gid),
             flush.answers_all(gid, nq),
-            answer_log.length(gid),
+            answer_log.count_after(gid, game.log_pos),
             flush.dirty_count(gid),
             ops.game_state(gid),
         )
     )
-    for number in stats.keys() - scores.keys():
+    with connection.cursor() as cur:
+        derived = pg_side.stats_derived(cur, game.pk, snapshot_rounds(game.snapshot))
+    for number in stats.keys() - derived.keys():
         d.append(f"player {number}: in Redis, not in PostgreSQL")
-    for number in scores.keys() - stats.keys():
+    for number in derived.keys() - stats.keys():
         d.append(f"player {number}: in PostgreSQL, not in Redis")
     kicked = set()
     for number, redis_st in stats.items():
-        s = scores.get(number)
-        if s is None:
+        pg_st = derived.get(number)
+        if pg_st is None:
             continue
         if redis_st.kicked:
             kicked.add(number)
-        if redis_st.total != s.total or redis_st.version != s.version:
+        if redis_st.total != pg_st.total or redis_st.version != pg_st.version:
             d.append(
                 f"player {number}: Redis total {redis_st.total} v{redis_st.version} != "
-                f"PostgreSQL {s.total} v{s.version}"
+                f"PostgreSQL {pg_st.total} v{pg_st.version}"
             )
+        elif redis_st != pg_st:
+            fields = [f for f in STATS_FIELDS if getattr(redis_st, f) != getattr(pg_st, f)]
+            d.append(f"player {number}: Redis stats != PostgreSQL's in {', '.join(fields)}")
     answers: dict[int, dict[int, int]] = defaultdict(dict)
     for number, q, pts in Answer.objects.filter(game=game).values_list(
         "player__number", "question", "points"
@@ -187,7 +208,7 @@ def _redis_checks(
                     f"PostgreSQL {pg.get(t.team)}"
                 )
     if pending:
-        d.append(f"{pending} answers still in the log, not flushed")
+        d.append(f"{pending} answers still in the log after PostgreSQL's position, not flushed")
     if dirty:
         d.append(f"{dirty} players changed in Redis since the last flush")
     over = st is not None and st.state == Game.State.FINISHED

@@ -10,7 +10,7 @@ from typing import Any
 from engine import SyncEngine, answer_log, flush, keys, ops
 from engine.auth import hash_token
 
-from .util import join, new_game, open_q, q
+from .util import close_q, join, new_game, open_q, q
 
 
 def _answers(eng: SyncEngine, game: str, players: list[int], n: int) -> None:
@@ -76,3 +76,54 @@ def test_the_answer_log_through_the_consumer_group(
     ids = [e.id for e in left] + empty
     assert sync_engine.run(answer_log.ack(game_id, ids, batch=10)) == 2
     assert sync_engine.run(answer_log.position(game_id)).settled
+
+
+def test_the_answer_log_by_position(sync_engine: SyncEngine, game_id: str) -> None:
+    """The append-only flusher's reads: entries after a position up to an
+    end, the stats read in one instant with the log's newest id, the trim
+    up to a position, and the count of what lies after one."""
+    new_game(sync_engine, game_id, [q(), q()])
+    ps = [join(sync_engine, game_id, f"P{i}") for i in range(5)]
+    open_q(sync_engine, game_id, 1)
+    _answers(sync_engine, game_id, ps, 1)
+    end = sync_engine.run(answer_log.newest(game_id))
+    assert end is not None
+    every = answer_log.read_after(sync_engine, game_id, after="", end=end, batch=2)
+    assert [e.player for e in every] == ps  # in log order, across batches
+    assert answer_log.read_after(sync_engine, game_id, after=end, end=end, batch=2) == []
+    assert sync_engine.run(answer_log.count_after(game_id, "")) == 5
+    pos = every[1].id
+    rest = answer_log.read_after(sync_engine, game_id, after=pos, end=end, batch=10)
+    assert [e.player for e in rest] == ps[2:]  # strictly after the position
+    assert sync_engine.run(answer_log.count_after(game_id, pos)) == 3
+
+    top, stats = sync_engine.run(flush.stats_read(game_id, [*ps[:2], 999]))
+    assert top == end  # nothing answered since
+    assert sorted(stats) == ps[:2]  # 999 has no stats
+    assert [stats[p].stats().total for p in ps[:2]] == [int(e.fields[b"tot"]) for e in every[:2]]
+    assert [stats[p].version for p in ps[:2]] == [e.version for e in every[:2]]
+    assert [stats[p].reached_ms for p in ps[:2]] == [stats[p].stats().reached_ms for p in ps[:2]]
+
+    # the read releases the marks of players whose stats are still their
+    # last answer's, in the same instant; a later change keeps its mark
+    assert sync_engine.run(flush.dirty_count(game_id)) == 5
+    assert sync_engine.run(ops.kick(game_id, ps[2])).ok  # version moves past its answer
+    last = {e.player: e.version for e in every}
+    sync_engine.run(flush.stats_read(game_id, ps, last))
+    assert flush.dirty_members(sync_engine, game_id, batch=10) == [ps[2]]
+    sync_engine.run(flush.stats_read(game_id, [ps[2]]))  # no version given: kept
+    assert flush.dirty_members(sync_engine, game_id, batch=10) == [ps[2]]
+
+    # an answer after the read moves the newest id the stats come with
+    close_q(sync_engine, game_id, 1)
+    open_q(sync_engine, game_id, 2)
+    _answers(sync_engine, game_id, ps[:1], 2)
+    top2, _ = sync_engine.run(flush.stats_read(game_id, ps[:1]))
+    assert answer_log.id_newer(top2, end) and not answer_log.id_newer(end, top2)
+    assert answer_log.id_newer(end, "") and not answer_log.id_newer("", end)
+
+    # the trim drops what PostgreSQL holds, up to the position included
+    assert sync_engine.run(answer_log.trim_through(game_id, pos)) == 2
+    assert sync_engine.run(answer_log.length(game_id)) == 4
+    assert sync_engine.run(answer_log.count_after(game_id, pos)) == 4
+    assert answer_log.id_after("5-7") == "5-8"

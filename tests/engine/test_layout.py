@@ -47,18 +47,19 @@ def _stats_used(name: str) -> list[tuple[int, str]]:
 def test_every_script_header_lists_the_python_field_order() -> None:
     # Each script names the Stats fields it uses by position (Lua splits the
     # value); join and submit_answer write every field.
-    for name in ("join", "submit_answer", "kick", "flush_clean"):
+    for name in ("join", "submit_answer", "submit_batch", "kick", "flush_clean"):
         used = _stats_used(name)
         assert used and all(STATS_FIELDS[n - 1] == f for n, f in used), name
-    for name in ("join", "submit_answer"):
+    for name in ("join", "submit_answer", "submit_batch"):
         assert [f for _, f in _stats_used(name)] == list(STATS_FIELDS), name
     _header("restore_game")
-    assert _listed("submit_answer", "RecordedAnswer") == "|".join(ANSWER_FIELDS)
-    assert _listed("submit_answer", "LogEntry") == ",".join(LOG_FIELDS.values())
-    # submit_answer writes the log fields in that order
-    xadd = re.search(r"'XADD', KEYS\[7\], '\*', (.*?)\)\n", SCRIPTS["submit_answer"].source, re.S)
-    assert xadd is not None
-    assert re.findall(r"'(\w+)', ", xadd[1]) == list(LOG_FIELDS.values())
+    for name in ("submit_answer", "submit_batch"):
+        assert _listed(name, "RecordedAnswer") == "|".join(ANSWER_FIELDS)
+        assert _listed(name, "LogEntry") == ",".join(LOG_FIELDS.values())
+        # both write the log fields in that order
+        xadd = re.search(r"'XADD', KEYS\[7\], '\*', (.*?)\)\n", SCRIPTS[name].source, re.S)
+        assert xadd is not None, name
+        assert re.findall(r"'(\w+)', ", xadd[1]) == list(LOG_FIELDS.values()), name
 
 
 def test_stats_written_by_lua_unpack_in_python(

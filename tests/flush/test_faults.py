@@ -54,6 +54,19 @@ def _pg_totals(pg_url: str, gid: str) -> dict[int, int]:
     return dict(rows)
 
 
+def _record_totals(pg_url: str, gid: str) -> dict[int, int]:
+    """Each player's points as the append-only record holds them: the sum
+    of its Answer rows (Score rows are materialized only at a close)."""
+    rows = pg_rows(
+        pg_url,
+        "SELECT p.number, coalesce(sum(a.points), 0) FROM quiz_player p "
+        "JOIN quiz_game g ON g.id = p.game_id LEFT JOIN quiz_answer a ON a.player_id = p.id "
+        "WHERE g.key = %s GROUP BY p.number",
+        gid,
+    )
+    return {int(n): int(t) for n, t in rows}
+
+
 def _verify(env: dict[str, str], ref: str) -> str:
     out = manage(env, "verify_game", ref, check=False)
     assert out.returncode == 0, out.stdout + out.stderr
@@ -85,8 +98,16 @@ def test_worker_killed_at_each_step_loses_and_doubles_nothing(
     manage(env, "flush_scores", "--game", gid)
     assert len(_answers(pg.url, gid)) == accepted == 24
     assert _duplicates(pg.url, gid) == []
-    assert _pg_totals(pg.url, gid) == redis_totals(r, gid)
+    assert _record_totals(pg.url, gid) == redis_totals(r, gid)
     assert r.xlen(keys.log(gid)) == 0  # trimmed once in PostgreSQL
+    assert r.scard(keys.dirty(gid)) == 0
+    _verify(env, pin)
+    # question 2 still open: its answers are appended, the Score rows are
+    # still question 1's; its close materializes them
+    assert _pg_totals(pg.url, gid) != redis_totals(r, gid)
+    assert SyncEngine(r).run(ops.close_question(gid, 2)).ok
+    manage(env, "flush_scores", "--game", gid)
+    assert _pg_totals(pg.url, gid) == redis_totals(r, gid)
     _verify(env, pin)
 
     # and the game saves with final ranks
@@ -131,7 +152,7 @@ def test_postgres_down_game_goes_on_and_worker_catches_up(
     finally:
         worker.kill()
     assert len(_answers(pg.url, gid)) == 25
-    assert _pg_totals(pg.url, gid) == redis_totals(r, gid)
+    assert _pg_totals(pg.url, gid) == redis_totals(r, gid)  # question 2 closed: materialized
     assert len(_pg_totals(pg.url, gid)) == 15
     _verify(env, pin)
 

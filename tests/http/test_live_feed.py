@@ -144,6 +144,7 @@ def test_live_feed_under_200_pollers(server_factory: Any, private_redis: Private
     assert sum(t["members"] for t in lobby["teams"]) == N_PLAYERS
 
     assert eng.question_start(game=gid, question=1).ok
+    time.sleep(INTERVAL_S + 0.05)  # the lobby's cached body has expired
     # Answers come in during the second half of the window: player i picks
     # choice i % 4 (Pacific, index 2, is right).
     results: dict[int, Any] = {}

@@ -424,7 +424,7 @@ class Player(FastHttpUser):
             elif kind == "game_over":
                 if self.teams:
                     self.team_over(f)
-                self.game_over()
+                self.game_over(f)
                 return
             elif kind == "kicked":
                 _fail("kicked", "kicked by the host")
@@ -433,7 +433,8 @@ class Player(FastHttpUser):
     def schedule(self, q: dict[str, Any], server_ms: float) -> None:
         n = int(q["question"])
         if n == self.storm_q and not self.storm_from:
-            self.storm_from = (server_ms - self.offset_ms) / 1000 + self.storm_at
+            opened = q.get("answers_open_ms") or server_ms
+            self.storm_from = (opened - self.offset_ms) / 1000 + self.storm_at
             if self.storm_drop:  # every dropped player at the same moment
                 gevent.spawn_later(max(0.0, self.storm_from - time.time()), self.drop)
         if n in self.sent:
@@ -480,6 +481,7 @@ class Player(FastHttpUser):
 
     def closed(self, f: dict[str, Any]) -> None:
         n = int(f["question"])
+        COUNTS["points_closed"] += int(f.get("points") or 0)
         sent = self.sent.get(n)
         if sent is not None and sent[0] and f.get("choices") != sent[1]:
             COUNTS["closed_mismatch"] += 1
@@ -498,8 +500,9 @@ class Player(FastHttpUser):
             _fail("team", f"game_over: team_rank/score {f.get('team_rank')}/"
                   f"{f.get('team_score')}, the board says {want}")  # fmt: skip
 
-    def game_over(self) -> None:
+    def game_over(self, f: dict[str, Any]) -> None:
         COUNTS["game_over"] += 1
+        COUNTS["points_final"] += int(f.get("score") or 0)
         for n, (ts, _) in self.sent.items():
             if ts and n not in self.acked:
                 COUNTS["answers_unacked"] += 1

@@ -55,6 +55,12 @@ def verify_counts(text: str) -> tuple[int, int]:
     return (int(m.group(1)), int(m.group(2))) if m else (-1, -1)
 
 
+def verify_points(text: str) -> int:
+    """The points total in PostgreSQL from verify_game's first line."""
+    m = re.search(r"(\d+) points in PostgreSQL", text)
+    return int(m.group(1)) if m else -1
+
+
 def build(
     *,
     players: int,
@@ -80,6 +86,9 @@ def build(
         f"answers: {c.get('answers_sent', 0):,} sent, {c.get('answers_acked', 0):,} acked "
         f"(expected {players * questions:,}); doubled {c.get('answers_doubled', 0)}, "
         f"never acked {c.get('answers_unacked', 0)}, not sent {c.get('answers_not_sent', 0)}",
+        f"points: {c.get('points_closed', 0):,} told in the players' question_closed frames, "
+        f"{c.get('points_final', 0):,} in their game_over scores, "
+        f"{verify_points(verify_text):,} in PostgreSQL",
         f"frames: {c.get('ticks', 0):,} leaderboard ticks received; seq gaps "
         f"{c.get('seq_gaps', 0)}; error frames {c.get('errors', 0)}; "
         f"disconnects {c.get('disconnects', 0)}",
@@ -161,6 +170,9 @@ def build(
         problems.append(f"PostgreSQL holds {va} answers, players got {c.get('answers_acked')} acks")
     if vp != players:
         problems.append(f"PostgreSQL holds {vp} players, {players} joined")
+    told = {c.get("points_closed", 0), c.get("points_final", 0), verify_points(verify_text)}
+    if len(told) != 1:
+        problems.append("the points told at the closes, at game_over and in PostgreSQL differ")
     if not verify_ok:
         problems.append("verify_game found differences")
     if not host.get("saved"):

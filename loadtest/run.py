@@ -150,6 +150,7 @@ def run(a: argparse.Namespace, out: Path) -> int:
         )  # fmt: skip
         groups["locust"] = lambda: _tree(loc.pid)
         mon = Monitor(groups, conns)
+        overflows = _listen_overflows()
         mon.start()
         played: dict[str, Any] = {}
 
@@ -174,6 +175,7 @@ def run(a: argparse.Namespace, out: Path) -> int:
             loc.send_signal(signal.SIGINT)
             loc.wait(60)
         secs = mon.stop()
+        overflows = _listen_overflows() - overflows
         for p in profilers:
             p.send_signal(signal.SIGINT)
         for p in profilers:
@@ -196,7 +198,7 @@ def run(a: argparse.Namespace, out: Path) -> int:
             players=a.players, questions=a.questions, stats=summary.locust_stats(out / "locust"),
             failures=summary.locust_failures(out / "locust"), counters=counters, host=played,
             verify_text=verify_text, verify_ok=verify_ok,
-            resources=_resources(mon, secs, a), targets=(a.ack_p99_ms, a.tick_p99_ms),
+            resources=_resources(mon, secs, a, overflows), targets=(a.ack_p99_ms, a.tick_p99_ms),
             storm=summary.Storm(
                 share=a.reconnect_storm, question=a.storm_question, at_s=a.storm_at,
                 resume_p99_ms=a.resume_p99_ms,
@@ -310,7 +312,22 @@ def _profile(
         )
 
 
-def _resources(mon: Monitor, secs: float, a: argparse.Namespace) -> list[str]:
+def _listen_overflows() -> int:
+    """Linux's count of connections dropped because a listen queue was full
+    (TcpExt ListenOverflows; machine-wide): a client then waits for the
+    kernel's SYN-ACK retry, 1 s and more. -1 where it cannot be read."""
+    try:
+        lines = Path("/proc/net/netstat").read_text().splitlines()
+    except OSError:
+        return -1
+    for names, values in zip(lines[::2], lines[1::2], strict=False):
+        if names.startswith("TcpExt:"):
+            got = dict(zip(names.split()[1:], values.split()[1:], strict=False))
+            return int(got.get("ListenOverflows", -1))
+    return -1
+
+
+def _resources(mon: Monitor, secs: float, a: argparse.Namespace, overflows: int) -> list[str]:
     out = [f"CPU over {secs:.0f} s (2 cores = 200%): "]
     out[0] += ", ".join(
         f"{name} {g.used:.0f} s ({100 * g.used / secs:.0f}% avg, peak {100 * g.peak_cores:.0f}%)"
@@ -326,6 +343,8 @@ def _resources(mon: Monitor, secs: float, a: argparse.Namespace) -> list[str]:
             f"open: {per / 1024:.1f} KB per connection (playing, not idle); "
             f"peak {srv.peak_rss / 2**20:.0f} MiB"
         )
+    if overflows >= 0:
+        out.append(f"listen queue overflows during the run (machine-wide): {overflows}")
     return out
 
 

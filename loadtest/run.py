@@ -175,7 +175,7 @@ def run(a: argparse.Namespace, out: Path) -> int:
             loc.send_signal(signal.SIGINT)
             loc.wait(60)
         secs = mon.stop()
-        overflows = _listen_overflows() - overflows
+        overflows = -1 if overflows < 0 else _listen_overflows() - overflows
         for p in profilers:
             p.send_signal(signal.SIGINT)
         for p in profilers:

@@ -552,7 +552,8 @@ def _watch(environment: Any) -> None:
         if over_at is None:
             try:
                 r = requests.get(url, timeout=5)
-                if r.status_code == 404 or r.json().get("state") == "finished":
+                # 410: a PIN whose game ended lately; 404: long gone
+                if r.status_code in (404, 410) or r.json().get("state") == "finished":
                     over_at = time.monotonic()
             except Exception as e:  # noqa: BLE001
                 log.warning("game state poll failed: %r", e)

@@ -27,6 +27,23 @@ counters gain ``team<t>_joined`` and ``team<t>_points`` (the sum of the
 ``score`` of the members' ``game_over`` frames), which the runner compares
 with the final team board (loadtest/team_board.py).
 
+With ``--reconnect-storm F`` (0 < F <= 1) the players numbered so that
+F of them are picked (player i when ``floor((i+1)F) > floor(iF)``) drop
+their socket at once, ``--storm-at`` seconds after question
+``--storm-question`` started (the question frame's ``server_ms``: one clock
+on one machine), with a TCP reset and no close frame, as a phone losing its
+Wi-Fi; each reconnects at once with its token and says hello again. Then:
+
+- ``resume``: from the drop to the new socket's ``welcome``;
+- the welcome must show the player's answer to that question if it was
+  acked before the drop (``resumed_answered``); an answer sent but not
+  acked when the socket dropped counts as acked when the welcome shows it
+  (``acked_by_welcome``: its ack was lost with the socket), and is sent
+  again when the welcome does not (the server never read it); a player
+  who had not answered answers after the resume (``answered_after_resume``);
+- ``storm tick lag``: the tick lag of the players that were NOT dropped,
+  from the drop until that question closes.
+
 Counters (players welcomed, answers sent and acked, ...) are summed over the
 workers (``report_to_master``) and written as JSON to ``--counters-file``
 when Locust quits. The master (or the single local process) polls
@@ -44,6 +61,8 @@ import json
 import logging
 import os
 import random
+import socket
+import struct
 import time
 from collections import Counter
 from typing import Any
@@ -62,6 +81,9 @@ log = logging.getLogger("stadium")
 
 COUNTS: Counter[str] = Counter()  # this process; workers send and reset them
 TOTALS: Counter[str] = Counter()  # the master's sums (the local runner: COUNTS itself)
+# first/last moments (epoch ms) of this process: "<what>_first" keys take the
+# minimum across workers, "<what>_last" ones the maximum
+SPANS: dict[str, int] = {}
 REPORT_S = 3.5
 # 4^16 names from digits the nickname filter reads as no letter (3 reads as e...)
 NICK_DIGITS = "2689"  # a little more than Locust's worker report interval
@@ -87,6 +109,24 @@ def _options(parser: Any) -> None:
     parser.add_argument(
         "--end-grace", type=float, default=20.0, help="seconds to wait for game_over frames"
     )
+    parser.add_argument(
+        "--reconnect-storm", type=float, default=0.0, help="share of players dropped (0: off)"
+    )
+    parser.add_argument("--storm-question", type=int, default=1, help="the storm's question")
+    parser.add_argument(
+        "--storm-at", type=float, default=2.0, help="seconds after that question started"
+    )
+
+
+def _span(name: str, ms: int) -> None:
+    first, last = f"{name}_first", f"{name}_last"
+    SPANS[first] = min(SPANS.get(first, ms), ms)
+    SPANS[last] = max(SPANS.get(last, ms), ms)
+
+
+def _spans_merge(into: dict[str, int], got: dict[str, int]) -> None:
+    for k, v in got.items():
+        into[k] = (min if k.endswith("_first") else max)(into.get(k, v), v)
 
 
 def _fire(name: str, ms: float, *, size: int = 0, exc: Exception | None = None) -> None:
@@ -128,8 +168,20 @@ class Player(FastHttpUser):
         self.ping_ts = 0.0
         self.teams = int(opts.teams)
         self.team: int | None = None
+        index = self._index()
         if self.teams and opts.team_mode == "choose":
-            self.team = self._index() % self.teams
+            self.team = index % self.teams
+        share = float(opts.reconnect_storm)
+        self.storm_q = int(opts.storm_question) if share > 0 else 0
+        self.storm_at = float(opts.storm_at)
+        self.storm_drop = share > 0 and int((index + 1) * share) > int(index * share)
+        self.storm_from = 0.0  # epoch s of the drop, once the storm's question started
+        self.storm_over = False
+        self.dropped_at = 0.0  # set while this player's socket is dropped and resuming
+        self.storm_resumed = False
+        self.token = ""
+        self.resend: tuple[int, list[int]] | None = None  # an answer the drop swallowed
+        self.resent: int | None = None  # the question of the answer sent again
 
     def on_stop(self) -> None:
         self._close()
@@ -148,6 +200,7 @@ class Player(FastHttpUser):
         self.done = True
         token = self.join()
         if token and self.connect(token):
+            self.token = token
             self.listen()
         self._close()
 
@@ -178,6 +231,7 @@ class Player(FastHttpUser):
                 COUNTS["join_failed"] += 1
                 return None
             COUNTS["joined"] += 1
+            _span("join", int(time.time() * 1000))
             got = r.json()
             if self.teams:
                 self.joined_team(got.get("team"))
@@ -192,9 +246,11 @@ class Player(FastHttpUser):
             return
         COUNTS[f"team{self.team}_joined"] += 1
 
-    def connect(self, token: str) -> bool:
+    def connect(self, token: str, *, name: str = "connect", t0: float = 0.0) -> bool:
+        """Open the socket, say hello, read until the welcome; reported as
+        ``name`` (``connect``, or ``resume`` timed from the drop ``t0``)."""
         url = self.host.replace("http", "ws", 1).rstrip("/") + f"/ws/play/{self.pin}/"
-        t0 = time.perf_counter()
+        t0 = t0 or time.perf_counter()
         try:
             if self.client_kind == "light":
                 ws: Any = LightWs(url)
@@ -213,13 +269,16 @@ class Player(FastHttpUser):
                     break
                 self.early.append((f.get("prev", ""), f.get("seq", "")))
         except Exception as e:  # noqa: BLE001 - any failure to connect is reported
-            _fire("connect", (time.perf_counter() - t0) * 1000, exc=e)
-            COUNTS["connect_failed"] += 1
+            _fire(name, (time.perf_counter() - t0) * 1000, exc=e)
+            COUNTS[f"{name}_failed"] += 1
             return False
-        _fire("connect", (time.perf_counter() - t0) * 1000)
+        _fire(name, (time.perf_counter() - t0) * 1000)
         self.ws = ws
+        if name == "resume":
+            self.resumed(f)
         self.welcome(f)
-        COUNTS["welcomed"] += 1
+        COUNTS["welcomed" if name == "connect" else "resumed"] += 1
+        _span("welcome" if name == "connect" else "resume", int(time.time() * 1000))
         if self.clock == "auto":
             self.ping_ts = time.time()
             ws.send(json.dumps({"type": "ping", "ts": self.ping_ts}))
@@ -245,13 +304,80 @@ class Player(FastHttpUser):
 
     # --- the game -----------------------------------------------------------
 
-    def listen(self) -> None:
+    # --- the reconnect storm ------------------------------------------------
+
+    def drop(self) -> None:
+        """Lose the socket as a phone losing its Wi-Fi: a TCP reset, no close
+        frame; the listening greenlet sees it fail and resumes."""
         ws = self.ws
-        assert ws is not None
+        if ws is None or self.dropped_at:
+            return
+        self.dropped_at = time.perf_counter()
+        COUNTS["dropped"] += 1
+        _span("drop", int(time.time() * 1000))
+        with contextlib.suppress(OSError):
+            ws.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            ws.sock.close()
+
+    def resume(self) -> bool:
+        """Reconnect at once with the token: a new socket, hello, welcome."""
+        self.ws = None
+        self.welcomed, self.early = False, []  # the new socket's chain starts at its welcome
+        ok = self.connect(self.token, name="resume", t0=self.dropped_at)
+        self.dropped_at = 0.0
+        self.storm_resumed = ok
+        return ok
+
+    def resumed(self, f: dict[str, Any]) -> None:
+        """The welcome after a drop: the storm question's answer, as this
+        player knows it, against what the server shows."""
+        n = self.storm_q
+        mine = (f.get("you") or {}).get("answer")
+        shown = mine is not None and int(mine.get("question", 0)) == n
+        ts, choices = self.sent.get(n, (0.0, []))
+        if shown and mine.get("choices") != choices:
+            COUNTS["resume_mismatch"] += 1
+            _fail("resume", f"welcome shows {mine.get('choices')}, sent {choices}")
+        if n in self.acked:
+            if not shown:
+                COUNTS["resume_lost_answer"] += 1
+                _fail("resume", f"question {n}: acked answer missing from the welcome")
+            COUNTS["resumed_answered"] += 1
+        elif ts and shown:  # the server has it; its ack went down with the socket
+            self.acked.add(n)
+            COUNTS["answers_acked"] += 1
+            COUNTS["acked_by_welcome"] += 1
+            COUNTS["resumed_answered"] += 1
+        elif ts:  # sent into the dying socket, never read: send it again
+            COUNTS["answers_sent"] -= 1  # answer() counts it again
+            self.resend = (n, choices)
+        elif shown:
+            COUNTS["resume_mismatch"] += 1
+            _fail("resume", f"question {n}: the welcome shows an answer never sent")
+
+    def storm_tick(self, server_ms: float, lag: float) -> None:
+        kept = self.storm_from and not self.storm_drop and not self.storm_over
+        if kept and server_ms >= self.storm_from * 1000:
+            _fire("storm tick lag", lag)
+
+    # --- the game -----------------------------------------------------------
+
+    def listen(self) -> None:
         while True:
+            ws = self.ws
+            assert ws is not None
             try:
                 text = ws.recv()
             except Exception as e:  # noqa: BLE001
+                if self.dropped_at:
+                    if not self.resume():
+                        return
+                    if self.resend is not None:
+                        n, choices = self.resend
+                        self.resend, self.resent = None, n
+                        COUNTS["answers_resent"] += 1
+                        self.answer(n, choices)
+                    continue
                 COUNTS["disconnects"] += 1
                 _fail("disconnect", f"connection lost before game_over: {e!r}")
                 return
@@ -268,14 +394,25 @@ class Player(FastHttpUser):
                 self.last = f["seq"]
             if kind == "leaderboard":
                 COUNTS["ticks"] += 1
-                _fire("tick lag", max(0.0, now * 1000 + self.offset_ms - f["server_ms"]))
+                lag = max(0.0, now * 1000 + self.offset_ms - f["server_ms"])
+                _fire("tick lag", lag)
+                self.storm_tick(f["server_ms"], lag)
             elif kind == "answer_ack":
                 self.acked_frame(f, now)
             elif kind == "question":
                 COUNTS["questions"] += 1
                 self.schedule(f, f["server_ms"])
             elif kind == "question_closed":
+                if int(f["question"]) == self.storm_q:
+                    self.storm_over = True
                 self.closed(f)
+            elif kind == "error" and f.get("code") == "already_answered" and self.resent:
+                # the server read the answer from the dying socket after all,
+                # after the welcome was built: recorded once, its ack lost
+                n, self.resent = self.resent, None
+                self.acked.add(n)
+                COUNTS["answers_acked"] += 1
+                COUNTS["acked_by_refusal"] += 1
             elif kind == "error":
                 COUNTS["errors"] += 1
                 _fail(f"error {f.get('code')}", f"{f.get('ref')}: {f.get('message')}")
@@ -287,7 +424,7 @@ class Player(FastHttpUser):
             elif kind == "game_over":
                 if self.teams:
                     self.team_over(f)
-                self.game_over()
+                self.game_over(f)
                 return
             elif kind == "kicked":
                 _fail("kicked", "kicked by the host")
@@ -295,6 +432,11 @@ class Player(FastHttpUser):
 
     def schedule(self, q: dict[str, Any], server_ms: float) -> None:
         n = int(q["question"])
+        if n == self.storm_q and not self.storm_from:
+            opened = q.get("answers_open_ms") or server_ms
+            self.storm_from = (opened - self.offset_ms) / 1000 + self.storm_at
+            if self.storm_drop:  # every dropped player at the same moment
+                gevent.spawn_later(max(0.0, self.storm_from - time.time()), self.drop)
         if n in self.sent:
             return
         left = (q["deadline_ms"] - server_ms) / 1000 - 0.5
@@ -307,9 +449,15 @@ class Player(FastHttpUser):
         gevent.spawn_later(delay, self.answer, n, choices)
 
     def answer(self, n: int, choices: list[int]) -> None:
+        while self.dropped_at:  # resuming: the answer waits for the new socket
+            gevent.sleep(0.05)
+        if n in self.acked:  # the resume's welcome showed it recorded
+            return
         ws = self.ws
         if ws is None:
             return
+        if n == self.storm_q and self.storm_resumed and self.resent != n:
+            COUNTS["answered_after_resume"] += 1
         ts = time.time()
         self.sent[n] = (ts, choices)
         try:
@@ -326,11 +474,14 @@ class Player(FastHttpUser):
             _fail("answer", f"question {n} acked twice")
             return
         self.acked.add(n)
+        if n == self.resent:
+            self.resent = None
         COUNTS["answers_acked"] += 1
         _fire("answer", (now - float(f["ts"])) * 1000)
 
     def closed(self, f: dict[str, Any]) -> None:
         n = int(f["question"])
+        COUNTS["points_closed"] += int(f.get("points") or 0)
         sent = self.sent.get(n)
         if sent is not None and sent[0] and f.get("choices") != sent[1]:
             COUNTS["closed_mismatch"] += 1
@@ -349,8 +500,9 @@ class Player(FastHttpUser):
             _fail("team", f"game_over: team_rank/score {f.get('team_rank')}/"
                   f"{f.get('team_score')}, the board says {want}")  # fmt: skip
 
-    def game_over(self) -> None:
+    def game_over(self, f: dict[str, Any]) -> None:
         COUNTS["game_over"] += 1
+        COUNTS["points_final"] += int(f.get("score") or 0)
         for n, (ts, _) in self.sent.items():
             if ts and n not in self.acked:
                 COUNTS["answers_unacked"] += 1
@@ -365,12 +517,17 @@ class Player(FastHttpUser):
 @events.report_to_master.add_listener
 def _report(client_id: str, data: dict[str, Any]) -> None:
     data["stadium"] = dict(COUNTS)
+    data["stadium_spans"] = dict(SPANS)
     COUNTS.clear()
+
+
+TOTAL_SPANS: dict[str, int] = {}
 
 
 @events.worker_report.add_listener
 def _worker_report(client_id: str, data: dict[str, Any]) -> None:
     TOTALS.update(data.get("stadium", {}))
+    _spans_merge(TOTAL_SPANS, data.get("stadium_spans", {}))
 
 
 def _totals(environment: Any) -> Counter[str]:
@@ -395,7 +552,8 @@ def _watch(environment: Any) -> None:
         if over_at is None:
             try:
                 r = requests.get(url, timeout=5)
-                if r.status_code == 404 or r.json().get("state") == "finished":
+                # 410: a PIN whose game ended lately; 404: long gone
+                if r.status_code in (404, 410) or r.json().get("state") == "finished":
                     over_at = time.monotonic()
             except Exception as e:  # noqa: BLE001
                 log.warning("game state poll failed: %r", e)
@@ -416,6 +574,7 @@ def _write(exit_code: int, **_: Any) -> None:
         return
     opts = env.parsed_options
     totals = dict(_totals(env))
+    totals.update(TOTAL_SPANS if isinstance(env.runner, MasterRunner) else SPANS)
     log.info("stadium counters: %s", totals)
     if opts.counters_file:
         with open(opts.counters_file, "w") as f:

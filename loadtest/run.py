@@ -44,6 +44,9 @@ def parse() -> argparse.Namespace:
     ap.add_argument("--players", type=int, default=200)
     ap.add_argument("--questions", type=int, default=5)
     ap.add_argument("--rate", type=float, default=100, help="players joining per second")
+    ap.add_argument(
+        "--join-rate", dest="rate", type=float, help="the join storm: --rate, with its targets"
+    )
     ap.add_argument("--processes", type=int, default=1, help="Locust processes (1: no workers)")
     ap.add_argument("--workers", type=int, default=2, help="server worker processes")
     ap.add_argument(
@@ -69,10 +72,24 @@ def parse() -> argparse.Namespace:
     ap.add_argument("--teams", type=int, default=0, help="N teams, player i joins i %% N (0: off)")
     ap.add_argument("--team-mode", default="choose", choices=["choose", "auto"])
     ap.add_argument("--team-score", default="sum", choices=["sum", "average"])
+    ap.add_argument(
+        "--reconnect-storm", type=float, default=0.0,
+        help="share of players whose sockets drop at once mid-question, then resume (0: off)",
+    )  # fmt: skip
+    ap.add_argument("--storm-question", type=int, default=0, help="(default: the middle one)")
+    ap.add_argument("--storm-at", type=float, default=2.0, help="seconds into that question")
     ap.add_argument("--ack-p99-ms", type=float, default=250)
     ap.add_argument("--tick-p99-ms", type=float, default=1000)
+    ap.add_argument("--join-p99-ms", type=float, default=1000)
+    ap.add_argument("--resume-p99-ms", type=float, default=2000)
     a = ap.parse_args()
+    a.join_storm = "--join-rate" in sys.argv
     a.redis_port = a.redis_port or free_port()
+    if not 0 <= a.reconnect_storm <= 1:
+        ap.error("--reconnect-storm: a share from 0 (off) to 1")
+    a.storm_question = a.storm_question or (a.questions + 1) // 2
+    if a.reconnect_storm and not 1 <= a.storm_question <= a.questions:
+        ap.error(f"--storm-question: 1 to {a.questions}")
     if a.teams and not 2 <= a.teams <= 100:
         ap.error("--teams: 0 (off) or 2 to 100")
     return a
@@ -93,6 +110,9 @@ def locust_cmd(a: argparse.Namespace, url: str, pin: str, out: Path, cap_s: int)
         cmd += ["--processes", str(a.processes)]
     if a.teams:
         cmd += ["--teams", str(a.teams), "--team-mode", a.team_mode]
+    if a.reconnect_storm:
+        cmd += ["--reconnect-storm", str(a.reconnect_storm), "--storm-question",
+                str(a.storm_question), "--storm-at", str(a.storm_at)]  # fmt: skip
     return cmd
 
 
@@ -130,6 +150,7 @@ def run(a: argparse.Namespace, out: Path) -> int:
         )  # fmt: skip
         groups["locust"] = lambda: _tree(loc.pid)
         mon = Monitor(groups, conns)
+        overflows = _listen_overflows()
         mon.start()
         played: dict[str, Any] = {}
 
@@ -154,6 +175,7 @@ def run(a: argparse.Namespace, out: Path) -> int:
             loc.send_signal(signal.SIGINT)
             loc.wait(60)
         secs = mon.stop()
+        overflows = -1 if overflows < 0 else _listen_overflows() - overflows
         for p in profilers:
             p.send_signal(signal.SIGINT)
         for p in profilers:
@@ -176,7 +198,12 @@ def run(a: argparse.Namespace, out: Path) -> int:
             players=a.players, questions=a.questions, stats=summary.locust_stats(out / "locust"),
             failures=summary.locust_failures(out / "locust"), counters=counters, host=played,
             verify_text=verify_text, verify_ok=verify_ok,
-            resources=_resources(mon, secs, a), targets=(a.ack_p99_ms, a.tick_p99_ms),
+            resources=_resources(mon, secs, a, overflows), targets=(a.ack_p99_ms, a.tick_p99_ms),
+            storm=summary.Storm(
+                share=a.reconnect_storm, question=a.storm_question, at_s=a.storm_at,
+                resume_p99_ms=a.resume_p99_ms,
+            ) if a.reconnect_storm else None,
+            join_p99_ms=a.join_p99_ms if a.join_storm else None,
         )  # fmt: skip
         if a.teams:
             team_lines, team_problems = _teams(a, game, played, counters, verify_text)
@@ -189,6 +216,12 @@ def run(a: argparse.Namespace, out: Path) -> int:
             f"({a.workers} server workers, --ws {a.ws}, Locust processes {a.processes}, "
             f"join rate {a.rate:g}/s, answer delay {a.answer_delay} s, client {a.ws_client}"
             + (f", {a.teams} teams {a.team_mode}/{a.team_score}" if a.teams else "")
+            + (
+                f", reconnect storm {a.reconnect_storm:g} at question {a.storm_question}"
+                f" +{a.storm_at:g} s"
+                if a.reconnect_storm
+                else ""
+            )
             + ")",
             describe(),
             f"reports: {out}",
@@ -279,7 +312,22 @@ def _profile(
         )
 
 
-def _resources(mon: Monitor, secs: float, a: argparse.Namespace) -> list[str]:
+def _listen_overflows() -> int:
+    """Linux's count of connections dropped because a listen queue was full
+    (TcpExt ListenOverflows; machine-wide): a client then waits for the
+    kernel's SYN-ACK retry, 1 s and more. -1 where it cannot be read."""
+    try:
+        lines = Path("/proc/net/netstat").read_text().splitlines()
+    except OSError:
+        return -1
+    for names, values in zip(lines[::2], lines[1::2], strict=False):
+        if names.startswith("TcpExt:"):
+            got = dict(zip(names.split()[1:], values.split()[1:], strict=False))
+            return int(got.get("ListenOverflows", -1))
+    return -1
+
+
+def _resources(mon: Monitor, secs: float, a: argparse.Namespace, overflows: int) -> list[str]:
     out = [f"CPU over {secs:.0f} s (2 cores = 200%): "]
     out[0] += ", ".join(
         f"{name} {g.used:.0f} s ({100 * g.used / secs:.0f}% avg, peak {100 * g.peak_cores:.0f}%)"
@@ -295,6 +343,8 @@ def _resources(mon: Monitor, secs: float, a: argparse.Namespace) -> list[str]:
             f"open: {per / 1024:.1f} KB per connection (playing, not idle); "
             f"peak {srv.peak_rss / 2**20:.0f} MiB"
         )
+    if overflows >= 0:
+        out.append(f"listen queue overflows during the run (machine-wide): {overflows}")
     return out
 
 

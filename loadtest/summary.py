@@ -10,10 +10,22 @@ from __future__ import annotations
 
 import csv
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 ROWS = ("join", "connect", "answer", "tick lag")
+STORM_ROWS = ("resume", "storm tick lag")  # with --reconnect-storm
+
+
+@dataclass(frozen=True)
+class Storm:
+    """The reconnect storm asked for (``--reconnect-storm``)."""
+
+    share: float
+    question: int
+    at_s: float
+    resume_p99_ms: float
 
 
 def locust_stats(prefix: Path) -> dict[str, dict[str, str]]:
@@ -43,6 +55,12 @@ def verify_counts(text: str) -> tuple[int, int]:
     return (int(m.group(1)), int(m.group(2))) if m else (-1, -1)
 
 
+def verify_points(text: str) -> int:
+    """The points total in PostgreSQL from verify_game's first line."""
+    m = re.search(r"(\d+) points in PostgreSQL", text)
+    return int(m.group(1)) if m else -1
+
+
 def build(
     *,
     players: int,
@@ -55,15 +73,22 @@ def build(
     verify_ok: bool,
     resources: list[str],
     targets: tuple[float, float],
+    storm: Storm | None = None,
+    join_p99_ms: float | None = None,
 ) -> tuple[list[str], list[str], dict[str, Any]]:
     c = counters
     problems: list[str] = []
     lines = [
         f"players: {c.get('joined', 0):,} joined, {c.get('welcomed', 0):,} connected "
         f"(of {players:,}); {c.get('game_over', 0):,} saw game_over",
+        _window(c, "join", "joins"),
+        _window(c, "welcome", "welcomes"),
         f"answers: {c.get('answers_sent', 0):,} sent, {c.get('answers_acked', 0):,} acked "
         f"(expected {players * questions:,}); doubled {c.get('answers_doubled', 0)}, "
         f"never acked {c.get('answers_unacked', 0)}, not sent {c.get('answers_not_sent', 0)}",
+        f"points: {c.get('points_closed', 0):,} told in the players' question_closed frames, "
+        f"{c.get('points_final', 0):,} in their game_over scores, "
+        f"{verify_points(verify_text):,} in PostgreSQL",
         f"frames: {c.get('ticks', 0):,} leaderboard ticks received; seq gaps "
         f"{c.get('seq_gaps', 0)}; error frames {c.get('errors', 0)}; "
         f"disconnects {c.get('disconnects', 0)}",
@@ -73,17 +98,19 @@ def build(
             f"  question {q['question']}: {q['answered']}/{q['players']} answered, "
             f"open {q['open_s']:.1f} s, closed by the {q['closed_by']}"
         )
+    if storm is not None:
+        lines += _storm_lines(c, storm, players)
     lines.append("")
     lines.append(
-        f"{'latency (ms)':<14}{'count':>9}{'fail':>6}{'p50':>8}{'p95':>8}{'p99':>8}{'max':>8}"
+        f"{'latency (ms)':<16}{'count':>9}{'fail':>6}{'p50':>8}{'p95':>8}{'p99':>8}{'max':>8}"
     )
-    for name in ROWS:
+    for name in ROWS + (STORM_ROWS if storm is not None else ()):
         row = stats.get(name)
         if row is None:
-            lines.append(f"{name:<14}{'-':>9}")
+            lines.append(f"{name:<16}{'-':>9}")
             continue
         lines.append(
-            f"{name:<14}{int(row['Request Count']):>9,}{int(row['Failure Count']):>6}"
+            f"{name:<16}{int(row['Request Count']):>9,}{int(row['Failure Count']):>6}"
             f"{_ms(row, '50%'):>8}{_ms(row, '95%'):>8}{_ms(row, '99%'):>8}"
             f"{_ms(row, 'Max Response Time'):>8}"
         )
@@ -98,13 +125,36 @@ def build(
         f" tick-lag p99 {lag99} ms <= {targets[1]:.0f} ms: {'met' if ok_lag else 'MISSED'}"
     )
 
+    met = ok_ack and ok_lag
+    if join_p99_ms is not None:
+        j99, c99 = _p(stats, "join", "99%"), _p(stats, "connect", "99%")
+        ok_j = j99 is not None and j99 <= join_p99_ms
+        ok_c = c99 is not None and c99 <= join_p99_ms
+        lines.append(
+            f"join storm: join p99 {j99} ms <= {join_p99_ms:.0f} ms: {'met' if ok_j else 'MISSED'};"
+            f" connect p99 {c99} ms <= {join_p99_ms:.0f} ms: {'met' if ok_c else 'MISSED'}"
+        )
+        met = met and ok_j and ok_c
+    if storm is not None:
+        r99, s99 = _p(stats, "resume", "99%"), _p(stats, "storm tick lag", "99%")
+        ok_r = r99 is not None and r99 <= storm.resume_p99_ms
+        ok_s = s99 is not None and s99 <= targets[1]
+        lines.append(
+            f"reconnect storm: resume p99 {r99} ms <= {storm.resume_p99_ms:.0f} ms: "
+            f"{'met' if ok_r else 'MISSED'}; the others' tick lag p99 {s99} ms <= "
+            f"{targets[1]:.0f} ms: {'met' if ok_s else 'MISSED'}"
+        )
+        met = met and ok_r and ok_s
+        problems += _storm_problems(c, storm, players)
+
     total_fail = sum(int(f.get("Occurrences", 0)) for f in failures)
     if total_fail:
         problems.append(f"{total_fail} failures reported to Locust")
         for f in failures[:8]:
             problems.append(f"  {f['Occurrences']}x {f['Name']}: {f['Error'][:100]}")
     for key in ("join_failed", "connect_failed", "answers_doubled", "answers_unacked",
-                "answers_not_sent", "seq_gaps", "errors", "disconnects", "closed_mismatch"):  # fmt: skip
+                "answers_not_sent", "seq_gaps", "errors", "disconnects", "closed_mismatch",
+                "resume_failed", "resume_mismatch", "resume_lost_answer"):  # fmt: skip
         if c.get(key):
             problems.append(f"{key}: {c[key]}")
     if c.get("welcomed", 0) != players:
@@ -120,14 +170,61 @@ def build(
         problems.append(f"PostgreSQL holds {va} answers, players got {c.get('answers_acked')} acks")
     if vp != players:
         problems.append(f"PostgreSQL holds {vp} players, {players} joined")
+    told = {c.get("points_closed", 0), c.get("points_final", 0), verify_points(verify_text)}
+    if len(told) != 1:
+        problems.append("the points told at the closes, at game_over and in PostgreSQL differ")
     if not verify_ok:
         problems.append("verify_game found differences")
     if not host.get("saved"):
         problems.append("the host never got 'saved'")
     if host.get("errors"):
         problems.append(f"host error frames: {host['errors'][:3]}")
-    facts = {"answer_p99_ms": ack99, "tick_lag_p99_ms": lag99, "targets_met": ok_ack and ok_lag}
+    facts = {"answer_p99_ms": ack99, "tick_lag_p99_ms": lag99, "targets_met": met}
+    for name in ("join", "connect", *STORM_ROWS):
+        facts[f"{name.replace(' ', '_')}_p99_ms"] = _p(stats, name, "99%")
     return lines, problems, facts
+
+
+def _window(c: dict[str, int], key: str, what: str) -> str:
+    """First to last of the players' ``<key>_first``/``<key>_last`` moments."""
+    first, last = c.get(f"{key}_first"), c.get(f"{key}_last")
+    n = c.get("joined" if key == "join" else "welcomed", 0)
+    if first is None or last is None:
+        return f"{what}: -"
+    s = (last - first) / 1000
+    rate = f" ({n / s:,.0f}/s)" if s > 0 else ""
+    return f"{what}: {n:,} within {s:.1f} s, first to last{rate}"
+
+
+def _storm_lines(c: dict[str, int], storm: Storm, players: int) -> list[str]:
+    drop_s = (c.get("drop_last", 0) - c.get("drop_first", 0)) / 1000
+    back_s = (c.get("resume_last", 0) - c.get("drop_first", 0)) / 1000
+    return [
+        f"reconnect storm: {c.get('dropped', 0):,} sockets dropped (of {players:,}, share "
+        f"{storm.share:g}) at question {storm.question} +{storm.at_s:g} s within {drop_s:.2f} s; "
+        f"{c.get('resumed', 0):,} resumed, the last {back_s:.1f} s after the first drop",
+        f"  {c.get('resumed_answered', 0):,} saw their answer in the welcome "
+        f"({c.get('acked_by_welcome', 0)} of them acked by it: the ack went down with the "
+        f"socket), {c.get('answered_after_resume', 0):,} answered after resuming, "
+        f"{c.get('answers_resent', 0)} sent again (lost in the drop; "
+        f"{c.get('acked_by_refusal', 0)} of them were recorded after all: already_answered); "
+        f"resume failures {c.get('resume_failed', 0)}, welcome mismatches "
+        f"{c.get('resume_mismatch', 0) + c.get('resume_lost_answer', 0)}",
+    ]
+
+
+def _storm_problems(c: dict[str, int], storm: Storm, players: int) -> list[str]:
+    out = []
+    want = int(players * storm.share)
+    if abs(c.get("dropped", 0) - want) > 2:  # Locust processes number their own players
+        out.append(f"{c.get('dropped', 0)} sockets dropped, {want} expected")
+    if c.get("resumed", 0) != c.get("dropped", 0):
+        out.append(f"{c.get('resumed', 0)} of {c.get('dropped', 0)} dropped players resumed")
+    back = c.get("resumed_answered", 0) + c.get("answered_after_resume", 0)
+    back += c.get("answers_resent", 0)
+    if back != c.get("dropped", 0):
+        out.append(f"{back} of {c.get('dropped', 0)} resumed players answered the storm question")
+    return out
 
 
 def _p(stats: dict[str, dict[str, str]], name: str, col: str) -> float | None:

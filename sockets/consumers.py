@@ -178,6 +178,10 @@ class GameConsumer(AsyncConsumer):  # type: ignore[misc]
             if self.relay is None:
                 if kind != "hello":
                     return self.close_soon(m.CLOSE_NO_HELLO)
+                # The deadline is for sending a hello: checking it takes
+                # Redis round trips, which queue in a reconnect storm
+                # (refused, it closes anyway).
+                self.hello_timer.cancel()
                 return await self.hello(msg)
             await dispatch(self, kind, msg)
         except EngineUnavailable:

@@ -17,6 +17,7 @@ from quiz.models import Player, Score
 
 from . import NotFound, ServiceError
 from .authorization import token_of
+from .podium import podium_read
 
 _SCHEME = "player"
 
@@ -40,9 +41,6 @@ def player_final(*, pin: str, authorization: str | None) -> dict[str, Any]:
     if game.saved is None:
         raise ServiceError("not_saved", "the final scores are being saved, retry", status=409)
     mine = Score.objects.filter(player=player).first()
-    podium = (
-        Score.objects.filter(game=game, rank__gte=1).select_related("player").order_by("rank")[:3]
-    )
     return {
         "pin": game.pin,
         "title": game.title,
@@ -53,13 +51,5 @@ def player_final(*, pin: str, authorization: str | None) -> dict[str, Any]:
         "rank": mine.rank if mine is not None and mine.rank > 0 else None,
         "score": mine.total if mine is not None else 0,
         "players": Player.objects.filter(game=game, kicked=False).count(),
-        "podium": [
-            {
-                "player": s.player.number,
-                "nickname": s.player.nickname,
-                "score": s.total,
-                "rank": s.rank,
-            }
-            for s in podium
-        ],
+        "podium": podium_read(game=game),
     }

@@ -15,11 +15,12 @@ from typing import Any
 from django.db.models import Q
 
 from engine.auth import hash_token
-from quiz.models import Game, Player, Score
+from quiz.models import Game, Player
 
 from . import NotFound, ServiceError
 from .authorization import token_of
 from .brand import brand_of
+from .podium import podium_read
 from .results import _teams
 
 _SCHEME = "screen"
@@ -43,23 +44,12 @@ def screen_final(*, pin: str, authorization: str | None) -> dict[str, Any]:
         raise NotFound(f"no game with PIN {pin} for that token")
     if game.saved is None:
         raise ServiceError("not_saved", "the final scores are being saved, retry", status=409)
-    podium = (
-        Score.objects.filter(game=game, rank__gte=1).select_related("player").order_by("rank")[:3]
-    )
     standings = _teams(game)
     return {
         "pin": game.pin,
         "title": game.title,
         "players": Player.objects.filter(game=game, kicked=False).count(),
-        "podium": [
-            {
-                "player": s.player.number,
-                "nickname": s.player.nickname,
-                "score": s.total,
-                "rank": s.rank,
-            }
-            for s in podium
-        ],  # fmt: skip
+        "podium": podium_read(game=game),
         "teams_podium": standings[:3] if standings is not None else None,
         "brand": brand_of(accent=game.accent, logo=game.logo),
     }

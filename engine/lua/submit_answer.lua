@@ -69,81 +69,11 @@ local scored = kind ~= 'poll' and kind ~= 'word_cloud'
 local mult = tonumber(q[7])
 local elapsed = now - tonumber(q[2]) - tonumber(q[11] or 0)
 local limit = tonumber(q[6]) + tonumber(q[12] or 0)
--- S: the time-scaled points of a right answer worth per, as the docs state:
--- round(per * (1 - (t / T) / 2)) in integers: floor((per*(2T - t) + T) / 2T)
-local function timed(per)
-  if elapsed < 500 then return per end
-  return math.floor((per * (2 * limit - elapsed) + limit) / (2 * limit))
-end
+--@include judge
 
-local right, base = false, 0
-local counts = {}  -- question hash fields to increment
-local choices = ''  -- the RecordedAnswer's choices part (choice kinds)
-if kind == 'choice' or kind == 'true_false' or kind == 'poll' then
-  local good = {}
-  local nright = 0
-  for v in string.gmatch(q[4], '%d+') do good[tonumber(v)] = true; nright = nright + 1 end
-  local seen = {}
-  local hits, wrong, npicked = 0, 0, 0
-  for v in string.gmatch(ARGV[3], '[^,]+') do
-    local c = tonumber(v)
-    if not c or c ~= math.floor(c) or c < 0 or c >= nchoices or seen[c] then
-      return {'bad_choice'}
-    end
-    seen[c] = true
-    npicked = npicked + 1
-    counts[#counts + 1] = 'c' .. c
-    if good[c] then hits = hits + 1 else wrong = wrong + 1 end
-  end
-  if npicked == 0 or (kind == 'poll' and npicked > 1) then return {'bad_choice'} end
-  choices = ARGV[3]
-  if scored then
-    right = hits > 0 and wrong == 0
-    if right then
-      local per = 1000 * mult
-      if nright > 1 then per = 500 * mult * hits end
-      base = timed(per)
-    end
-  end
-elseif kind == 'slider' then
-  local k = tonumber(ARGV[3])
-  local n = tonumber(q[14])
-  if not k or k ~= math.floor(k) or k < 0 or k > n then return {'bad_value'} end
-  local d = math.abs(k - tonumber(q[15]))
-  local tol = tonumber(q[16])
-  local nb = tonumber(q[17])
-  counts[1] = 'h' .. math.min(nb - 1, math.floor(k * nb / n))
-  right = d <= tol
-  if right then
-    local full = timed(1000 * mult)
-    if tol == 0 then base = full
-    -- round(S * (1 - d / (2 tol))), half up, in integers
-    else base = math.floor((full * (2 * tol - d) + tol) / (2 * tol)) end
-  end
-elseif kind == 'ordering' then
-  local seen, npicked = {}, 0
-  for v in string.gmatch(ARGV[3], '[^,]+') do
-    local c = tonumber(v)
-    if not c or c ~= math.floor(c) or c < 0 or c >= nchoices or seen[c] then
-      return {'bad_value'}
-    end
-    seen[c] = true
-    npicked = npicked + 1
-  end
-  if npicked ~= nchoices then return {'bad_value'} end
-  right = ARGV[3] == q[4]
-  counts[1] = right and 'c0' or 'c1'
-  if right then base = timed(1000 * mult) end
-elseif kind == 'type_answer' or kind == 'word_cloud' then
-  if scored then
-    for _, a in ipairs(cjson.decode(q[4])) do
-      if a == ARGV[3] then right = true end
-    end
-    if right then base = timed(1000 * mult) end
-  end
-else
-  return {'bad_value'}
-end
+local j = judge(ARGV[3])
+if type(j) == 'string' then return {j} end
+local choices, right, base, counts = j[1], j[2], j[3], j[4]
 
 local round = tonumber(q[8])
 local bonus = 0

@@ -19,7 +19,12 @@ ROOT = Path(__file__).resolve().parents[2]
 # as the Makefile's test target runs it
 ENGINE_SUITE = ["-p", "no:django", "-W", "ignore:Unknown config option:pytest.PytestConfigWarning",
                 "tests/engine"]  # fmt: skip
-PLAIN_ONLY = ["tests/engine/test_concurrency.py::test_200_racing_submitters_one_answer_each[pipe]"]
+# The answer pipe's own batching test (calls per loop turn) is plain-Redis
+# only too; the cluster's regrouped batches have their test in test_batch.py.
+PLAIN_ONLY = [
+    "tests/engine/test_concurrency.py::test_200_racing_submitters_one_answer_each[pipe]",
+    "tests/engine/test_batch.py::test_the_engine_sends_concurrent_answers_as_batches",
+]
 
 
 def test_engine_suite_passes_on_the_cluster(cluster_url: str) -> None:

@@ -68,7 +68,9 @@ profile-answer: install services
 bench-fanout: install services
 	$(PY) -m bench.bench_fanout $(ARGS)
 
+# (the database's schema first: the bench writes real rows)
 bench-flush: install services
+	$(PY) manage.py migrate --noinput
 	$(PY) -m bench.bench_flush $(ARGS)
 
 # what acknowledging answers only once a replica has them (WAIT) costs, on a
@@ -81,6 +83,7 @@ bench-db-pool: install services
 
 # the game report of a generated, saved 100,000-player 10-question game
 bench-report: install services
+	$(PY) manage.py migrate --noinput
 	$(PY) -m bench.bench_report $(ARGS)
 
 PLAYERS ?= 200

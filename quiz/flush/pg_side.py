@@ -44,20 +44,30 @@ SELECT %(g)s, number, nickname, token_hash, joined_ms, kicked, team FROM flush_p
 ON CONFLICT (game_id, number) DO NOTHING
 """
 
-_SCORES = """
-INSERT INTO quiz_score (game_id, player_id, total, rank, correct_count, streak,
+# The Score row write shared by the flush of stats (_SCORES) and the
+# materialization from answers (_MATERIALIZE): its columns and the update of
+# an existing row (each statement adds its own WHERE).
+_SCORE_INSERT = """INSERT INTO quiz_score (game_id, player_id, total, rank, correct_count, streak,
   streak_round, best_streak, reached_ms, version, last_round, last_points)
-SELECT %(g)s, p.id, s.total, s.rank, s.correct, s.streak, s.streak_round, s.best,
-  s.reached_ms, s.version, s.last_round, s.last_points
-FROM flush_score s JOIN quiz_player p ON p.game_id = %(g)s AND p.number = s.number
-ON CONFLICT (player_id) DO UPDATE SET
+"""
+_SCORE_UPDATE = """ON CONFLICT (player_id) DO UPDATE SET
   total = EXCLUDED.total, rank = EXCLUDED.rank, correct_count = EXCLUDED.correct_count,
   streak = EXCLUDED.streak, streak_round = EXCLUDED.streak_round,
   best_streak = EXCLUDED.best_streak, reached_ms = EXCLUDED.reached_ms,
   version = EXCLUDED.version, last_round = EXCLUDED.last_round,
   last_points = EXCLUDED.last_points
-WHERE quiz_score.version < EXCLUDED.version
 """
+
+_SCORES = (
+    _SCORE_INSERT
+    + """SELECT %(g)s, p.id, s.total, s.rank, s.correct, s.streak, s.streak_round, s.best,
+  s.reached_ms, s.version, s.last_round, s.last_points
+FROM flush_score s JOIN quiz_player p ON p.game_id = %(g)s AND p.number = s.number
+"""
+    + _SCORE_UPDATE
+    + """WHERE quiz_score.version < EXCLUDED.version
+"""
+)
 
 # The same for the few scores a running flush writes (joins, kicks, a
 # rebuild's new versions): their rank stays the last materialized one.
@@ -343,18 +353,14 @@ ranked AS (
     ORDER BY d.total DESC, d.reached_ms ASC, d.number::text COLLATE "C" DESC) END AS rank
   FROM derived d
 )
-INSERT INTO quiz_score (game_id, player_id, total, rank, correct_count, streak,
-  streak_round, best_streak, reached_ms, version, last_round, last_points)
-SELECT %(g)s, id, total, rank, correct, streak, streak_round, best, reached_ms, version,
+"""
+    + _SCORE_INSERT
+    + """SELECT %(g)s, id, total, rank, correct, streak, streak_round, best, reached_ms, version,
   last_round, last_points
 FROM ranked
-ON CONFLICT (player_id) DO UPDATE SET
-  total = EXCLUDED.total, rank = EXCLUDED.rank, correct_count = EXCLUDED.correct_count,
-  streak = EXCLUDED.streak, streak_round = EXCLUDED.streak_round,
-  best_streak = EXCLUDED.best_streak, reached_ms = EXCLUDED.reached_ms,
-  version = EXCLUDED.version, last_round = EXCLUDED.last_round,
-  last_points = EXCLUDED.last_points
-WHERE quiz_score.version < EXCLUDED.version OR quiz_score.rank <> EXCLUDED.rank
+"""
+    + _SCORE_UPDATE
+    + """WHERE quiz_score.version < EXCLUDED.version OR quiz_score.rank <> EXCLUDED.rank
 """
 )
 

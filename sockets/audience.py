@@ -9,8 +9,8 @@ Contract:
   client that misses one sees the gap and resyncs (docs/protocol.md). The
   chain of a role advances even when the role has no connection here, so
   a socket joining later starts from the chain's current seq.
-- :meth:`Audience.broadcast` serializes once per role and pushes the same
-  text to every connection of it; it never changes the frame it is given
+- :meth:`Audience.broadcast` serializes and frames (sockets.wire) once per
+  role and pushes the same text and bytes to every connection of it; it never changes the frame it is given
   (seq and prev go on a copy), so a caller may send one frame to several
   roles or keep it.
 - No I/O and no Redis: pushing is :meth:`Conn.push`, which never blocks
@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
 from .messages import dumps
+from .wire import framed
 
 ROLES = ("player", "host", "screen")
 
@@ -32,7 +33,7 @@ class Conn(Protocol):
     role: str
     player: int | None
 
-    def push(self, frame: str) -> None: ...
+    def push(self, frame: str, wire: bytes | None = None) -> None: ...
 
     def close_soon(self, code: int) -> None: ...
 
@@ -106,8 +107,9 @@ class Audience:
             if not conns:
                 continue
             text = dumps({**frame, "seq": seq, "prev": prev})
+            wire = framed(text)
             for c in conns:
-                c.push(text)
+                c.push(text, wire)
 
     def send_loose(self, role: str, frame: Mapping[str, Any]) -> None:
         """A frame outside the seq chain, to every connection of ``role``:
@@ -115,8 +117,9 @@ class Audience:
         conns = self.conns[role]
         if conns:
             text = dumps(frame)
+            wire = framed(text)
             for c in conns:
-                c.push(text)
+                c.push(text, wire)
 
     def send_each(self, role: str, frames: Mapping[Conn, Mapping[str, Any]], at: str) -> None:
         """Personal frames (one per connection) that still chain by seq."""

@@ -34,6 +34,7 @@ from .outbox import Outbox
 from .relay import GameRelay
 from .seats import SEATS, Key
 from .snapshot import welcome
+from .wire import EXTENSION
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +88,8 @@ class GameConsumer(AsyncConsumer):  # type: ignore[misc]
         self.resync_busy = False  # a resync is being built or waits its turn
         self.resync_later: asyncio.Future[None] | None = None
         self.last_resync = float("-inf")
-        self.outbox = Outbox(self.base_send, cfg["SEND_QUEUE_MAX"])
+        write = self.scope.get("extensions", {}).get(EXTENSION)  # sockets.ws_server
+        self.outbox = Outbox(self.base_send, cfg["SEND_QUEUE_MAX"], write)
         await self.base_send({"type": "websocket.accept"})
         loop = asyncio.get_running_loop()
         self.hello_timer = loop.call_later(
@@ -126,8 +128,8 @@ class GameConsumer(AsyncConsumer):  # type: ignore[misc]
             self.relay.remove(self)
             metrics.CONNECTIONS.labels(KINDS[self.role]).dec()
 
-    def push(self, frame: str) -> None:
-        self.outbox.push(frame)
+    def push(self, frame: str, wire: bytes | None = None) -> None:
+        self.outbox.push(frame, wire)
 
     def close_soon(self, code: int) -> None:
         if not self.closing:

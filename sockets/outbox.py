@@ -10,6 +10,12 @@ that send moved to a task, and later frames wait in a small bounded queue.
 When that queue is full the oldest frame is dropped: the client then sees a
 ``prev`` that does not match its last ``seq`` and resyncs from Redis, so a
 dropped frame costs a resync, never a wrong screen.
+
+Where the server offers it (``sockets.wire``), a frame is not even a send:
+its bytes, framed once per broadcast, go to the transport in one
+synchronous call. The queue and the ASGI send stay for everything that call
+refuses (a paused transport, a closing socket), so flow control and the
+bounded queue behave as before.
 """
 
 from __future__ import annotations
@@ -21,16 +27,19 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
+from .wire import WriteFramed, framed
+
 log = logging.getLogger(__name__)
 
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 class Outbox:
-    __slots__ = ("_send", "_queue", "_busy", "_held", "limit", "closed", "dropped")
+    __slots__ = ("_send", "_write", "_queue", "_busy", "_held", "limit", "closed", "dropped")
 
-    def __init__(self, send: Send, limit: int = 8) -> None:
+    def __init__(self, send: Send, limit: int = 8, write: WriteFramed | None = None) -> None:
         self._send = send
+        self._write = write
         self._queue: deque[str] = deque()
         self._busy = False
         self._held: list[str] | None = None
@@ -52,7 +61,9 @@ class Outbox:
         for frame in held[-self.limit :]:  # older ones: the client resyncs on the gap
             self.push(frame)
 
-    def push(self, frame: str) -> None:
+    def push(self, frame: str, wire: bytes | None = None) -> None:
+        """Send ``frame``; ``wire``, when given, is ``framed(frame)``, built
+        once by a broadcast for all its sockets."""
         if self.closed:
             return
         if self._held is not None:
@@ -64,6 +75,8 @@ class Outbox:
                 self.dropped += 1
             self._queue.append(frame)
             return
+        if self._write is not None and self._write(framed(frame) if wire is None else wire):
+            return  # the common case: the transport took the bytes
         coro = self._send({"type": "websocket.send", "text": frame})
         try:
             blocked_on = coro.send(None)  # type: ignore[attr-defined]

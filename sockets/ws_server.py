@@ -8,20 +8,54 @@ is still arriving then, and a socket closed with unread data is reset by the
 kernel: the reset destroys the close frame in flight, so the client sees
 1006 (abnormal closure) instead of 1009. Here the server keeps reading, and
 discards, until the client answers the close or uvicorn's close timeout
-passes, as the WebSocket closing handshake has it. Only the receive side
-changes; sending (the fan-out hot path) is uvicorn's own.
+passes, as the WebSocket closing handshake has it.
+
+On the sending side it offers the application one more way to send, in the
+scope's extensions (``sockets.wire.EXTENSION``): :meth:`write_framed` writes
+a frame already framed by :mod:`sockets.wire` straight to the transport,
+synchronously. The fan-out writes one broadcast's bytes to thousands of
+sockets that way; whatever it cannot write (a paused transport, a closing
+socket) goes through uvicorn's ``send``, which keeps its flow control.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from uvicorn.protocols.websockets.wsproto_impl import FrameTooLargeError
 from uvicorn.protocols.websockets.wsproto_impl import WSProtocol as UvicornWSProtocol
 from wsproto import events
+from wsproto.connection import ConnectionState
+
+from .wire import EXTENSION
 
 
 class WSProtocol(UvicornWSProtocol):
+    def handle_connect(self, event: events.Request) -> None:
+        super().handle_connect(event)
+        # With per-message deflate a frame's bytes would depend on the
+        # socket's compression state: such sockets keep uvicorn's path only.
+        if not self.config.ws_per_message_deflate:
+            # (the ASGI spec types an extension's value as a dict of options)
+            extensions: dict[str, Any] = cast(Any, self.scope)["extensions"]
+            extensions[EXTENSION] = self.write_framed
+
+    def write_framed(self, data: bytes) -> bool:
+        """Write one frame framed by :func:`sockets.wire.framed`; False, and
+        nothing written, when the socket is not open for data or the
+        transport asked to pause writing (the caller then takes ``send``)."""
+        if (
+            not self.handshake_complete
+            or self.close_sent
+            or self.response_started
+            or self.conn.state is not ConnectionState.OPEN
+            or not self.writable.is_set()
+            or self.transport.is_closing()
+        ):
+            return False
+        self.transport.write(data)
+        return True
+
     def handle_message(self, event: events.TextMessage | events.BytesMessage) -> None:
         try:
             self.buffer.extend(event)

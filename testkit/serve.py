@@ -63,12 +63,15 @@ def uvicorn_command(
     host: str = HOST,
     workers: int | None = None,
     options: Mapping[str, str | None] | None = None,
+    app: str | None = None,
 ) -> list[str]:
     """The production command on ``host:port``. ``options`` changes the value
     of a production option (``{"--ws-max-size": "4096"}``), removes it (value
     None) or adds one (e.g. ``--log-level``); a flag without a value is given
-    as ``""``."""
-    app, *rest = production_args()
+    as ``""``. ``app`` serves another ASGI application with the production
+    server options (a test's probe of the protocol)."""
+    production_app, *rest = production_args()
+    app = app or production_app
     pairs = dict(_pairs(rest))
     for opt, value in (options or {}).items():
         if value is None:
@@ -95,10 +98,11 @@ class Uvicorn:
         workers: int | None = None,
         options: Mapping[str, str | None] | None = None,
         log: Path | None = None,
+        app: str | None = None,
     ) -> None:
         self.port = port or free_port()
         self.env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
-        self.cmd = uvicorn_command(self.port, workers=workers, options=options)
+        self.cmd = uvicorn_command(self.port, workers=workers, options=options, app=app)
         self.log = log
         self.proc: subprocess.Popen[bytes] | None = None
 

@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from sockets.audience import Audience, seq_after
+from sockets.wire import framed
 
 
 class Recorder:
@@ -15,9 +16,11 @@ class Recorder:
         self.role = role
         self.player = player
         self.texts: list[str] = []
+        self.wires: list[bytes | None] = []
 
-    def push(self, frame: str) -> None:
+    def push(self, frame: str, wire: bytes | None = None) -> None:
         self.texts.append(frame)
+        self.wires.append(wire)
 
     def close_soon(self, code: int) -> None:
         pass
@@ -66,6 +69,9 @@ def test_broadcast_serializes_once_per_role_and_chains() -> None:
     a.broadcast(["screen"], {"type": "leaderboard", "question": 1}, "2-0")
     # the very same string object to every screen: one serialization
     assert screens[0].texts[0] is screens[1].texts[0] is screens[2].texts[0]
+    # and the very same bytes, framed once, which carry that text
+    assert screens[0].wires[0] is screens[1].wires[0] is screens[2].wires[0]
+    assert screens[0].wires[0] == framed(screens[0].texts[0])
     assert phone.texts == []
     got = screens[0].frames
     assert [(f["type"], f["seq"], f["prev"]) for f in got] == [

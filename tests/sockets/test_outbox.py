@@ -1,14 +1,19 @@
 """The outbox in-process, no server: a send that completes at once is made
 inline and in order; a send that suspends moves to a task while later frames
 wait in a bounded queue whose oldest frame is dropped when full; held frames
-follow the welcome; a failed send closes the outbox."""
+follow the welcome; a failed send closes the outbox. Where the server
+offers a synchronous write of framed bytes, frames go there instead of the
+send, and never ahead of a frame still waiting on the send."""
 
 from __future__ import annotations
 
 import asyncio
 from typing import Any
 
+from wsproto.frame_protocol import FrameProtocol
+
 from sockets.outbox import Outbox
+from sockets.wire import framed
 
 
 class Peer:
@@ -112,3 +117,59 @@ async def test_a_send_failing_after_suspending_closes_and_clears_the_queue() -> 
     assert box.closed and not box._busy and peer.got == []
     box.push("c")
     assert peer.got == []
+
+
+class Transport:
+    """The server's synchronous write of framed bytes (sockets.ws_server):
+    records what it took into the peer's list, or refuses while paused."""
+
+    def __init__(self, peer: Peer) -> None:
+        self.peer = peer
+        self.paused = False
+        self.took: list[bytes] = []
+
+    def write(self, data: bytes) -> bool:
+        if self.paused:
+            return False
+        self.took.append(data)
+        self.peer.got.append(unframe(data))
+        return True
+
+
+def unframe(data: bytes) -> str:
+    """The text of one server frame, parsed as a client would."""
+    client = FrameProtocol(client=True, extensions=[])
+    client.receive_bytes(data)
+    (frame,) = list(client.received_frames())
+    assert frame.message_finished
+    return str(frame.payload)
+
+
+async def test_framed_bytes_go_straight_to_the_transport_without_a_send() -> None:
+    peer = Peer()
+    wire = Transport(peer)
+    box = Outbox(peer.send, write=wire.write)
+    shared = framed("tick")
+    box.push("tick", shared)
+    box.push("ack ⚽")  # a frame of its own: framed here
+    assert peer.got == ["tick", "ack ⚽"]
+    assert wire.took[0] is shared  # the broadcast's bytes, not a copy
+    assert wire.took[1] == framed("ack ⚽")
+
+
+async def test_a_refused_write_takes_the_send_and_later_frames_keep_their_order() -> None:
+    peer = Peer()
+    wire = Transport(peer)
+    box = Outbox(peer.send, limit=8, write=wire.write)
+    wire.paused = True  # the transport asked to pause writing
+    peer.block()  # and the ASGI send waits for it
+    box.push("a")
+    wire.paused = False
+    box.push("b", framed("b"))  # the transport would take it, but "a" is still on its way
+    box.push("c")
+    assert peer.got == [] and box._busy and wire.took == []
+    peer.unblock()
+    await settle()
+    assert peer.got == ["a", "b", "c"] and not box._busy and wire.took == []
+    box.push("d")
+    assert peer.got[-1] == "d" and len(wire.took) == 1

@@ -246,7 +246,7 @@ class Frames:
     def __init__(self) -> None:
         self.got: list[dict[str, Any]] = []
 
-    def push(self, frame: str) -> None:
+    def push(self, frame: str, wire: bytes | None = None) -> None:
         self.got.append(json.loads(frame))
 
     def close_soon(self, code: int) -> None:

@@ -415,28 +415,35 @@ def window(game: str, player: int, radius: int) -> Op[list[BoardEntry]]:
 
 def standings(game: str, players: Sequence[int], n: int = 0) -> Op[list[Standing | None]]:
     """Score, rank, stats and (with ``n``) the recorded answer to question n
-    of many players in one pipeline; None for an unknown player."""
-    calls: list[Call] = []
-    per = 4 if n else 3
-    for p in players:
-        calls += [
-            cmd("ZREVRANK", keys.board(game), p),
-            cmd("ZSCORE", keys.board(game), p),
-            cmd("HGET", keys.stats(game), p),
-        ]
-        if n:
-            calls.append(cmd("HGET", keys.answers(game, n), p))
+    of many players in one pipeline; None for an unknown player.
+
+    A rank has no multi-key read (one ZREVRANK each); scores, stats and
+    answers do (ZMSCORE, HMGET), so a question's close reads the standings
+    of thousands of players in about one reply per player instead of four."""
+    if not players:
+        return Op([], lambda r: [])
+    calls: list[Call] = [cmd("ZREVRANK", keys.board(game), p) for p in players]
+    calls += [
+        cmd("ZMSCORE", keys.board(game), *players),
+        cmd("HMGET", keys.stats(game), *players),
+    ]
+    if n:
+        calls.append(cmd("HMGET", keys.answers(game, n), *players))
 
     def dec(r: list[Any]) -> list[Standing | None]:
+        k = len(players)
+        ranks, scores, raws = r[:k], r[k], r[k + 1]
+        answers = r[k + 2] if n else None
         out: list[Standing | None] = []
         for i, p in enumerate(players):
-            rank, score, raw = r[i * per : i * per + 3]
-            st = Stats.unpack(raw)
+            st = Stats.unpack(raws[i])
             if st is None:
                 out.append(None)
                 continue
-            ans = RecordedAnswer.unpack(r[i * per + 3]) if n else None
+            ans = RecordedAnswer.unpack(answers[i]) if answers is not None else None
+            score = scores[i]
             total = decode(score)[0] if score is not None else st.total
+            rank = ranks[i]
             out.append(Standing(p, total, 0 if rank is None else int(rank) + 1, st, ans))
         return out
 

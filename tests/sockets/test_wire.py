@@ -27,9 +27,10 @@ def production() -> Iterator[Uvicorn]:
 
 
 @pytest.mark.parametrize(
-    "text", ["", "a", "é⚽ ١", "x" * 125, "x" * 126, "y" * 65535, "z" * 70_000]
+    "text", ["", "a", "é⚽ ١", "x" * 125, "x" * 126, "y" * 65535, "w" * 65536, "z" * 70_000]
 )
-def test_framed_text_reads_back_whole_at_each_length_boundary(text: str) -> None:
+def test_framed_text_is_wsprotos_frame_and_reads_back_whole(text: str) -> None:
+    assert framed(text) == FrameProtocol(client=False, extensions=[]).send_data(text, fin=True)
     client = FrameProtocol(client=True, extensions=[])
     client.receive_bytes(framed(text))
     (frame,) = list(client.received_frames())

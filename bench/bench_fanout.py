@@ -6,7 +6,8 @@ one leaderboard frame to reach all of them through four paths, in the same
 run and to the same sockets: the relay, a bare send loop (the floor), and
 channels-redis's core and pubsub layers (group_send). Prints, per path, the
 time until every client received the frame and the p50/p99 of arrival, the
-speed-ups, and the server's RSS per connected idle client.
+server's CPU per delivered frame, the speed-ups, and the server's RSS per
+connected idle client.
 
     python -m bench.bench_fanout [--sizes 1000,5000] [--repeats 5]
 """
@@ -86,22 +87,27 @@ class Clients:
         self.conns.append(conn)
         await asyncio.wait_for(welcome, 30)
 
-    async def trial(self, path: str) -> tuple[float, float, float, int]:
+    async def trial(
+        self, path: str, server: psutil.Process
+    ) -> tuple[float, float, float, int, float]:
         """(time until the last client got it, p50, p99, clients that never
-        got it within 10 s: channels-redis can lose messages under load)."""
+        got it within 10 s: channels-redis can lose messages under load, the
+        server process's CPU seconds meanwhile)."""
         self.arrived = [0.0] * len(self.conns)
         self.waiting = len(self.conns)
         self.done.clear()
+        cpu0 = sum(server.cpu_times()[:2])
         t0 = time.perf_counter()
         self.conns[0].send_json({"type": "bench", "path": path})
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.done.wait(), 10)
         lost = self.waiting
+        cpu = sum(server.cpu_times()[:2]) - cpu0
         lat = sorted(a - t0 for a in self.arrived if a > 0)
         if not lat:
             raise RuntimeError(f"{path}: no client got the frame ({self.last_done})")
         p = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))]  # noqa: E731
-        return lat[-1], p(0.5), p(0.99), lost
+        return lat[-1], p(0.5), p(0.99), lost, cpu
 
     def close(self) -> None:
         for c in self.conns:
@@ -162,16 +168,19 @@ async def run(sizes: list[int], repeats: int, kind: str, url: str) -> None:
                 )
             await asyncio.sleep(1.0)
             for path in PATHS:  # warm each path once
-                await clients.trial(path)
-            results: dict[str, list[tuple[float, float, float, int]]] = {p: [] for p in PATHS}
+                await clients.trial(path, proc)
+            results: dict[str, list[tuple[float, float, float, int, float]]] = {
+                p: [] for p in PATHS
+            }
             for _ in range(repeats):
                 for path in PATHS:  # interleaved, so drift hits every path alike
-                    results[path].append(await clients.trial(path))
+                    results[path].append(await clients.trial(path, proc))
                     await asyncio.sleep(0.05)
             med = {
                 p: (
                     *(statistics.median(r[k] for r in results[p]) for k in range(3)),
                     sum(r[3] for r in results[p]),
+                    sum(r[4] for r in results[p]) / repeats,
                 )
                 for p in PATHS
             }
@@ -183,16 +192,18 @@ async def run(sizes: list[int], repeats: int, kind: str, url: str) -> None:
     print("One leaderboard frame to N local WebSocket clients (median of", repeats, "trials)")
     print(
         f"{'N':>6} {'path':<8} {'all received':>13} {'p50':>9} {'p99':>9} {'vs relay':>9}"
-        f" {'lost':>5}"
+        f" {'lost':>5} {'server CPU/frame':>17}"
     )
     for n, med, _ in rows:
         for p in PATHS:
-            allr, p50, p99, lost = med[p]
+            allr, p50, p99, lost, cpu = med[p]
             print(
                 f"{n:>6} {p:<8} {allr * 1000:>10.1f} ms {p50 * 1000:>6.1f} ms {p99 * 1000:>6.1f} ms"
-                f" {allr / med['relay'][0]:>8.2f}x {lost:>5}"
+                f" {allr / med['relay'][0]:>8.2f}x {lost:>5} {cpu / n * 1e6:>14.1f} µs"
             )
-    print("(lost: client-frames never delivered within 10 s, summed over the trials)")
+    print("(lost: client-frames never delivered within 10 s, summed over the trials;")
+    print(" server CPU/frame: the server process's CPU time during a trial, the mean")
+    print(" over the trials, divided by N; the kernel counts CPU in 10 ms steps)")
     print()
     for n, med, per_client in rows:
         relay = med["relay"][0]

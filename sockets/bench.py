@@ -7,7 +7,7 @@ all inside this server process and to the same sockets:
 
 - ``relay``: the real thing, :meth:`GameRelay.tick` (Redis reads included);
 - ``bare``: a plain loop awaiting the ASGI send of one pre-serialized frame
-  per socket, the floor for Python;
+  per socket (what the relay did before it wrote framed bytes, sockets.wire);
 - ``core`` / ``pubsub``: the textbook Channels way, one ``group_send`` to a
   group holding every socket, on channels-redis's core and pubsub layers.
 """

@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: run test lint install services frontend bench-engine profile-answer bench-fanout bench-flush bench-replicas bench-db-pool bench-report loadtest clean
+.PHONY: run test lint install services frontend bench-engine profile-answer bench-fanout bench-answer-cpu bench-flush bench-replicas bench-db-pool bench-report loadtest clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -67,6 +67,10 @@ profile-answer: install services
 
 bench-fanout: install services
 	$(PY) -m bench.bench_fanout $(ARGS)
+
+# The server's CPU per answer, socket to ack (one uvicorn process)
+bench-answer-cpu: install services
+	$(PY) -m bench.bench_answer_cpu $(ARGS)
 
 # (the database's schema first: the bench writes real rows)
 bench-flush: install services

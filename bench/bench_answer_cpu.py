@@ -6,7 +6,9 @@ it and has every player answer at once (a stadium's burst), waiting for
 every ``answer_ack``. The server process's CPU time from the first answer
 to the last ack, divided by N, is the CPU one answer costs the server: the
 frame read and parsed, validated, scored through the micro-batcher and the
-batch script, acknowledged. Players' leaderboard ticks are set far apart
+batch script, acknowledged. Then the question closes, and the CPU until
+every player has its personal ``question_closed`` frame, divided by N, is
+a close's cost per player. Players' leaderboard ticks are set far apart
 (``STADIUM_PLAYER_TICK_MS``) so no tick frame is counted in it; the
 question frame is sent before the clock starts.
 
@@ -43,6 +45,8 @@ class Players:
         self.errors: list[str] = []
         self.all_acked = asyncio.Event()
         self.want = 0
+        self.results = 0
+        self.all_results = asyncio.Event()
 
     async def add(self, token: str) -> None:
         welcome: asyncio.Future[None] = asyncio.get_running_loop().create_future()
@@ -52,6 +56,10 @@ class Players:
                 self.acks += 1
                 if self.acks == self.want:
                     self.all_acked.set()
+            elif text.startswith('{"type":"question_closed"'):
+                self.results += 1
+                if self.results == len(self.conns):
+                    self.all_results.set()
             elif text.startswith('{"type":"welcome"') and not welcome.done():
                 welcome.set_result(None)
             elif text.startswith('{"type":"error"'):
@@ -73,8 +81,18 @@ class Players:
         await asyncio.wait_for(self.all_acked.wait(), 60)
         return sum(server.cpu_times()[:2]) - cpu0
 
+    async def close(self, eng: SyncEngine, n: int, server: psutil.Process) -> float:
+        """Question ``n`` closes; the server's CPU seconds until every
+        player has its personal ``question_closed`` frame."""
+        self.results = 0
+        self.all_results.clear()
+        cpu0 = sum(server.cpu_times()[:2])
+        eng.run(ops.close_question(GAME, n))
+        await asyncio.wait_for(self.all_results.wait(), 60)
+        return sum(server.cpu_times()[:2]) - cpu0
 
-async def run(players: int, questions: int, url: str) -> list[float]:
+
+async def run(players: int, questions: int, url: str) -> list[tuple[float, float]]:
     eng = SyncEngine(redis.Redis.from_url(url))
     eng.redis.flushdb()  # the private bench Redis, never the shared one
     qs = [Question(f"Q{i}?", ["a", "b", "c", "d"], {i % 4}, 600) for i in range(questions)]
@@ -95,7 +113,7 @@ async def run(players: int, questions: int, url: str) -> list[float]:
     server.start(accept=None)  # the probe needs no database
     assert server.proc is not None
     proc = psutil.Process(server.proc.pid)
-    per_answer: list[float] = []
+    per_player: list[tuple[float, float]] = []
     try:
         clients = Players(server.port)
         for lo in range(0, players, 200):
@@ -103,15 +121,15 @@ async def run(players: int, questions: int, url: str) -> list[float]:
         for n in range(1, questions + 1):
             eng.run(ops.open_question(GAME, n))
             await asyncio.sleep(1.5)  # the question frame has reached everyone
-            cpu = await clients.answer_all(n, proc)
-            per_answer.append(cpu / players)
-            eng.run(ops.close_question(GAME, n))
-            await asyncio.sleep(1.5)  # the close's personal frames are out
+            answering = await clients.answer_all(n, proc)
+            closing = await clients.close(eng, n, proc)
+            per_player.append((answering / players, closing / players))
+            await asyncio.sleep(1.0)
         if clients.errors:
             raise RuntimeError(f"{len(clients.errors)} error frames, e.g. {clients.errors[0]}")
     finally:
         server.stop()
-    return per_answer
+    return per_player
 
 
 def main() -> None:
@@ -125,10 +143,14 @@ def main() -> None:
         took = time.perf_counter() - t0
     print()
     print(f"{args.players:,} players answer at once, {args.questions} questions ({took:.0f} s)")
-    print("question  server CPU per answer")
-    for n, s in enumerate(per, 1):
-        print(f"{n:>8}  {s * 1e6:>14.0f} µs")
-    print(f"median    {statistics.median(per) * 1e6:>14.0f} µs  (answer to ack, server process)")
+    print("question  server CPU per answer  at the close, per player")
+    for n, (a, c) in enumerate(per, 1):
+        print(f"{n:>8}  {a * 1e6:>18.0f} µs  {c * 1e6:>23.0f} µs")
+    med_a = statistics.median(a for a, _ in per) * 1e6
+    med_c = statistics.median(c for _, c in per) * 1e6
+    print(f"median    {med_a:>18.0f} µs  {med_c:>23.0f} µs")
+    print("(answer: from the answer frame to its ack; close: from the close to every")
+    print(" player's question_closed frame, standings read and personal frame sent)")
     print(describe())
 
 

@@ -39,7 +39,18 @@ def test_fanout_bench_delivers_on_every_path() -> None:
         line.split()[1]: line.split() for line in out.splitlines() if line.startswith("    40 ")
     }
     assert set(rows) == {"relay", "bare", "core", "pubsub"}, out
-    assert all(r[-1] == "0" for r in rows.values()), out  # no frame lost on any path
+    # columns: N path all ms p50 ms p99 ms vs lost cpu µs
+    assert all(r[-3] == "0" for r in rows.values()), out  # no frame lost on any path
+    assert all(float(r[-2]) >= 0 and r[-1] == "µs" for r in rows.values()), out
+
+
+def test_answer_cpu_bench_acks_every_answer() -> None:
+    out = run("bench.bench_answer_cpu", "--players", "40", "--questions", "2")
+    (median,) = [ln.split() for ln in out.splitlines() if ln.startswith("median ")]
+    # the bench fails (exit status) unless every answer is acked and every
+    # player gets its result; CPU counts in 10 ms steps, so 40 may read 0
+    assert median[2] == "µs" and median[4] == "µs", out
+    assert float(median[1]) >= 0 and float(median[3]) >= 0, out
 
 
 def test_engine_bench_runs() -> None:

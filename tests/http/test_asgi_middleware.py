@@ -24,9 +24,7 @@ def test_each_replacement_is_the_middleware_it_replaces() -> None:
         assert issubclass(cls, import_string(path)), path
     swapped = for_asgi([*settings.MIDDLEWARE, "some.other.Middleware"])
     assert swapped[-1] == "some.other.Middleware"
-    assert [import_string(p) for p in swapped[:-1]] == [
-        EQUIVALENTS[p] for p in settings.MIDDLEWARE
-    ]
+    assert [import_string(p) for p in swapped[:-1]] == [EQUIVALENTS[p] for p in settings.MIDDLEWARE]
 
 
 def test_settings_keep_djangos_paths_for_the_checks() -> None:

@@ -10,9 +10,9 @@ Contract:
   chain of a role advances even when the role has no connection here, so
   a socket joining later starts from the chain's current seq.
 - :meth:`Audience.broadcast` serializes and frames (sockets.wire) once per
-  role and pushes the same text and bytes to every connection of it; it never changes the frame it is given
-  (seq and prev go on a copy), so a caller may send one frame to several
-  roles or keep it.
+  role and pushes the same text and bytes to every connection of it; it
+  never changes the frame it is given (seq and prev go on a copy), so a
+  caller may send one frame to several roles or keep it.
 - No I/O and no Redis: pushing is :meth:`Conn.push`, which never blocks
   (sockets.outbox).
 """

@@ -7,7 +7,7 @@
 -- Expects, as locals of the including script: kind, q (the question hash's
 -- fields as submit_answer reads them: 4 correct, 14 nsteps, 15 ans, 16 tol,
 -- 17 nb), nchoices, scored, mult, elapsed and limit (ms, paused time out).
--- Defines: timed(per), the question's right choices and accepted texts,
+-- Defines: timed(per), indexes(arg), the question's right choices and accepted texts,
 -- and judge(arg) -> {choices, right, base, count fields} or a refusal code
 -- ('bad_choice', 'bad_value').
 
@@ -25,25 +25,32 @@ elseif kind == 'type_answer' and scored then
   for _, a in ipairs(cjson.decode(q[4])) do accepted[a] = true end
 end
 
+-- The distinct whole numbers in [0, nchoices) of "a,b,c", in order; nil
+-- when any is not one (a choice list and an ordering are both such lists).
+local function indexes(arg)
+  local seen, out = {}, {}
+  for v in string.gmatch(arg, '[^,]+') do
+    local c = tonumber(v)
+    if not c or c ~= math.floor(c) or c < 0 or c >= nchoices or seen[c] then return nil end
+    seen[c] = true
+    out[#out + 1] = c
+  end
+  return out
+end
+
 -- {choices, right, base, count fields} or a refusal
 local function judge(arg)
   local right, base = false, 0
   local picked = {}
   local choices = ''
   if kind == 'choice' or kind == 'true_false' or kind == 'poll' then
-    local seen = {}
-    local hits, wrong, npicked = 0, 0, 0
-    for v in string.gmatch(arg, '[^,]+') do
-      local c = tonumber(v)
-      if not c or c ~= math.floor(c) or c < 0 or c >= nchoices or seen[c] then
-        return 'bad_choice'
-      end
-      seen[c] = true
-      npicked = npicked + 1
-      picked[#picked + 1] = 'c' .. c
+    local cs = indexes(arg)
+    if not cs or #cs == 0 or (kind == 'poll' and #cs > 1) then return 'bad_choice' end
+    local hits, wrong = 0, 0
+    for i, c in ipairs(cs) do
+      picked[i] = 'c' .. c
       if good[c] then hits = hits + 1 else wrong = wrong + 1 end
     end
-    if npicked == 0 or (kind == 'poll' and npicked > 1) then return 'bad_choice' end
     choices = arg
     if scored then
       right = hits > 0 and wrong == 0
@@ -69,16 +76,8 @@ local function judge(arg)
       else base = math.floor((full * (2 * tol - d) + tol) / (2 * tol)) end
     end
   elseif kind == 'ordering' then
-    local seen, npicked = {}, 0
-    for v in string.gmatch(arg, '[^,]+') do
-      local c = tonumber(v)
-      if not c or c ~= math.floor(c) or c < 0 or c >= nchoices or seen[c] then
-        return 'bad_value'
-      end
-      seen[c] = true
-      npicked = npicked + 1
-    end
-    if npicked ~= nchoices then return 'bad_value' end
+    local cs = indexes(arg)
+    if not cs or #cs ~= nchoices then return 'bad_value' end
     right = arg == q[4]
     picked[1] = right and 'c0' or 'c1'
     if right then base = timed(1000 * mult) end

@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: run test lint install services frontend bench-engine profile-answer bench-fanout bench-answer-cpu bench-flush bench-replicas bench-db-pool bench-report loadtest clean
+.PHONY: run test lint install services frontend bench-engine profile-answer bench-fanout bench-answer-cpu bench-join-cpu bench-flush bench-replicas bench-db-pool bench-report loadtest clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -71,6 +71,9 @@ bench-fanout: install services
 # The server's CPU per answer, socket to ack (one uvicorn process)
 bench-answer-cpu: install services
 	$(PY) -m bench.bench_answer_cpu $(ARGS)
+
+bench-join-cpu: install services
+	$(PY) -m bench.bench_join_cpu $(ARGS)
 
 # (the database's schema first: the bench writes real rows)
 bench-flush: install services

@@ -5,17 +5,19 @@ import os
 
 import django
 from django.conf import settings
-from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup(set_prefix=False)
 
 # The same middleware with its hooks on the event loop (config/asgi_middleware.py),
 # swapped in here only: settings.MIDDLEWARE keeps Django's paths for the checks.
+from config.asgi_handler import LoopASGIHandler  # noqa: E402
 from config.asgi_middleware import for_asgi  # noqa: E402
 
 settings.MIDDLEWARE = for_asgi(settings.MIDDLEWARE)
-django_asgi = get_asgi_application()
+# Django's handler, with the request signals on the loop for a request that
+# never goes to a thread (config/asgi_handler.py)
+django_asgi = LoopASGIHandler()
 
 from channels.routing import ProtocolTypeRouter  # noqa: E402
 

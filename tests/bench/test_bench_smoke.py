@@ -53,6 +53,15 @@ def test_answer_cpu_bench_acks_every_answer() -> None:
     assert float(median[1]) >= 0 and float(median[3]) >= 0, out
 
 
+def test_join_cpu_bench_joins_and_welcomes_everyone() -> None:
+    out = run("bench.bench_join_cpu", "--players", "60", "--rounds", "2", "--wave", "20")
+    (median,) = [ln.split() for ln in out.splitlines() if ln.startswith("median ")]
+    # the bench fails (exit status) unless every join gets its 201 and every
+    # socket its welcome; CPU counts in 10 ms steps
+    assert median[2] == "µs" and median[4] == "µs", out
+    assert float(median[1]) > 0 and float(median[3]) >= 0, out
+
+
 def test_engine_bench_runs() -> None:
     out = run("bench.bench_engine", "--players", "600", "--answers", "300", "--rounds", "1")
     assert "engine, micro-batched" in out and "redis-benchmark" in out, out

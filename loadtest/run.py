@@ -31,6 +31,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+import requests
+
 from testkit.machine import describe
 from testkit.ports import free_port
 
@@ -176,6 +178,7 @@ def run(a: argparse.Namespace, out: Path) -> int:
             loc.wait(60)
         secs = mon.stop()
         overflows = -1 if overflows < 0 else _listen_overflows() - overflows
+        served = _server_answers(url) if stack is not None else None
         for p in profilers:
             p.send_signal(signal.SIGINT)
         for p in profilers:
@@ -198,7 +201,8 @@ def run(a: argparse.Namespace, out: Path) -> int:
             players=a.players, questions=a.questions, stats=summary.locust_stats(out / "locust"),
             failures=summary.locust_failures(out / "locust"), counters=counters, host=played,
             verify_text=verify_text, verify_ok=verify_ok,
-            resources=_resources(mon, secs, a, overflows), targets=(a.ack_p99_ms, a.tick_p99_ms),
+            resources=_resources(mon, secs, a, overflows) + ([served] if served else []),
+            targets=(a.ack_p99_ms, a.tick_p99_ms),
             storm=summary.Storm(
                 share=a.reconnect_storm, question=a.storm_question, at_s=a.storm_at,
                 resume_p99_ms=a.resume_p99_ms,
@@ -325,6 +329,15 @@ def _listen_overflows() -> int:
             got = dict(zip(names.split()[1:], values.split()[1:], strict=False))
             return int(got.get("ListenOverflows", -1))
     return -1
+
+
+def _server_answers(url: str) -> str | None:
+    """Our server's own time per answer, from its /metrics (all workers)."""
+    try:
+        text = requests.get(f"{url}/metrics", timeout=10).text
+    except requests.RequestException:
+        return None
+    return summary.server_answer_line(text)
 
 
 def _resources(mon: Monitor, secs: float, a: argparse.Namespace, overflows: int) -> list[str]:

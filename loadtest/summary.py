@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from prometheus_client.parser import text_string_to_metric_families
+
 ROWS = ("join", "connect", "answer", "tick lag")
 STORM_ROWS = ("resume", "storm tick lag")  # with --reconnect-storm
 
@@ -230,3 +232,28 @@ def _storm_problems(c: dict[str, int], storm: Storm, players: int) -> list[str]:
 def _p(stats: dict[str, dict[str, str]], name: str, col: str) -> float | None:
     v = stats.get(name, {}).get(col, "")
     return float(v) if v not in ("", "N/A") else None
+
+
+def server_answer_line(metrics_text: str) -> str | None:
+    """The server's own time per accepted answer (``stadium_answer_seconds``,
+    all workers), as the histogram's bucket bounds at p50 and p99: the part
+    of the ack latency Locust measures that is the server's, the rest being
+    the network and the load generator's own queueing."""
+    buckets: list[tuple[float, float]] = []
+    for fam in text_string_to_metric_families(metrics_text):
+        if fam.name == "stadium_answer_seconds":
+            buckets = sorted(
+                (float(x.labels["le"]), x.value) for x in fam.samples if x.name.endswith("_bucket")
+            )
+    if not buckets or buckets[-1][1] == 0:
+        return None
+    total = buckets[-1][1]
+
+    def at(q: float) -> str:
+        le = next(le for le, n in buckets if n >= q * total)
+        return "> 2,500 ms" if le == float("inf") else f"<= {le * 1000:g} ms"
+
+    return (
+        f"server, answer handler to ack queued (stadium_answer_seconds, {int(total):,} answers):"
+        f" p50 {at(0.5)}, p99 {at(0.99)}"
+    )

@@ -79,6 +79,13 @@ TICK_BUILD = Histogram(
 TICK_FANOUT = Histogram(
     "stadium_tick_fanout_seconds", "Time to fan one tick out to local sockets.", buckets=_FAST
 )
+ANSWER_SECONDS = Histogram(
+    "stadium_answer_seconds",
+    "An accepted answer, from its handler to its ack queued: the server's share of "
+    "the ack's latency (micro-batch wait and Redis call included; time the frame "
+    "waited for the event loop before the handler is not).",
+    buckets=_FAST,
+)
 RELAY_LAG = Histogram(
     "stadium_relay_lag_seconds", "Event written to Redis until its tick is sent.", buckets=_LAG
 )

@@ -6,6 +6,7 @@ are worded by :mod:`quiz.live.refusals`.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -81,6 +82,7 @@ def refuse_answer(c: GameConsumer, no: Refusal) -> None:
 
 
 async def answer(c: GameConsumer, msg: m.Answer) -> None:
+    t0 = time.perf_counter()
     relay = c.relay
     assert relay is not None and c.player is not None
     q = relay.question
@@ -122,6 +124,7 @@ async def answer(c: GameConsumer, msg: m.Answer) -> None:
             points=res.points, bonus=res.bonus, total=res.total, rank=res.rank, streak=res.streak
         )
     c.push(m.dumps(ack))
+    metrics.ANSWER_SECONDS.observe(time.perf_counter() - t0)
 
 
 # --- the host ---------------------------------------------------------------

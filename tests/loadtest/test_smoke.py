@@ -28,6 +28,11 @@ def test_smoke_load_test(tmp_path: Path) -> None:
     assert "no errors, no lost answers" in r.stdout
     assert "verify_game: OK" in r.stdout
     assert (tmp_path / "report.html").exists()
+    # the server's own share of the ack latency, read from its /metrics
+    assert (
+        "server, answer handler to ack queued (stadium_answer_seconds, 100 answers): p50 <= "
+        in (r.stdout)
+    ), r.stdout[-3000:]
 
 
 def test_smoke_load_test_with_teams(tmp_path: Path) -> None:

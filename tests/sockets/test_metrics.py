@@ -45,6 +45,9 @@ async def test_metrics_move_with_the_game(server: Server) -> None:
     await ps[2].expect("leaderboard", answered=2)  # a tick went out
     after = scrape(server)
     assert delta(before, after, "stadium_answers_accepted_total") == 2
+    # the server's time per accepted answer: one sample each, refusals not timed
+    assert delta(before, after, "stadium_answer_seconds_count") == 2
+    assert 0 < delta(before, after, "stadium_answer_seconds_sum") < 5
     assert delta(before, after, "stadium_answers_refused_total", reason="already_answered") == 1
     assert delta(before, after, "stadium_answers_refused_total", reason="wrong_question") == 1
     assert delta(before, after, "stadium_tick_build_seconds_count") >= 1

@@ -178,7 +178,7 @@ def run(a: argparse.Namespace, out: Path) -> int:
             loc.wait(60)
         secs = mon.stop()
         overflows = -1 if overflows < 0 else _listen_overflows() - overflows
-        served = _server_answers(url) if stack is not None else None
+        served = _server_answers(url, out) if stack is not None else None
         for p in profilers:
             p.send_signal(signal.SIGINT)
         for p in profilers:
@@ -331,12 +331,14 @@ def _listen_overflows() -> int:
     return -1
 
 
-def _server_answers(url: str) -> str | None:
-    """Our server's own time per answer, from its /metrics (all workers)."""
+def _server_answers(url: str, out: Path) -> str | None:
+    """Our server's own time per answer, from its /metrics (all workers),
+    which are kept in the report directory (metrics.txt)."""
     try:
         text = requests.get(f"{url}/metrics", timeout=10).text
     except requests.RequestException:
         return None
+    (out / "metrics.txt").write_text(text)
     return summary.server_answer_line(text)
 
 

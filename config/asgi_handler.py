@@ -8,12 +8,15 @@ which sends ``request_finished`` (``close_old_connections``,
 its own, hops to it twice and joins it, even an async view that never
 leaves the event loop (the join, a game's public page: Redis only). A
 py-spy profile of joins after the middleware change (config/asgi_middleware.py)
-put a third of the server's samples in starting, waking and joining those
-threads (docs/performance.md, "Join storm and reconnect storm").
+had more than half of the server's samples in starting, waking and joining
+those threads (docs/performance.md, "The request signals on the loop").
 
 What those receivers touch is the request thread's database connections
 (thread-local) and context-local state (caches, the urlconf). A request
-that never went to a thread has no connection there. So here:
+that never went to a thread has no connection there, and the loop's own
+thread never has one (Django refuses to connect from it while the loop
+runs, and nothing connects before: no app's ``ready`` reads the database).
+So here:
 
 - ``request_started`` is sent on the loop: no request has a thread yet.
 - ``request_finished`` is sent on the loop when the request never went to a

@@ -80,6 +80,7 @@ class LoopASGIHandler(ASGIHandler):
             await signals.request_started.asend(sender=self.__class__, scope=scope)
         request, error_response = self.create_request(scope, body_file)
         if request is None:
+            assert error_response is not None  # Django gives one or the other
             body_file.close()
             await self.send_response(error_response, send)
             await self.close_response(error_response)
@@ -93,10 +94,9 @@ class LoopASGIHandler(ASGIHandler):
 
         # Django's: the disconnect listener first, so that its errors never
         # keep process_request from being cancelled.
-        tasks = [
-            asyncio.create_task(self.listen_for_disconnect(receive)),
-            asyncio.create_task(process_request(request, send)),
-        ]
+        listening = asyncio.create_task(self.listen_for_disconnect(receive))
+        processing = asyncio.create_task(process_request(request, send))
+        tasks: list[asyncio.Task[Any]] = [listening, processing]
         await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         for task in tasks:
             if task.done():
@@ -112,7 +112,7 @@ class LoopASGIHandler(ASGIHandler):
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
         try:
-            response = tasks[1].result()
+            response = processing.result()
         except asyncio.CancelledError:
             await signals.request_finished.asend(sender=self.__class__)
         else:
@@ -122,9 +122,8 @@ class LoopASGIHandler(ASGIHandler):
     async def close_response(self, response: HttpResponseBase) -> None:
         """``response.close()``, which sends ``request_finished``: on the loop
         when the request has no thread and only Django's receivers listen."""
-        if request_has_thread() or not on_loop_only(
-            signals.request_finished, response._handler_class or self.__class__
-        ):
+        sender = getattr(response, "_handler_class", None) or self.__class__
+        if request_has_thread() or not on_loop_only(signals.request_finished, sender):
             await sync_to_async(response.close)()
         else:
             response.close()

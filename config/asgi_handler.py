@@ -59,7 +59,12 @@ def on_loop_only(signal: Signal, sender: type) -> bool:
 
 
 def request_has_thread() -> bool:
-    """Whether this request's thread-sensitive context has started its thread."""
+    """Whether this request's thread-sensitive context has started its thread.
+
+    asgiref records a context's executor when its first call goes to a
+    thread; these are its class attributes, not a documented API, so the
+    version is pinned (requirements.txt) and tests/http/test_asgi_handler.py
+    fails if a request's connection is no longer closed in its thread."""
     context = SyncToAsync.thread_sensitive_context.get(None)
     return context is not None and context in SyncToAsync.context_to_thread_executor
 

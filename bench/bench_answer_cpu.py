@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import statistics
 import time
 
 import psutil
@@ -33,6 +32,7 @@ from testkit.redis_server import PrivateRedis
 from testkit.serve import Uvicorn
 
 from . import rawws
+from .rounds import print_rounds
 
 GAME, PIN = "bench-answers", "434343"
 
@@ -143,12 +143,7 @@ def main() -> None:
         took = time.perf_counter() - t0
     print()
     print(f"{args.players:,} players answer at once, {args.questions} questions ({took:.0f} s)")
-    print("question  server CPU per answer  at the close, per player")
-    for n, (a, c) in enumerate(per, 1):
-        print(f"{n:>8}  {a * 1e6:>18.0f} µs  {c * 1e6:>23.0f} µs")
-    med_a = statistics.median(a for a, _ in per) * 1e6
-    med_c = statistics.median(c for _, c in per) * 1e6
-    print(f"median    {med_a:>18.0f} µs  {med_c:>23.0f} µs")
+    print_rounds("question", ("server CPU per answer", "at the close, per player"), per)
     print("(answer: from the answer frame to its ack; close: from the close to every")
     print(" player's question_closed frame, standings read and personal frame sent)")
     print(describe())

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import statistics
 import time
 
 import psutil
@@ -33,6 +32,7 @@ from testkit.redis_server import PrivateRedis
 from testkit.serve import Uvicorn
 
 from . import rawws
+from .rounds import print_rounds
 
 GAME, PIN = "bench-joins", "454545"
 
@@ -137,12 +137,7 @@ def main() -> None:
         took = time.perf_counter() - t0
     print()
     print(f"{args.players:,} players join per round, {args.wave} at a time ({took:.0f} s)")
-    print("round  server CPU per join  per connect (to welcome)")
-    for n, (j, c) in enumerate(per, 1):
-        print(f"{n:>5}  {j * 1e6:>16.0f} µs  {c * 1e6:>21.0f} µs")
-    med_j = statistics.median(j for j, _ in per) * 1e6
-    med_c = statistics.median(c for _, c in per) * 1e6
-    print(f"median {med_j:>16.0f} µs  {med_c:>21.0f} µs")
+    print_rounds("round", ("server CPU per join", "per connect (to welcome)"), per)
     print("(join: POST /api/games/<pin>/players on a new connection, to its 201;")
     print(" connect: the WebSocket, its hello and the welcome)")
     print(describe())

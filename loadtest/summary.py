@@ -251,7 +251,9 @@ def server_answer_line(metrics_text: str) -> str | None:
 
     def at(q: float) -> str:
         le = next(le for le, n in buckets if n >= q * total)
-        return "> 2,500 ms" if le == float("inf") else f"<= {le * 1000:g} ms"
+        if le == float("inf"):  # past the last bound: say which
+            return f"> {buckets[-2][0] * 1000:,g} ms"
+        return f"<= {le * 1000:g} ms"
 
     return (
         f"server, answer handler to ack queued (stadium_answer_seconds, {int(total):,} answers):"

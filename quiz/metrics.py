@@ -63,6 +63,8 @@ from prometheus_client import (
 
 # Sub-millisecond to seconds: ticks and fan-outs are short, lag can be long.
 _FAST = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
+# finer where the ack's 250 ms target is
+ANSWER_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.5, 1.0, 2.5)
 _LAG = (0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0)
 
 CONNECTIONS = Gauge(
@@ -84,7 +86,7 @@ ANSWER_SECONDS = Histogram(
     "An accepted answer, from its handler to its ack queued: the server's share of "
     "the ack's latency (micro-batch wait and Redis call included; time the frame "
     "waited for the event loop before the handler is not).",
-    buckets=_FAST,
+    buckets=ANSWER_BUCKETS,
 )
 RELAY_LAG = Histogram(
     "stadium_relay_lag_seconds", "Event written to Redis until its tick is sent.", buckets=_LAG

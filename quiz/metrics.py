@@ -83,9 +83,9 @@ TICK_FANOUT = Histogram(
 )
 ANSWER_SECONDS = Histogram(
     "stadium_answer_seconds",
-    "An accepted answer, from its handler to its ack queued: the server's share of "
-    "the ack's latency (micro-batch wait and Redis call included; time the frame "
-    "waited for the event loop before the handler is not).",
+    "An accepted answer, from its frame read off the socket to its ack queued: the "
+    "server's share of the ack's latency (the wait for the event loop, the micro-batch "
+    "and the Redis call included).",
     buckets=ANSWER_BUCKETS,
 )
 RELAY_LAG = Histogram(

@@ -82,7 +82,8 @@ def refuse_answer(c: GameConsumer, no: Refusal) -> None:
 
 
 async def answer(c: GameConsumer, msg: m.Answer) -> None:
-    t0 = time.perf_counter()
+    # from the frame's read off the socket (our protocol says when), else now
+    t0 = c.frame_read_at or time.perf_counter()
     relay = c.relay
     assert relay is not None and c.player is not None
     q = relay.question

@@ -34,7 +34,7 @@ from .outbox import Outbox
 from .relay import GameRelay
 from .seats import SEATS, Key
 from .snapshot import welcome
-from .wire import EXTENSION
+from .wire import EXTENSION, RECEIVED_AT
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,8 @@ class GameConsumer(AsyncConsumer):  # type: ignore[misc]
     # set once hello succeeds; class defaults so cleanup works whatever failed
     relay: GameRelay | None = None
     registered = False
+    # when the frame being handled was read off the socket (sockets.wire.RECEIVED_AT)
+    frame_read_at: float | None = None
     seat: Key | None = None
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
@@ -155,6 +157,8 @@ class GameConsumer(AsyncConsumer):  # type: ignore[misc]
     async def websocket_receive(self, message: dict[str, Any]) -> None:
         if self.closing:
             return
+        # frames are handled one at a time: the answer handler reads it
+        self.frame_read_at = message.get(RECEIVED_AT)
         text = message.get("text")
         if text is None:
             raw = message.get("bytes") or b""

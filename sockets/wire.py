@@ -27,6 +27,11 @@ WriteFramed = Callable[[bytes], bool]
 # The scope extension under which the protocol offers its WriteFramed.
 EXTENSION = "stadium.write_framed"
 
+# The key of a websocket.receive message under which the protocol puts the
+# time (time.perf_counter) it read the client's message off the socket: an
+# answer's time in the server is counted from there (quiz.metrics).
+RECEIVED_AT = "stadium.received_at"
+
 _FIN_TEXT = 0x81  # FIN set, no RSV bit (no extension), opcode 1: text
 _SHORT = struct.Struct("!BB")  # payload length up to 125 in the second byte
 _MEDIUM = struct.Struct("!BBH")  # 126, then a 16-bit length

@@ -10,6 +10,10 @@ kernel: the reset destroys the close frame in flight, so the client sees
 discards, until the client answers the close or uvicorn's close timeout
 passes, as the WebSocket closing handshake has it.
 
+Each message it hands the application carries the time it was read
+(``sockets.wire.RECEIVED_AT``), so that an answer's time in the server
+includes its wait for the event loop.
+
 On the sending side it offers the application one more way to send, in the
 scope's extensions (``sockets.wire.EXTENSION``): :meth:`write_framed` writes
 a frame already framed by :mod:`sockets.wire` straight to the transport,
@@ -20,6 +24,7 @@ socket) goes through uvicorn's ``send``, which keeps its flow control.
 
 from __future__ import annotations
 
+import time
 from typing import Any, cast
 
 from uvicorn.protocols.websockets.wsproto_impl import FrameTooLargeError
@@ -27,7 +32,7 @@ from uvicorn.protocols.websockets.wsproto_impl import WSProtocol as UvicornWSPro
 from wsproto import events
 from wsproto.connection import ConnectionState
 
-from .wire import EXTENSION
+from .wire import EXTENSION, RECEIVED_AT
 
 
 class WSProtocol(UvicornWSProtocol):
@@ -63,7 +68,9 @@ class WSProtocol(UvicornWSProtocol):
             self.refuse_too_large()
             return
         if event.message_finished:
-            self.queue.put_nowait(self.buffer.to_message())
+            message: dict[str, Any] = cast(Any, self.buffer.to_message())
+            message[RECEIVED_AT] = time.perf_counter()
+            self.queue.put_nowait(cast(Any, message))
             self.buffer.clear()
             if not self.read_paused:
                 self.read_paused = True

@@ -42,8 +42,9 @@ async def ask(url: str, n: int, c: str, via: list[str]) -> tuple[bool, list[str]
         offered = json.loads(await ws.recv())["offered"]
         await ws.send(json.dumps({"n": n, "c": c, "via": via}))
         texts = [str(await ws.recv()) for _ in via]
-        written = json.loads(await ws.recv())["written"]
-    return offered, texts, written
+        report = json.loads(await ws.recv())
+    assert report["stamped"]  # the time the message was read (sockets.wire.RECEIVED_AT)
+    return offered, texts, report["written"]
 
 
 async def test_written_and_sent_frames_arrive_whole_and_in_order(production: Uvicorn) -> None:
@@ -63,6 +64,7 @@ async def test_a_server_with_compression_does_not_offer_the_write() -> None:
         async with websockets.connect(f"{server.ws}/") as ws:  # offers permessage-deflate
             assert json.loads(await ws.recv()) == {"offered": False}
             await ws.send(json.dumps({"n": 5, "c": "q", "via": ["write", "send"]}))
-            assert [await ws.recv() for _ in range(3)] == ["0:qqqqq", "1:qqqqq", '{"written": 0}']
+            got = [await ws.recv() for _ in range(3)]
+            assert got == ["0:qqqqq", "1:qqqqq", '{"written": 0, "stamped": true}']
     finally:
         server.stop()

@@ -5,14 +5,14 @@ answers each client frame ``{"n": N, "c": "x", "via": [...]}`` with N-long
 texts, each sent the way ``via`` names: ``write`` (framed bytes through the
 offered write; ``send`` when the write refused or was not offered) or
 ``send`` (the ASGI ``websocket.send``). Then it reports how many the write
-took."""
+took, and whether the client's message carried the time it was read."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from sockets.wire import EXTENSION, framed
+from sockets.wire import EXTENSION, RECEIVED_AT, framed
 
 
 async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -42,4 +42,6 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
                 written += 1
             else:
                 await send({"type": "websocket.send", "text": text})
-        await send({"type": "websocket.send", "text": json.dumps({"written": written})})
+        stamped = msg.get(RECEIVED_AT)
+        report = {"written": written, "stamped": isinstance(stamped, float)}
+        await send({"type": "websocket.send", "text": json.dumps(report)})

@@ -256,6 +256,6 @@ def server_answer_line(metrics_text: str) -> str | None:
         return f"<= {le * 1000:g} ms"
 
     return (
-        f"server, answer handler to ack queued (stadium_answer_seconds, {int(total):,} answers):"
+        f"server, answer frame read to ack queued (stadium_answer_seconds, {int(total):,} answers):"
         f" p50 {at(0.5)}, p99 {at(0.99)}"
     )

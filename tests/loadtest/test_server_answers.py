@@ -20,7 +20,7 @@ def page(samples: list[float]) -> str:
 def test_p50_and_p99_are_the_bucket_bounds() -> None:
     line = server_answer_line(page([0.003] * 97 + [0.12] * 3))
     assert line == (
-        "server, answer handler to ack queued (stadium_answer_seconds, 100 answers): "
+        "server, answer frame read to ack queued (stadium_answer_seconds, 100 answers): "
         "p50 <= 5 ms, p99 <= 150 ms"
     )
 

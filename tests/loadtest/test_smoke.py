@@ -30,7 +30,7 @@ def test_smoke_load_test(tmp_path: Path) -> None:
     assert (tmp_path / "report.html").exists()
     # the server's own share of the ack latency, read from its /metrics
     assert (
-        "server, answer handler to ack queued (stadium_answer_seconds, 100 answers): p50 <= "
+        "server, answer frame read to ack queued (stadium_answer_seconds, 100 answers): p50 <= "
         in (r.stdout)
     ), r.stdout[-3000:]
 

@@ -21,6 +21,8 @@ import argparse
 import asyncio
 import json
 import time
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import psutil
 import redis
@@ -35,6 +37,7 @@ from . import rawws
 from .rounds import print_rounds
 
 GAME, PIN = "bench-joins", "454545"
+T = TypeVar("T")
 
 
 async def join(port: int, nickname: str) -> str:
@@ -83,8 +86,9 @@ async def connect(port: int, token: str, sockets: list[rawws.RawWs]) -> None:
     await asyncio.wait_for(welcome, 60)
 
 
-async def waves(jobs: list, wave: int) -> list:  # type: ignore[type-arg]
-    out = []
+async def waves(jobs: list[Callable[[], Awaitable[T]]], wave: int) -> list[T]:
+    """Every job, ``wave`` at a time; their results in order."""
+    out: list[T] = []
     for lo in range(0, len(jobs), wave):
         out += await asyncio.gather(*(j() for j in jobs[lo : lo + wave]))
     return out
